@@ -1,0 +1,15 @@
+package dev.switchboard.app;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Entry point: starts the HTTP service. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class SwitchboardApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(SwitchboardApplication.class, args);
+    }
+}
