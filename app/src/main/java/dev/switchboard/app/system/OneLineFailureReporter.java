@@ -11,8 +11,12 @@ class OneLineFailureReporter implements FailureAnalysisReporter {
 
     @Override
     public void report(FailureAnalysis analysis) {
+        System.err.println(format(analysis));
+    }
+
+    static String format(FailureAnalysis analysis) {
         String description = analysis.getDescription().replaceAll("\\s+", " ").trim();
         String action = analysis.getAction() == null ? "" : analysis.getAction().replaceAll("\\s+", " ").trim();
-        System.err.println("Switchboard failed to start: " + description + (action.isEmpty() ? "" : " " + action));
+        return "Switchboard failed to start: " + description + (action.isEmpty() ? "" : " " + action);
     }
 }

@@ -1,0 +1,58 @@
+package dev.switchboard.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The architecture invariant of docs/ARCHITECTURE.md: dependencies point one way,
+ * {@code expert-spi ← expert plugins}, {@code expert-spi ← router-service ← app}, and nothing points back up.
+ * Checked on the compiled classes of every module, so a wrong import fails the build.
+ */
+class DependencyDirectionTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.switchboard");
+    }
+
+    @Test
+    void expertSpiDependsOnDjlApiOnly() {
+        classes().that().resideInAPackage("dev.switchboard.spi..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "ai.djl..", "dev.switchboard.spi..")
+                .check(classes);
+    }
+
+    @Test
+    void expertPluginsDependOnTheSpiAndDjlOnly() {
+        classes().that().resideInAPackage("dev.switchboard.experts..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "ai.djl..", "dev.switchboard.spi..", "dev.switchboard.experts..")
+                .check(classes);
+    }
+
+    @Test
+    void routerServiceKnowsNothingOfSpringHttpOrSql() {
+        noClasses().that().resideInAPackage("dev.switchboard.runtime..")
+                .should().dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "reactor..", "io.netty..", "java.sql..", "io.r2dbc..",
+                        "dev.switchboard.app..", "dev.switchboard.experts..")
+                .check(classes);
+    }
+
+    @Test
+    void nothingDependsOnTheApp() {
+        noClasses().that().resideOutsideOfPackage("dev.switchboard.app..")
+                .should().dependOnClassesThat().resideInAPackage("dev.switchboard.app..")
+                .check(classes);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.app.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.app.SwitchboardApplication;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The whole application starts on the embedded PostgreSQL, migrated by Flyway, and reports UP. */
+@SpringBootTest(
+        classes = SwitchboardApplication.class,
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = "switchboard.data-dir=target/test-data/startup")
+@AutoConfigureWebTestClient
+class ApplicationStartupTest {
+
+    @Autowired
+    DatabaseClient database;
+
+    @Autowired
+    WebTestClient web;
+
+    @Test
+    void flywayAppliedEveryMigrationFromTheDbModule() {
+        List<String> applied = database.sql("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")
+                .map(row -> row.get("version", String.class))
+                .all()
+                .collectList()
+                .block(Duration.ofSeconds(10));
+
+        assertThat(applied).startsWith("1");
+    }
+
+    @Test
+    void healthIsUpWithTheDatabaseAndProbes() {
+        web.get().uri("/actuator/health").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.r2dbc.status").isEqualTo("UP")
+                .jsonPath("$.components.livenessState.status").isEqualTo("UP")
+                .jsonPath("$.components.readinessState.status").isEqualTo("UP");
+    }
+
+    @Test
+    void livenessAndReadinessGroupsAnswer() {
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void prometheusEndpointServesMetrics() {
+        web.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class)
+                .value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+    }
+}
