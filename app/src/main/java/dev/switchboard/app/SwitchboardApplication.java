@@ -1,5 +1,6 @@
 package dev.switchboard.app;
 
+import dev.switchboard.runtime.DjlOffline;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class SwitchboardApplication {
 
     public static void main(String[] args) {
+        DjlOffline.enforce();
         SpringApplication.run(SwitchboardApplication.class, args);
     }
 }
