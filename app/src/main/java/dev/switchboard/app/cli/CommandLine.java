@@ -1,0 +1,63 @@
+package dev.switchboard.app.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command-line tools in the application jar, run without starting Spring:
+ * {@code java -jar switchboard.jar generate ...}. Logs go to stderr so stdout carries only the output.
+ */
+public final class CommandLine {
+
+    private static final List<String> COMMANDS = List.of("generate");
+
+    private CommandLine() {}
+
+    /** Whether {@code args} name a command-line tool rather than the server. */
+    public static boolean isCommand(String[] args) {
+        return args.length > 0 && COMMANDS.contains(args[0]);
+    }
+
+    /** Runs the tool and returns the process exit status. */
+    public static int run(String[] args) {
+        logToStderr();
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            switch (args[0]) {
+                case "generate" -> new GenerateCommand(System.out).run(GenerateArguments.parse(rest));
+                default -> throw new CliUsageException("unknown command " + args[0]);
+            }
+            return 0;
+        } catch (CliUsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(GenerateArguments.USAGE);
+            return 2;
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void logToStderr() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n");
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(appender);
+    }
+}
