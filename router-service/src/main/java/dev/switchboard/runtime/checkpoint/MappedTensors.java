@@ -2,8 +2,6 @@ package dev.switchboard.runtime.checkpoint;
 
 import dev.switchboard.runtime.checkpoint.SafetensorsFile.Entry;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -16,8 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Read-only memory maps of every tensor's byte range. One mapping per tensor because a Java 17
@@ -25,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * cache; nothing is copied into the Java heap.
  */
 final class MappedTensors {
-
-    private static final Logger log = LoggerFactory.getLogger(MappedTensors.class);
 
     private final Map<String, MappedByteBuffer> buffers;
 
@@ -68,38 +62,7 @@ final class MappedTensors {
      * page would crash the JVM.
      */
     void unmapAll() {
-        Method invokeCleaner = Unmapper.INVOKE_CLEANER;
-        if (invokeCleaner != null) {
-            for (MappedByteBuffer buffer : buffers.values()) {
-                try {
-                    invokeCleaner.invoke(Unmapper.UNSAFE, buffer);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    log.debug("could not unmap a tensor buffer early; the GC will release it", e);
-                }
-            }
-        }
+        buffers.values().forEach(DirectBuffers::free);
         buffers.clear();
-    }
-
-    /** {@code sun.misc.Unsafe.invokeCleaner}, the JDK 9+ way to unmap before Java 22's FFM arenas. */
-    private static final class Unmapper {
-        static final Object UNSAFE;
-        static final Method INVOKE_CLEANER;
-
-        static {
-            Object unsafe = null;
-            Method method = null;
-            try {
-                Class<?> type = Class.forName("sun.misc.Unsafe");
-                Field field = type.getDeclaredField("theUnsafe");
-                field.setAccessible(true);
-                unsafe = field.get(null);
-                method = type.getMethod("invokeCleaner", ByteBuffer.class);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                log.debug("sun.misc.Unsafe.invokeCleaner unavailable; mappings are released by the GC", e);
-            }
-            UNSAFE = unsafe;
-            INVOKE_CLEANER = method;
-        }
     }
 }
