@@ -4,7 +4,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -78,17 +82,8 @@ final class SafetensorsFile {
     }
 
     private static Map<String, Entry> parseHeader(Path file, String json, long dataStart, long dataSize) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(json);
-        } catch (JsonParseException e) {
-            throw fail(file, "malformed header JSON: " + e.getMessage());
-        }
-        if (!root.isJsonObject()) {
-            throw fail(file, "header must be a JSON object of tensors, found " + abbreviate(root));
-        }
         Map<String, Entry> entries = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> member : root.getAsJsonObject().entrySet()) {
+        for (Map.Entry<String, JsonElement> member : members(file, json).entrySet()) {
             if (member.getKey().equals("__metadata__")) {
                 continue;
             }
@@ -96,6 +91,46 @@ final class SafetensorsFile {
         }
         requireNoOverlap(file, entries, dataStart);
         return entries;
+    }
+
+    /**
+     * The header's top-level members, parsed strictly (RFC 8259, nothing after the object but the space
+     * padding). Gson's tree parser is lenient and keeps the last of two equal names, which would let a
+     * duplicated tensor name silently pick one of two byte ranges; such a header is rejected.
+     */
+    private static Map<String, JsonElement> members(Path file, String json) {
+        Map<String, JsonElement> members = new LinkedHashMap<>();
+        try {
+            JsonReader reader = new JsonReader(new StringReader(json));
+            reader.setStrictness(Strictness.STRICT);
+            if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+                throw fail(file, "header must be a JSON object of tensors, found " + describe(reader.peek()));
+            }
+            reader.beginObject();
+            while (reader.hasNext()) {
+                String name = reader.nextName();
+                if (members.put(name, JsonParser.parseReader(reader)) != null) {
+                    throw fail(file, name, "appears twice in the header; expected each tensor name once");
+                }
+            }
+            reader.endObject();
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw fail(file, "malformed header JSON: unexpected " + describe(reader.peek()) + " after the object");
+            }
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            throw fail(file, "malformed header JSON: " + e.getMessage());
+        }
+        return members;
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case BEGIN_ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case END_DOCUMENT -> "nothing";
+            default -> token.name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     private static Entry parseEntry(Path file, String name, JsonElement value, long dataStart, long dataSize) {

@@ -51,6 +51,10 @@ final class TensorLoader {
         };
     }
 
+    /**
+     * {@code duplicate()} for the same type: DJL 0.35.1's {@code toType(sameType, true)} was measured to
+     * return a tensor that still shares the source buffer, despite {@code copy = true}.
+     */
     private static NDArray castOwned(
             ByteBuffer bytes, Shape shape, DataType stored, NDManager manager, DataType workingType) {
         try (NDArray alias = manager.create(bytes, shape, stored)) {

@@ -67,7 +67,32 @@ class CheckpointCorruptionTest {
     void headerThatIsNotAnObjectOfTensors() throws IOException {
         BrokenCheckpoint broken = copy().writeSafetensors("model.safetensors",
                 "[1, 2]".getBytes(StandardCharsets.UTF_8), new byte[0]);
-        openFails(broken).hasMessageContaining("header must be a JSON object of tensors, found [1,2]");
+        openFails(broken).hasMessageContaining("header must be a JSON object of tensors, found an array");
+    }
+
+    @Test
+    void duplicatedTensorNameIsRejected() throws IOException {
+        BrokenCheckpoint broken = copy();
+        byte[] bytes = Files.readAllBytes(broken.weights());
+        int headerLength = (int) BrokenCheckpoint.headerLength(broken.weights());
+        String header = new String(bytes, 8, headerLength, StandardCharsets.UTF_8);
+        String normEntry = "\"" + MixtralTensorLayout.FINAL_NORM + "\":";
+        // point the final norm's name at the embedding's byte range too: {"model.norm.weight": {...embed}, ...}
+        String embedEntry = header.substring(header.indexOf("\"" + MixtralTensorLayout.EMBED_TOKENS + "\":"));
+        embedEntry = embedEntry.substring(embedEntry.indexOf(':') + 1, embedEntry.indexOf('}') + 1);
+        String twice = header.replaceFirst("\\{", "{" + normEntry + embedEntry + ",");
+        broken.writeSafetensors("model.safetensors", twice.getBytes(StandardCharsets.UTF_8),
+                java.util.Arrays.copyOfRange(bytes, 8 + headerLength, bytes.length));
+        openFails(broken).hasMessageContaining(broken.weights().toString())
+                .hasMessageContaining("'" + MixtralTensorLayout.FINAL_NORM + "'")
+                .hasMessageContaining("appears twice in the header");
+    }
+
+    @Test
+    void lenientJsonIsRejected() throws IOException {
+        BrokenCheckpoint broken = copy().writeSafetensors("model.safetensors",
+                "{a: 1}".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        openFails(broken).hasMessageContaining("malformed header JSON");
     }
 
     @Test
