@@ -35,12 +35,13 @@ final class Attention {
         NDManager step = h.getManager();
         int tokens = batch.tokens();
         int qkWidth = (heads + kvHeads) * headDim;
-        NDArray projected = h.matMul(qkv); // (tokens, (heads + 2·kvHeads)·headDim)
-        NDArray qk = projected.get(new NDIndex(":, :{}", qkWidth)).reshape(tokens, heads + kvHeads, headDim);
-        NDArray v = projected.get(new NDIndex(":, {}:", qkWidth)).reshape(tokens, kvHeads, headDim);
-        NDArray rotated = rope.apply(qk, ropeTables); // (tokens, heads + kvHeads, headDim)
-        NDArray q = rotated.get(new NDIndex(":, :{}", heads)); // (tokens, heads, headDim)
-        NDArray k = rotated.get(new NDIndex(":, {}:", heads)); // (tokens, kvHeads, headDim)
+        // split() is one native call for both parts, where two NDIndex gets would be two (plus parsing).
+        NDList qkAndV = h.matMul(qkv).split(new long[] {qkWidth}, 1); // (tokens, (heads + kvHeads)·hd), (tokens, kvHeads·hd)
+        NDArray qk = qkAndV.get(0).reshape(tokens, heads + kvHeads, headDim);
+        NDArray v = qkAndV.get(1).reshape(tokens, kvHeads, headDim);
+        NDList qAndK = rope.apply(qk, ropeTables).split(new long[] {heads}, 1);
+        NDArray q = qAndK.get(0); // (tokens, heads, headDim)
+        NDArray k = qAndK.get(1); // (tokens, kvHeads, headDim)
         if (batch.size() == 1) {
             return attend(step, batch, 0, q, k, v, layer).matMul(output); // (tokens, hidden)
         }
