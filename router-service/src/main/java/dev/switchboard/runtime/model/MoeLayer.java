@@ -48,7 +48,7 @@ final class MoeLayer {
                     continue retry; // re-route this layer's tokens without the failed expert
                 }
                 NDArray routingWeights = column(rows, groups.weights(e)); // (n_e, 1): G(x)_e per token
-                NDArray weighted = expertOutput.muli(routingWeights); // (n_e, hidden): G(x)_e · E_e(x)
+                NDArray weighted = expertOutput.mul(routingWeights); // (n_e, hidden): G(x)_e · E_e(x)
                 scatterAdd(output, groups, e, weighted); // output[tokens of e] += weighted
             }
             return new MoeOutput(output, decision, gateLogits);

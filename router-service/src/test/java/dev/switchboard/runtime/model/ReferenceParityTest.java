@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ReferenceParityTest {
 
-    /** float32 throughout, same operations in a different order: a few ulps of the logits' magnitude. */
+    /** float32 throughout, same operations in a different order (measured: at most 1.4e-6 over all fixtures). */
     static final float F32_TOLERANCE = 1e-4f;
 
     /**
@@ -25,8 +25,11 @@ class ReferenceParityTest {
      */
     static final float UPCAST_TOLERANCE = 1e-4f;
 
-    /** Running the f32 checkpoint with FLOAT16 weights and activations: ~3 decimal digits per op. */
-    static final float HALF_TOLERANCE = 5e-2f;
+    /**
+     * Running the f32 checkpoint with FLOAT16 weights and activations (norms, attention softmax and the
+     * router in float32): ~3 decimal digits per op; measured 3.5e-3 on logits of magnitude ~2.
+     */
+    static final float HALF_TOLERANCE = 2e-2f;
 
     @ParameterizedTest
     @ValueSource(strings = {ReferenceFixture.TINY_F32, ReferenceFixture.MHA_TOP1, ReferenceFixture.GQA6_TOP2,
