@@ -1,8 +1,8 @@
 package dev.switchboard.app.cli;
 
 /** A command-line mistake: printed with the usage line, exit status 2. */
-class CliUsageException extends RuntimeException {
-    CliUsageException(String message) {
+public class CliUsageException extends RuntimeException {
+    public CliUsageException(String message) {
         super(message);
     }
 }
