@@ -84,6 +84,7 @@ final class RoutingStatsFlusher implements SmartLifecycle {
             return true;
         } catch (RuntimeException e) {
             metrics.writeFailed();
+            buffer.keepWithinBudget();
             if (!failing) {
                 failing = true;
                 log.warn("Routing statistics: cannot write to the database ({}); keeping {} closed window(s) in memory "

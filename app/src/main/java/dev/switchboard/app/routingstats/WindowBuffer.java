@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closed windows not yet written, oldest first, within a memory budget. Over budget, the adjacent pair
+ * Closed windows not yet written, oldest first, within a memory budget (enforced only while the database
+ * refuses writes, so a healthy database never loses a window). Over budget, the adjacent pair
  * spanning the shortest time is merged into one coarser window (exact totals, less time resolution),
  * again and again; only when a single window is left and still does not fit is it dropped, counted in
  * {@code switchboard_stats_lost_assignments_total} and logged at ERROR.
@@ -35,7 +36,6 @@ final class WindowBuffer {
         if (window.layers().isEmpty()) return; // nothing was routed: nothing to write
         windows.add(window);
         bytes += window.estimatedBytes();
-        keepWithinBudget();
     }
 
     synchronized @Nullable ClosedWindow oldest() {
@@ -62,7 +62,8 @@ final class WindowBuffer {
         return List.copyOf(windows);
     }
 
-    private void keepWithinBudget() {
+    /** Called after a failed write: merges, and as a last resort drops, until the buffer fits its budget. */
+    synchronized void keepWithinBudget() {
         int merges = 0;
         while (bytes > budgetBytes && windows.size() >= 2) {
             int pair = shortestAdjacentPair();
