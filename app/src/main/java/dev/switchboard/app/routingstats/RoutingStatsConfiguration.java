@@ -47,6 +47,11 @@ class RoutingStatsConfiguration {
         return new RoutingStatsFlusher(recorder, buffer, writer, retention, metrics, clock, properties);
     }
 
+    @Bean
+    RoutingStatsRepository routingStatsRepository(DatabaseClient database) {
+        return new RoutingStatsRepository(database);
+    }
+
     /**
      * The configured (or host) name plus a per-boot suffix: the writer replaces an instance's rows per
      * window span, so a restarted process must never share its predecessor's id.
