@@ -4,8 +4,6 @@ import static dev.switchboard.app.routingstats.Steps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,26 +12,26 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The read API over HTTP on the full application and the real database, one behaviour per test. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Inlined properties, not @DynamicPropertySource: the embedded-database decision runs as an
+// EnvironmentPostProcessor, before dynamic properties exist, and would start a needless PostgreSQL in ./data.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.r2dbc.url=${" + TestDatabase.R2DBC_URL_PROPERTY + "}",
+        "spring.r2dbc.username=postgres",
+        "spring.flyway.url=${" + TestDatabase.JDBC_URL_PROPERTY + "}",
+        "spring.flyway.user=postgres",
+        "switchboard.data-dir=target/stats-api-test-data",
+        "switchboard.stats.trace-sample-rate=1",
+        "switchboard.stats.flush-interval=200ms"})
 @AutoConfigureWebTestClient
+@DirtiesContext // its flusher must not keep writing into the shared database while other test classes run
 class RoutingStatsApiTest {
 
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) throws IOException {
-        TestDatabase db = TestDatabase.shared();
-        registry.add("spring.r2dbc.url", db::r2dbcUrl);
-        registry.add("spring.r2dbc.username", () -> "postgres");
-        registry.add("spring.flyway.url", db::jdbcUrl);
-        registry.add("spring.flyway.user", () -> "postgres");
-        String dataDir = Files.createTempDirectory("switchboard-api-test").toString();
-        registry.add("switchboard.data-dir", () -> dataDir);
-        registry.add("switchboard.stats.trace-sample-rate", () -> "1");
-        registry.add("switchboard.stats.flush-interval", () -> "200ms");
+    static {
+        TestDatabase.shared(); // started, and its URLs published as system properties, before the context loads
     }
 
     @Autowired

@@ -27,6 +27,9 @@ import org.flywaydb.core.Flyway;
  */
 final class TestDatabase {
 
+    static final String R2DBC_URL_PROPERTY = "switchboard.test.r2dbc-url";
+    static final String JDBC_URL_PROPERTY = "switchboard.test.jdbc-url";
+
     private static TestDatabase shared;
 
     private final Path directory;
@@ -38,6 +41,8 @@ final class TestDatabase {
         this.port = port;
         start();
         Flyway.configure().dataSource(jdbc()).locations("classpath:db/migration").load().migrate();
+        System.setProperty(R2DBC_URL_PROPERTY, r2dbcUrl());
+        System.setProperty(JDBC_URL_PROPERTY, jdbcUrl());
     }
 
     /** The JVM-wide instance (started once; surefire runs the test classes in one JVM). */
