@@ -1,0 +1,62 @@
+package dev.switchboard.app.routingstats;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code GET /api/stats/live}: Server-Sent Events with the open window's running totals, one frame per
+ * flush interval. Frames are written by hand as {@code data: <json>\n\n} (with the space; Spring's SSE
+ * writer omits it, see PITFALLS.md).
+ */
+@RestController
+class LiveStatsController {
+
+    /** One layer of the open window so far. */
+    record LiveLayer(String model, String domain, int layer, long tokens, long dropped, long[] firstChoice, long[] anyChoice) {}
+
+    /** The open window so far. */
+    record LiveWindow(Instant windowStart, List<LiveLayer> layers) {}
+
+    private final RoutingStatsRecorder recorder;
+    private final JsonMapper json;
+    private final Duration interval;
+
+    LiveStatsController(RoutingStatsRecorder recorder, JsonMapper json, RoutingStatsProperties properties) {
+        this.recorder = recorder;
+        this.json = json;
+        this.interval = properties.flushInterval();
+    }
+
+    @GetMapping("/api/stats/live")
+    Mono<Void> live(@RequestParam(required = false) @Nullable String model, ServerHttpResponse response) {
+        response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
+        response.getHeaders().setCacheControl("no-cache");
+        Flux<Mono<org.springframework.core.io.buffer.DataBuffer>> frames = Flux.interval(Duration.ZERO, interval)
+                .map(tick -> "data: " + json.writeValueAsString(snapshot(model)) + "\n\n")
+                .map(frame -> Mono.just(response.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8))));
+        return response.writeAndFlushWith(frames);
+    }
+
+    LiveWindow snapshot(@Nullable String model) {
+        Instant start = recorder.openWindowStart();
+        List<LiveLayer> layers = recorder.peekOpenWindow().entrySet().stream()
+                .filter(e -> model == null || e.getKey().modelId().equals(model))
+                .map(e -> new LiveLayer(e.getKey().modelId(), e.getKey().domain(), e.getKey().layer(), e.getValue().tokens(),
+                        e.getValue().dropped(), e.getValue().firstChoice(), e.getValue().anyChoice()))
+                .sorted(Comparator.comparing(LiveLayer::model).thenComparing(LiveLayer::domain).thenComparingInt(LiveLayer::layer))
+                .toList();
+        return new LiveWindow(start, layers);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.app.routingstats;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Routing statistics settings under {@value #PREFIX}.
+ *
+ * @param enabled record statistics at all (off: every record call returns at once)
+ * @param instance name of this instance in the database; a per-boot suffix is appended so a restart
+ *     never overwrites the windows its predecessor wrote. Null: the host name
+ * @param window length of one statistics window (whole seconds)
+ * @param flushInterval how often the flusher closes due windows and writes what is buffered
+ * @param writeTimeout how long one database write may take before it counts as failed
+ * @param bufferBudget memory for closed windows not yet written; past it adjacent windows are merged
+ * @param recordBudget memory for each queue of requests, traces and events not yet written
+ * @param traceSampleRate fraction of requests whose per-token routing is traced (0 to 1)
+ * @param retention how long raw windows, traces and requests are kept
+ */
+@ConfigurationProperties(RoutingStatsProperties.PREFIX)
+record RoutingStatsProperties(
+        @DefaultValue("true") boolean enabled,
+        @Nullable String instance,
+        @DefaultValue("10s") Duration window,
+        @DefaultValue("1s") Duration flushInterval,
+        @DefaultValue("10s") Duration writeTimeout,
+        @DefaultValue("32MB") DataSize bufferBudget,
+        @DefaultValue("16MB") DataSize recordBudget,
+        @DefaultValue("0.01") double traceSampleRate,
+        @DefaultValue Retention retention) {
+
+    static final String PREFIX = "switchboard.stats";
+
+    RoutingStatsProperties {
+        if (window.isNegative() || window.toMillis() < 1000 || window.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException(PREFIX + ".window must be a whole number of seconds >= 1s, found " + window);
+        }
+        if (traceSampleRate < 0 || traceSampleRate > 1) {
+            throw new IllegalArgumentException(PREFIX + ".trace-sample-rate must be between 0 and 1, found " + traceSampleRate);
+        }
+        if (flushInterval.isNegative() || flushInterval.isZero() || writeTimeout.isNegative() || writeTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".flush-interval and write-timeout must be > 0, found "
+                    + flushInterval + " and " + writeTimeout);
+        }
+        if (retention.rollupBucket().compareTo(window) < 0 || retention.rollupBucket().toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException(PREFIX + ".retention.rollup-bucket must be whole seconds and at least the window ("
+                    + window + "), found " + retention.rollupBucket());
+        }
+    }
+
+    /** Defaults, for code that builds the statistics without Spring (tests, benchmarks). */
+    static RoutingStatsProperties defaults() {
+        return new RoutingStatsProperties(true, null, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(10),
+                DataSize.ofMegabytes(32), DataSize.ofMegabytes(16), 0.01, Retention.defaults());
+    }
+
+    RoutingStatsProperties withBufferBudget(DataSize budget) {
+        return new RoutingStatsProperties(enabled, instance, window, flushInterval, writeTimeout, budget, recordBudget,
+                traceSampleRate, retention);
+    }
+
+    RoutingStatsProperties withTraceSampleRate(double rate) {
+        return new RoutingStatsProperties(enabled, instance, window, flushInterval, writeTimeout, bufferBudget, recordBudget,
+                rate, retention);
+    }
+
+    long windowSeconds() {
+        return window.toSeconds();
+    }
+
+    /**
+     * @param rawAge raw windows older than this are rolled up into {@code rollupBucket} buckets and deleted
+     * @param rollupBucket size of a rollup bucket (whole seconds)
+     * @param traces token traces older than this are deleted
+     * @param requests request rows older than this are deleted
+     * @param interval how often retention runs
+     */
+    record Retention(
+            @DefaultValue("1d") Duration rawAge,
+            @DefaultValue("1h") Duration rollupBucket,
+            @DefaultValue("7d") Duration traces,
+            @DefaultValue("30d") Duration requests,
+            @DefaultValue("10m") Duration interval) {
+
+        static Retention defaults() {
+            return new Retention(Duration.ofDays(1), Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(30), Duration.ofMinutes(10));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.switchboard.app.routingstats;
+
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
+
+/**
+ * Reads the routing statistics (raw windows and rollups together, through the {@code expert_usage} and
+ * {@code layer_usage} views). Periods are grouped into buckets by their start. Reactive, read-only.
+ */
+final class RoutingStatsRepository {
+
+    /** Per-expert totals of one layer in one bucket; {@code share} is its part of the layer's assignments. */
+    record ExpertUsage(Instant bucketStart, String domain, int layer, int expert, long firstChoice, long anyChoice,
+            double routerProbabilitySum, double share) {}
+
+    /** Per-layer totals in one bucket (sums; see layer_window in V2 for their meaning). */
+    record LayerUsage(Instant bucketStart, String domain, int layer, int numExperts, long steps, long tokens, long dropped,
+            double auxLossSum, double zLossSum, double entropySum, long consecutivePairs, long sameFirstPairs,
+            long firstOrSecondPairs) {}
+
+    record TokenCount(String token, long count) {}
+
+    record ExpertEvent(Instant occurredAt, String instanceId, @Nullable String modelId, @Nullable Integer layer,
+            @Nullable Integer expert, @Nullable String plugin, String kind, @Nullable String reason) {}
+
+    /** Bucket size $4 in seconds; 0 puts the whole range in one bucket starting at {@code from}. */
+    private static final String BUCKET = "CASE WHEN $4::int <= 0 THEN $2::timestamptz"
+            + " ELSE to_timestamp((floor(extract(epoch FROM period_start) / $4::int) * $4::int)::float8) END";
+    static final long WHOLE_RANGE = 0;
+    private static final String EXPERTS = """
+            SELECT bucket, domain, layer, expert, f, a, p, a::float8 / nullif(sum(a) OVER (PARTITION BY bucket, domain, layer), 0) AS share
+              FROM (SELECT %s AS bucket, %s AS domain, layer, expert, sum(first_choice)::bigint AS f,
+                           sum(any_choice)::bigint AS a, sum(router_prob_sum) AS p
+                      FROM expert_usage WHERE model_id = $1 AND period_start >= $2 AND period_start < $3
+                     GROUP BY 1, 2, layer, expert) t
+             ORDER BY bucket, domain, layer, expert
+            """;
+    private static final String LAYERS = """
+            SELECT %s AS bucket, %s AS domain, layer, max(num_experts) AS n, sum(steps)::bigint AS steps,
+                   sum(tokens)::bigint AS tokens, sum(dropped)::bigint AS dropped, sum(aux_loss_sum) AS aux,
+                   sum(z_loss_sum) AS z, sum(entropy_sum) AS entropy, sum(consecutive_pairs)::bigint AS pairs,
+                   sum(same_first_pairs)::bigint AS same_first, sum(first_or_second_pairs)::bigint AS first_or_second
+              FROM layer_usage WHERE model_id = $1 AND period_start >= $2 AND period_start < $3
+             GROUP BY 1, 2, layer ORDER BY 1, 2, layer
+            """;
+
+    private final DatabaseClient database;
+
+    RoutingStatsRepository(DatabaseClient database) {
+        this.database = database;
+    }
+
+    /** Per-expert totals by bucket; {@code byDomain} keeps domains apart, otherwise they are summed ('' in the result). */
+    Flux<ExpertUsage> experts(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
+        return database.sql(EXPERTS.formatted(BUCKET, byDomain ? "domain" : "''"))
+                .bind(0, model).bind(1, from).bind(2, to).bind(3, (int) bucketSeconds)
+                .map(row -> new ExpertUsage(instant(row, "bucket"), row.get("domain", String.class), integer(row, "layer"),
+                        integer(row, "expert"), along(row, "f"), along(row, "a"), adouble(row, "p"), adouble(row, "share")))
+                .all();
+    }
+
+    Flux<LayerUsage> layers(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
+        return database.sql(LAYERS.formatted(BUCKET, byDomain ? "domain" : "''"))
+                .bind(0, model).bind(1, from).bind(2, to).bind(3, (int) bucketSeconds)
+                .map(row -> new LayerUsage(instant(row, "bucket"), row.get("domain", String.class), integer(row, "layer"),
+                        integer(row, "n"), along(row, "steps"), along(row, "tokens"), along(row, "dropped"), adouble(row, "aux"),
+                        adouble(row, "z"), adouble(row, "entropy"), along(row, "pairs"), along(row, "same_first"),
+                        along(row, "first_or_second")))
+                .all();
+    }
+
+    /** The most frequent token texts routed to {@code expert} at {@code layer} in the sampled traces. */
+    Flux<TokenCount> topTokens(String model, int layer, int expert, boolean firstChoiceOnly, Instant from, Instant to, int limit) {
+        String match = firstChoiceOnly ? "experts[1] = $3" : "experts @> ARRAY[$3::int]";
+        return database.sql("""
+                        SELECT token_text, count(*) AS n FROM token_trace
+                         WHERE model_id = $1 AND layer = $2 AND %s AND traced_at >= $4 AND traced_at < $5
+                         GROUP BY token_text ORDER BY n DESC, token_text LIMIT $6
+                        """.formatted(match))
+                .bind(0, model).bind(1, layer).bind(2, expert).bind(3, from).bind(4, to).bind(5, limit)
+                .map(row -> new TokenCount(row.get("token_text", String.class), along(row, "n")))
+                .all();
+    }
+
+    Flux<ExpertEvent> events(Instant from, Instant to, int limit) {
+        return database.sql("""
+                        SELECT occurred_at, instance_id, model_id, layer, expert, plugin, kind, reason FROM expert_event
+                         WHERE occurred_at >= $1 AND occurred_at < $2 ORDER BY occurred_at DESC, id DESC LIMIT $3
+                        """)
+                .bind(0, from).bind(1, to).bind(2, limit)
+                .map(row -> new ExpertEvent(instant(row, "occurred_at"), row.get("instance_id", String.class),
+                        row.get("model_id", String.class), row.get("layer", Integer.class), row.get("expert", Integer.class),
+                        row.get("plugin", String.class), row.get("kind", String.class), row.get("reason", String.class)))
+                .all();
+    }
+
+    static List<ExpertUsage> ofLayer(List<ExpertUsage> all, Instant bucket, String domain, int layer) {
+        return all.stream().filter(u -> u.bucketStart().equals(bucket) && u.domain().equals(domain) && u.layer() == layer).toList();
+    }
+
+    private static Instant instant(Readable row, String column) {
+        return row.get(column, java.time.OffsetDateTime.class).toInstant();
+    }
+
+    private static int integer(Readable row, String column) {
+        Number value = row.get(column, Number.class);
+        return value == null ? 0 : value.intValue();
+    }
+
+    private static long along(Readable row, String column) {
+        Number value = row.get(column, Number.class);
+        return value == null ? 0 : value.longValue();
+    }
+
+    private static double adouble(Readable row, String column) {
+        Number value = row.get(column, Number.class);
+        return value == null ? 0 : value.doubleValue();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.switchboard.app.routingstats;
+
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * One real PostgreSQL (zonky embedded binaries) for the statistics tests, migrated with the real Flyway
+ * scripts from the {@code db} module. It can be stopped and started again on the same port and data
+ * folder, to test what the flusher does while the database is away. Assertions read it over plain
+ * JDBC, independently of the R2DBC code under test.
+ */
+final class TestDatabase {
+
+    static final String R2DBC_URL_PROPERTY = "switchboard.test.r2dbc-url";
+    static final String JDBC_URL_PROPERTY = "switchboard.test.jdbc-url";
+
+    private static TestDatabase shared;
+
+    private final Path directory;
+    private final int port;
+    private EmbeddedPostgres postgres;
+
+    private TestDatabase(Path directory, int port) {
+        this.directory = directory;
+        this.port = port;
+        start();
+        Flyway.configure().dataSource(jdbc()).locations("classpath:db/migration").load().migrate();
+        System.setProperty(R2DBC_URL_PROPERTY, r2dbcUrl());
+        System.setProperty(JDBC_URL_PROPERTY, jdbcUrl());
+    }
+
+    /** The JVM-wide instance (started once; surefire runs the test classes in one JVM). */
+    static synchronized TestDatabase shared() {
+        if (shared == null) {
+            try {
+                shared = new TestDatabase(Files.createTempDirectory("switchboard-stats-pg"), freePort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
+    void start() {
+        try {
+            postgres = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(false).setPort(port).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not start in " + directory, e);
+        }
+    }
+
+    void stop() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    DataSource jdbc() {
+        return postgres.getPostgresDatabase();
+    }
+
+    int port() {
+        return port;
+    }
+
+    String r2dbcUrl() {
+        return "r2dbc:postgresql://postgres@localhost:" + port + "/postgres";
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
+    }
+
+    /** A connection factory without a pool: every operation connects anew, so a restarted server is found at once. */
+    ConnectionFactory connectionFactory() {
+        return ConnectionFactories.get(r2dbcUrl() + "?connectTimeout=PT2S");
+    }
+
+    void truncateStatistics() {
+        execute("TRUNCATE expert_window, layer_window, completion_request, token_trace, expert_rollup, layer_rollup, expert_event");
+    }
+
+    void execute(String sql) {
+        try (Connection c = jdbc().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    List<Map<String, Object>> query(String sql) {
+        try (Connection c = jdbc().getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            while (r.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                    row.put(r.getMetaData().getColumnLabel(i), r.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    long queryLong(String sql) {
+        Object value = query(sql).get(0).values().iterator().next();
+        return value == null ? 0 : ((Number) value).longValue();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
