@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import dev.switchboard.app.bench.BenchCommand;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandLine {
 
-    private static final List<String> COMMANDS = List.of("generate");
+    private static final List<String> COMMANDS = List.of("generate", "bench");
 
     private CommandLine() {}
 
@@ -31,12 +32,13 @@ public final class CommandLine {
         try {
             switch (args[0]) {
                 case "generate" -> new GenerateCommand(System.out).run(GenerateArguments.parse(rest));
+                case "bench" -> new BenchCommand(System.out).run(rest);
                 default -> throw new CliUsageException("unknown command " + args[0]);
             }
             return 0;
         } catch (CliUsageException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.println(GenerateArguments.USAGE);
+            System.err.println(args[0].equals("bench") ? BenchCommand.USAGE : GenerateArguments.USAGE);
             return 2;
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
