@@ -1,11 +1,13 @@
 package dev.switchboard.app.experts;
 
+import dev.switchboard.runtime.model.ExpertKindResolver;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import dev.switchboard.spi.ExpertProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -135,6 +137,24 @@ public final class PluginRegistry implements AutoCloseable {
     public ExpertKind requireKind(String name) {
         return kind(name).orElseThrow(() -> new IllegalArgumentException(
                 "no expert kind '" + name + "' is loaded; loaded kinds: " + kinds.keySet().stream().sorted().toList()));
+    }
+
+    /**
+     * The started kinds as the model loader wants them ({@code ModelOptions.withExpertKinds}): experts built
+     * through it are tracked, so unloading their plugin finds and closes them.
+     */
+    public ExpertKindResolver kindResolver() {
+        return new ExpertKindResolver() {
+            @Override
+            public Optional<ExpertKind> find(String name) {
+                return kind(name);
+            }
+
+            @Override
+            public Collection<String> knownNames() {
+                return kinds.keySet().stream().sorted().toList();
+            }
+        };
     }
 
     /** The label ({@code id@version}) of the plugin whose code runs in this expert; empty for foreign experts. */

@@ -55,6 +55,8 @@ class PluginLoadingTest {
             assertThat(view.source()).isEqualTo("classpath");
         });
         assertThat(registry.requireKind("int8-swiglu").weightNames()).containsExactlyInAnyOrder("w1", "w2", "w3");
+        assertThat(registry.kindResolver().knownNames()).contains("swiglu", "gelu-mlp", "int8-swiglu");
+        assertThat(registry.kindResolver().find("swiglu")).containsInstanceOf(TrackedKind.class);
     }
 
     @Test
