@@ -1,0 +1,87 @@
+package dev.switchboard.app.experts;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The plugins folder as the registry should see it: every {@code *.jar} in it loaded (or refused), every
+ * removed jar unloaded, every replaced jar reloaded. Used by the watcher for single files and by the admin
+ * API for a full rescan.
+ */
+final class PluginFolder {
+
+    private final Path directory;
+    private final PluginRegistry registry;
+    // What was loaded from each jar: a rescan reloads a jar only when its size or mtime changed.
+    private final Map<Path, Stamp> loaded = new ConcurrentHashMap<>();
+
+    record Stamp(long size, FileTime modified) {
+        static Stamp of(Path file) throws IOException {
+            return new Stamp(Files.size(file), Files.getLastModifiedTime(file));
+        }
+    }
+
+    PluginFolder(Path directory, PluginRegistry registry) {
+        this.directory = directory.toAbsolutePath().normalize();
+        this.registry = registry;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    static boolean isJar(Path file) {
+        return file.getFileName().toString().endsWith(".jar");
+    }
+
+    /** Loads, reloads or unloads one jar to match the file as it is now. */
+    synchronized void refresh(Path jar) {
+        Path file = directory.resolve(jar.getFileName());
+        if (!Files.isRegularFile(file)) {
+            loaded.remove(file);
+            registry.unloadJar(file);
+            return;
+        }
+        try {
+            Stamp stamp = Stamp.of(file);
+            registry.load(file);
+            loaded.put(file, stamp);
+        } catch (IOException vanished) {
+            loaded.remove(file);
+            registry.unloadJar(file);
+        }
+    }
+
+    /** Brings the registry in line with the whole folder; returns the jars it acted on. */
+    synchronized List<Path> rescan() throws IOException {
+        Files.createDirectories(directory);
+        Set<Path> present = new HashSet<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            files.filter(Files::isRegularFile).filter(PluginFolder::isJar).map(Path::normalize).forEach(present::add);
+        }
+        var changed = new ArrayList<Path>();
+        for (Path jar : present) {
+            Stamp previous = loaded.get(jar);
+            if (previous == null || !previous.equals(Stamp.of(jar))) {
+                changed.add(jar);
+            }
+        }
+        for (Path jar : Set.copyOf(loaded.keySet())) {
+            if (!present.contains(jar)) {
+                changed.add(jar);
+            }
+        }
+        changed.sort(null);
+        changed.forEach(this::refresh);
+        return changed;
+    }
+}

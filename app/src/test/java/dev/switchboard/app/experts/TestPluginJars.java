@@ -1,0 +1,125 @@
+package dev.switchboard.app.experts;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * Builds real plugin jars for tests: compiles a provider from source against the SPI and DJL with the
+ * JDK's compiler, and packs it with its {@code META-INF/services} entry. Each call uses its own package, so
+ * classes of different jars never share a name.
+ */
+final class TestPluginJars {
+
+    private static int counter;
+
+    private final Path workDir;
+
+    TestPluginJars(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    /**
+     * A plugin whose provider has this id, version and SPI version, runs {@code constructorBody} in its
+     * constructor, and offers one kind, {@code kindName}, that builds a {@code [dModel, dModel]} linear
+     * expert from the weight {@code w} ({@code y = x · w}).
+     */
+    Path provider(String id, String version, String requiresSpi, String constructorBody, String kindName)
+            throws IOException {
+        String pkg = "testplugin" + (++counter);
+        String source = """
+                package %1$s;
+
+                import ai.djl.ndarray.NDArray;
+                import ai.djl.ndarray.NDManager;
+                import dev.switchboard.spi.*;
+                import java.util.List;
+                import java.util.Set;
+
+                public class Provider implements ExpertProvider {
+                    public Provider() { %4$s }
+                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "%3$s", "%6$s"); }
+                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
+
+                    static class Kind implements ExpertKind {
+                        public String name() { return "%5$s"; }
+                        public Set<String> weightNames() { return Set.of("w"); }
+                        public Expert create(ExpertSpec spec, ExpertWeights weights) { return new Linear(spec, weights.get("w")); }
+                    }
+
+                    static class Linear implements Expert {
+                        private final NDManager manager;
+                        private final NDArray w;
+                        Linear(ExpertSpec spec, NDArray weight) {
+                            manager = NDManager.newBaseManager(spec.device());
+                            w = weight.duplicate();
+                            w.attach(manager);
+                        }
+                        public NDArray forward(NDArray tokens) { return tokens.matMul(w); }
+                        public long parameterCount() { return w.size(); }
+                        public long memoryBytes() { return w.size() * 4; }
+                        public void close() { manager.close(); }
+                    }
+                }
+                """.formatted(pkg, id, version, constructorBody, kindName, requiresSpi);
+        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+    }
+
+    /** A jar with classes but no service entry. */
+    Path withoutProvider() throws IOException {
+        String pkg = "testplugin" + (++counter);
+        return jar(pkg, "package " + pkg + "; public class Nothing {}", null, "no-provider-" + counter + ".jar");
+    }
+
+    private Path jar(String pkg, String source, String providerClass, String fileName) throws IOException {
+        Path src = Files.createDirectories(workDir.resolve("src-" + pkg).resolve(pkg));
+        Path classes = Files.createDirectories(workDir.resolve("classes-" + pkg));
+        Path file = src.resolve(source.contains("class Provider") ? "Provider.java" : "Nothing.java");
+        Files.writeString(file, source);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        StringWriter errors = new StringWriter();
+        boolean ok = compiler.getTask(errors, null, null,
+                List.of("-d", classes.toString(), "-classpath", System.getProperty("java.class.path"), "--release", "17"),
+                null, compiler.getStandardFileManager(null, null, StandardCharsets.UTF_8).getJavaFileObjects(file.toFile()))
+                .call();
+        if (!ok) {
+            throw new IllegalStateException("test plugin does not compile:\n" + errors);
+        }
+        Path jar = workDir.resolve(fileName);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            if (providerClass != null) {
+                out.putNextEntry(new JarEntry("META-INF/services/dev.switchboard.spi.ExpertProvider"));
+                out.write((providerClass + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            try (Stream<Path> files = Files.walk(classes)) {
+                for (Path clazz : files.filter(Files::isRegularFile).toList()) {
+                    out.putNextEntry(new JarEntry(classes.relativize(clazz).toString().replace('\\', '/')));
+                    Files.copy(clazz, out);
+                }
+            }
+        }
+        return jar;
+    }
+
+    /** Copies a directory of compiled classes and resources (a Maven target/classes) into a jar. */
+    static Path jarOf(Path classesDir, Path jar) throws IOException {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file);
+                Stream<Path> files = Files.walk(classesDir)) {
+            for (Path entry : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new JarEntry(classesDir.relativize(entry).toString().replace('\\', '/')));
+                Files.copy(entry, out);
+            }
+        }
+        return jar;
+    }
+}
