@@ -1,5 +1,7 @@
 package dev.switchboard.runtime.model;
 
+import dev.switchboard.runtime.fixtures.ReferenceFixture;
+
 import static dev.switchboard.runtime.model.ModelAssertions.maxAbsDifference;
 import static dev.switchboard.runtime.model.ModelAssertions.promptLogits;
 import static org.assertj.core.api.Assertions.assertThat;
