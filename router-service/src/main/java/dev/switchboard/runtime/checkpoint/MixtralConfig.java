@@ -1,9 +1,12 @@
 package dev.switchboard.runtime.checkpoint;
 
+import java.nio.file.Path;
+import java.util.Set;
+
 /**
  * The model hyper-parameters of a Hugging Face Mixtral-format {@code config.json}.
- * CONTRACT (filled in by the checkpoint work): built by {@code fromJson(Path)}, validated in the
- * compact constructor with messages that say what to fix.
+ * Built by {@link #fromJson(Path)}; validated in the compact constructor with messages that say
+ * what to fix, so an instance always describes a model this runtime can run.
  *
  * @param headDim {@code head_dim} if present, else hiddenSize / numAttentionHeads
  * @param normTopkProb renormalise the k routing weights (Mixtral: true; Qwen-MoE/OLMoE: false)
@@ -32,4 +35,97 @@ public record MixtralConfig(
         boolean normTopkProb,
         String routing,
         double capacityFactor,
-        String expertKind) {}
+        String expertKind) {
+
+    /** The only {@code model_type} this runtime implements. */
+    public static final String MIXTRAL = "mixtral";
+
+    /** Values accepted for {@code switchboard_routing}. */
+    public static final Set<String> ROUTINGS = Set.of("topk", "switch", "expert-choice");
+
+    public MixtralConfig {
+        if (!MIXTRAL.equals(modelType)) {
+            throw new IllegalArgumentException("model_type \"" + modelType
+                    + "\" is not supported: only \"" + MIXTRAL + "\" is supported");
+        }
+        requirePositive("hidden_size", hiddenSize);
+        requirePositive("intermediate_size", intermediateSize);
+        requirePositive("num_hidden_layers", numHiddenLayers);
+        requirePositive("num_attention_heads", numAttentionHeads);
+        requirePositive("num_key_value_heads", numKeyValueHeads);
+        requirePositive("head_dim", headDim);
+        requirePositive("num_local_experts", numLocalExperts);
+        requirePositive("num_experts_per_tok", numExpertsPerTok);
+        requirePositive("max_position_embeddings", maxPositionEmbeddings);
+        requirePositive("vocab_size", vocabSize);
+        if (numAttentionHeads % numKeyValueHeads != 0) {
+            throw new IllegalArgumentException("num_attention_heads (" + numAttentionHeads
+                    + ") must be a multiple of num_key_value_heads (" + numKeyValueHeads
+                    + "): each key/value head serves a whole group of query heads");
+        }
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException("head_dim must be even for rotary embeddings, was " + headDim);
+        }
+        if (numExpertsPerTok > numLocalExperts) {
+            throw new IllegalArgumentException("num_experts_per_tok (" + numExpertsPerTok
+                    + ") must be <= num_local_experts (" + numLocalExperts + ")");
+        }
+        if (!(rmsNormEps > 0) || !Double.isFinite(rmsNormEps)) {
+            throw new IllegalArgumentException("rms_norm_eps must be a positive finite number, was " + rmsNormEps);
+        }
+        if (!(ropeTheta > 0) || !Double.isFinite(ropeTheta)) {
+            throw new IllegalArgumentException("rope_theta must be a positive finite number, was " + ropeTheta);
+        }
+        requireTokenId("bos_token_id", bosTokenId, vocabSize);
+        requireTokenId("eos_token_id", eosTokenId, vocabSize);
+        if (!ROUTINGS.contains(routing)) {
+            throw new IllegalArgumentException("switchboard_routing \"" + routing
+                    + "\" is not supported: use one of topk, switch, expert-choice");
+        }
+        if (!(capacityFactor > 0) || !Double.isFinite(capacityFactor)) {
+            throw new IllegalArgumentException(
+                    "switchboard_capacity_factor must be a positive finite number, was " + capacityFactor);
+        }
+        if (expertKind == null || expertKind.isBlank()) {
+            throw new IllegalArgumentException(
+                    "switchboard_expert_kind must name an expert plugin kind (default \"swiglu\"), was empty");
+        }
+    }
+
+    /**
+     * Reads and validates a Hugging Face {@code config.json}.
+     *
+     * @throws CheckpointException naming the file and the field when it is unreadable, malformed or invalid
+     */
+    public static MixtralConfig fromJson(Path configJson) {
+        return MixtralConfigJson.read(configJson);
+    }
+
+    /** Width of all query heads together: {@code numAttentionHeads * headDim}. */
+    public int queryDim() {
+        return numAttentionHeads * headDim;
+    }
+
+    /** Width of all key (or value) heads together: {@code numKeyValueHeads * headDim}. */
+    public int keyValueDim() {
+        return numKeyValueHeads * headDim;
+    }
+
+    /** Query heads sharing one key/value head (1 for multi-head attention). */
+    public int queriesPerKeyValueHead() {
+        return numAttentionHeads / numKeyValueHeads;
+    }
+
+    private static void requirePositive(String field, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(field + " must be positive, was " + value);
+        }
+    }
+
+    private static void requireTokenId(String field, int id, int vocabSize) {
+        if (id < 0 || id >= vocabSize) {
+            throw new IllegalArgumentException(
+                    field + " (" + id + ") must be a token id in [0, vocab_size=" + vocabSize + ")");
+        }
+    }
+}

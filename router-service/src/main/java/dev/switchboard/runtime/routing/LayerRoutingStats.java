@@ -1,7 +1,10 @@
 package dev.switchboard.runtime.routing;
 
 /**
- * Batch statistics of one MoE layer in one forward step (MOE-NOTES.md §1.3, §1.4).
+ * Batch statistics of one MoE layer in one forward step (MOE-NOTES.md §1.3, §1.4), computed by
+ * {@link RouterStatistics#compute}. Loads count what was dispatched; the aux loss counts a token
+ * dropped for capacity at its argmax expert (Switch computes f before capacity). HF's top-k variant
+ * of the balancing loss is {@link RouterStatistics#hfLoadBalancingLoss}.
  *
  * @param layer layer index
  * @param tokens tokens routed in this step
@@ -10,7 +13,7 @@ package dev.switchboard.runtime.routing;
  * @param routerProbabilitySum per expert: sum over tokens of its router probability (P_i = sum / tokens)
  * @param droppedTokens tokens dropped for capacity
  * @param auxLoss Switch load-balancing loss N · Σ f_i · P_i
- * @param zLoss router z-loss: mean over tokens of logsumexp(logits)²
+ * @param zLoss router z-loss: mean over tokens of logsumexp(raw logits)² (ST-MoE, disabled experts included)
  * @param entropy mean over tokens of the router distribution's entropy (nats)
  */
 public record LayerRoutingStats(

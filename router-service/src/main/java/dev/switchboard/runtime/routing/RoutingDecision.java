@@ -5,13 +5,50 @@ package dev.switchboard.runtime.routing;
  * {@code experts[offsets[t] .. offsets[t+1])}, in choice order (first choice first), with their
  * routing weights at the same positions in {@code weights}. A dropped token has no entries.
  *
+ * <p>The compact constructor checks the CSR shape (O(tokens), cheap enough for every decode step).
+ *
  * @param tokens number of tokens
  * @param numExperts experts in the layer
  * @param offsets {@code tokens + 1} offsets into experts/weights
  * @param experts chosen expert ids
  * @param weights routing weights that multiply the experts' outputs
- * @param probabilities row-major {@code [tokens, numExperts]} full router distribution (softmax of the logits)
+ * @param probabilities row-major {@code [tokens, numExperts]} full router distribution (softmax of the
+ *     logits; disabled experts have probability 0)
  * @param droppedTokens tokens that were routed but lost their expert to capacity (pass through the residual)
  */
 public record RoutingDecision(
-        int tokens, int numExperts, int[] offsets, int[] experts, float[] weights, float[] probabilities, int droppedTokens) {}
+        int tokens, int numExperts, int[] offsets, int[] experts, float[] weights, float[] probabilities, int droppedTokens) {
+
+    public RoutingDecision {
+        if (tokens < 0 || numExperts <= 0) {
+            throw new IllegalArgumentException("expected tokens >= 0 and numExperts > 0, found tokens=" + tokens
+                    + " numExperts=" + numExperts);
+        }
+        if (offsets.length != tokens + 1 || offsets[0] != 0) {
+            throw new IllegalArgumentException("offsets must have tokens + 1 = " + (tokens + 1)
+                    + " entries starting at 0, found " + offsets.length + " entries");
+        }
+        for (int t = 0; t < tokens; t++) {
+            if (offsets[t + 1] < offsets[t]) {
+                throw new IllegalArgumentException("offsets must not decrease, found offsets[" + t + "]="
+                        + offsets[t] + " > offsets[" + (t + 1) + "]=" + offsets[t + 1]);
+            }
+        }
+        if (experts.length != offsets[tokens] || weights.length != offsets[tokens]) {
+            throw new IllegalArgumentException("experts and weights must have offsets[tokens] = " + offsets[tokens]
+                    + " entries, found " + experts.length + " and " + weights.length);
+        }
+        if (probabilities.length != tokens * numExperts) {
+            throw new IllegalArgumentException("probabilities must be [tokens, numExperts] = " + tokens + "x"
+                    + numExperts + ", found " + probabilities.length + " values");
+        }
+        if (droppedTokens < 0 || droppedTokens > tokens) {
+            throw new IllegalArgumentException("droppedTokens must be in [0, " + tokens + "], found " + droppedTokens);
+        }
+    }
+
+    /** Number of experts token {@code token} was sent to (0 if dropped). */
+    public int expertCount(int token) {
+        return offsets[token + 1] - offsets[token];
+    }
+}

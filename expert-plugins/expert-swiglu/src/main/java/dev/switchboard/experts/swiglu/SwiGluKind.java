@@ -1,0 +1,87 @@
+package dev.switchboard.experts.swiglu;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.switchboard.spi.Expert;
+import dev.switchboard.spi.ExpertKind;
+import dev.switchboard.spi.ExpertSpec;
+import dev.switchboard.spi.ExpertWeights;
+import java.util.Set;
+
+/**
+ * The {@code swiglu} expert kind: Mixtral's feed-forward network {@code w2(silu(w1·x) ⊙ w3·x)}
+ * (Hugging Face {@code MixtralBlockSparseTop2MLP}). Weights in Hugging Face layout:
+ * {@code w1, w3: [dFf, dModel]}, {@code w2: [dModel, dFf]}. Stateless and thread-safe.
+ */
+public final class SwiGluKind implements ExpertKind {
+
+    /** The name model configurations use for this kind. */
+    public static final String NAME = "swiglu";
+
+    private static final Set<String> WEIGHTS = Set.of("w1", "w2", "w3");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<String> weightNames() {
+        return WEIGHTS;
+    }
+
+    @Override
+    public Expert create(ExpertSpec spec, ExpertWeights weights) {
+        NDArray w1 = checked(weights, "w1", new Shape(spec.dFf(), spec.dModel()), "(dFf, dModel)");
+        NDArray w3 = checked(weights, "w3", new Shape(spec.dFf(), spec.dModel()), "(dFf, dModel)");
+        NDArray w2 = checked(weights, "w2", new Shape(spec.dModel(), spec.dFf()), "(dModel, dFf)");
+        NDManager owned = NDManager.newBaseManager(spec.device(), w1.getManager().getEngine().getEngineName());
+        owned.setName("expert-swiglu");
+        try {
+            return new SwiGluExpert(
+                    owned,
+                    transposedCopy(w1, spec, owned), // (dModel, dFf)
+                    transposedCopy(w3, spec, owned), // (dModel, dFf)
+                    transposedCopy(w2, spec, owned)); // (dFf, dModel)
+        } catch (RuntimeException e) {
+            owned.close();
+            throw e;
+        }
+    }
+
+    private static NDArray checked(ExpertWeights weights, String name, Shape expected, String symbolic) {
+        if (!weights.names().contains(name)) {
+            throw new IllegalArgumentException(
+                    "swiglu expert needs weight '" + name + "' " + symbolic + " = " + expected + ", but only "
+                            + weights.names() + " were given");
+        }
+        NDArray w = weights.get(name);
+        if (!w.getShape().equals(expected)) {
+            throw new IllegalArgumentException(
+                    "swiglu weight '" + name + "' must have shape " + symbolic + " = " + expected + ", got " + w.getShape());
+        }
+        return w;
+    }
+
+    /**
+     * A contiguous {@code [in, out]} copy in the working type, owned by {@code owner}, so that the
+     * projection is a single {@code x.matMul(w)}. Flattening the transposed view forces the copy.
+     */
+    private static NDArray transposedCopy(NDArray w, ExpertSpec spec, NDManager owner) {
+        Shape shape = w.getShape();
+        try (NDManager scratch = w.getManager().newSubManager()) {
+            NDArray typed = w.getDataType() == spec.dataType() ? w : w.toType(spec.dataType(), false);
+            NDArray transposed = typed.transpose(); // (in, out), strided view
+            transposed.attach(scratch);
+            if (typed != w) {
+                typed.attach(scratch);
+            }
+            NDArray flat = transposed.reshape(-1); // contiguous copy
+            flat.attach(scratch);
+            NDArray result = flat.reshape(shape.get(1), shape.get(0)).toDevice(spec.device(), false);
+            result.attach(owner);
+            return result;
+        }
+    }
+}

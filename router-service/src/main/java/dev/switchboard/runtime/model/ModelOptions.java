@@ -1,0 +1,56 @@
+package dev.switchboard.runtime.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.switchboard.runtime.routing.RoutingStrategy;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * How to load and run a model.
+ *
+ * @param device where weights, caches and activations live (CPU by default)
+ * @param workingType activations and weights: {@link DataType#FLOAT32} (default) or {@link DataType#FLOAT16}
+ *     (BF16 aborts DJL's PyTorch engine on CPU; BF16 checkpoints are converted while loading)
+ * @param expertKinds resolves the checkpoint's expert kind name to an implementation
+ * @param routingOverride a routing strategy to use instead of the one the config names, or {@code null}
+ * @param faultListener told once for every expert the model disables after a runtime fault
+ */
+public record ModelOptions(
+        Device device,
+        DataType workingType,
+        ExpertKindResolver expertKinds,
+        RoutingStrategy routingOverride,
+        Consumer<ExpertFault> faultListener) {
+
+    public ModelOptions {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(expertKinds, "expertKinds");
+        Objects.requireNonNull(faultListener, "faultListener");
+        if (workingType != DataType.FLOAT32 && workingType != DataType.FLOAT16) {
+            throw new IllegalArgumentException("working data type must be FLOAT32 or FLOAT16, found " + workingType
+                    + (workingType == DataType.BFLOAT16 ? " (BF16 aborts DJL's PyTorch engine on CPU)" : ""));
+        }
+    }
+
+    /** CPU, float32, the expert kinds on the class path, the config's routing, no fault listener. */
+    public static ModelOptions defaults() {
+        return new ModelOptions(Device.cpu(), DataType.FLOAT32, ExpertKinds.fromClassPath(), null, fault -> {});
+    }
+
+    public ModelOptions withWorkingType(DataType type) {
+        return new ModelOptions(device, type, expertKinds, routingOverride, faultListener);
+    }
+
+    public ModelOptions withExpertKinds(ExpertKindResolver resolver) {
+        return new ModelOptions(device, workingType, resolver, routingOverride, faultListener);
+    }
+
+    public ModelOptions withRouting(RoutingStrategy routing) {
+        return new ModelOptions(device, workingType, expertKinds, routing, faultListener);
+    }
+
+    public ModelOptions withFaultListener(Consumer<ExpertFault> listener) {
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, listener);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.switchboard.runtime.model;
+
+import ai.djl.ndarray.NDManager;
+import dev.switchboard.runtime.checkpoint.Checkpoint;
+import dev.switchboard.runtime.checkpoint.MixtralConfig;
+import dev.switchboard.runtime.routing.RoutingStrategy;
+import dev.switchboard.spi.Expert;
+import dev.switchboard.spi.ExpertKind;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loaded sparse Mixture-of-Experts language model (Mixtral architecture) that runs batched forward
+ * steps over many sequences at once, dispatching each token only to the experts its router chose.
+ *
+ * <p><b>Experts.</b> The experts live in an immutable {@link ExpertTable} held in a volatile field:
+ * every {@link #forward} reads it once, so a step sees one consistent set while {@link #swapExperts}
+ * installs the next. An expert that throws or returns the wrong shape is disabled in a new table and
+ * the step re-routes around it (logged once, reported to {@link ModelOptions#faultListener()}).
+ *
+ * <p><b>Threads.</b> {@code forward} may run concurrently for disjoint sequences. {@link #close()} must
+ * follow the last step; it frees the weights, the current table's experts and every open sequence.
+ */
+public final class MoeModel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MoeModel.class);
+
+    private final MixtralConfig config;
+    private final ModelOptions options;
+    private final NDManager manager;
+    private final ForwardPass forwardPass;
+    private final Object tableLock = new Object();
+    private volatile ExpertTable experts;
+
+    private MoeModel(MixtralConfig config, ModelOptions options, NDManager manager, ModelWeights weights,
+            ExpertTable experts) {
+        this.config = config;
+        this.options = options;
+        this.manager = manager;
+        this.forwardPass = new ForwardPass(weights, manager, config.vocabSize());
+        this.experts = experts;
+    }
+
+    /**
+     * Loads every weight of {@code checkpoint} into native memory the model owns (the checkpoint may be
+     * closed afterwards) and builds the experts with the expert kind the config names.
+     *
+     * @throws IllegalArgumentException when the expert kind is unknown or cannot build an expert
+     */
+    public static MoeModel load(Checkpoint checkpoint, ModelOptions options) {
+        NDManager manager = NDManager.newBaseManager(options.device());
+        manager.setName("moe-model");
+        try {
+            ModelLoader loader = new ModelLoader(checkpoint, options, manager);
+            ExpertKind kind = loader.expertKind();
+            RoutingStrategy routing = loader.routing();
+            ModelWeights weights = loader.weights(routing);
+            ExpertTable table = loader.experts(kind);
+            MixtralConfig config = checkpoint.config();
+            log.info("Loaded model {}: {} layers x {} '{}' experts, routing {}, {} on {}", checkpoint.directory(),
+                    config.numHiddenLayers(), config.numLocalExperts(), kind.name(),
+                    routing.getClass().getSimpleName(), options.workingType(), options.device());
+            return new MoeModel(config, options, manager, weights, table);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public MixtralConfig config() {
+        return config;
+    }
+
+    /** A new, empty sequence whose KV caches the model allocates as it grows. */
+    public SequenceState newSequence() {
+        return new SequenceState(manager, config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(),
+                options.workingType(), config.maxPositionEmbeddings());
+    }
+
+    /**
+     * Runs one step: every input's new tokens are appended to its sequence and run through the model
+     * together. Returns the logits of each input's last new token (or of all, see {@link ForwardOptions}),
+     * the routing trace if asked, and per-layer routing statistics.
+     */
+    public StepResult forward(List<StepInput> inputs, ForwardOptions options) {
+        Objects.requireNonNull(options, "options");
+        ExpertTable table = experts; // read once: the whole step routes through one consistent table
+        return forwardPass.run(inputs, options, table, this::disable);
+    }
+
+    /** The live expert table. */
+    public ExpertTable experts() {
+        return experts;
+    }
+
+    /**
+     * Installs {@code next} for the following steps (steps in progress finish with the old table). The
+     * caller closes experts that {@code next} no longer holds, once those steps are done.
+     */
+    public void swapExperts(ExpertTable next) {
+        Objects.requireNonNull(next, "next");
+        if (next.layers().size() != config.numHiddenLayers()) {
+            throw new IllegalArgumentException("expert table must have " + config.numHiddenLayers()
+                    + " layers, found " + next.layers().size());
+        }
+        for (int l = 0; l < next.layers().size(); l++) {
+            long width = next.layer(l).gate().getShape().get(1);
+            if (width != config.hiddenSize()) {
+                throw new IllegalArgumentException("layer " + l + " gate must have rows of hidden_size "
+                        + config.hiddenSize() + ", found " + next.layer(l).gate().getShape());
+            }
+        }
+        synchronized (tableLock) {
+            experts = next;
+        }
+    }
+
+    /** Fault isolation: disables the failed expert in the live table (once) and in the step's view. */
+    private LayerExperts disable(ExpertFault fault, LayerExperts stepView) {
+        boolean first;
+        synchronized (tableLock) {
+            ExpertTable live = experts;
+            LayerExperts layer = live.layer(fault.layer());
+            first = fault.expert() < layer.size() && layer.expert(fault.expert()) == stepView.expert(fault.expert())
+                    && !layer.isDisabled(fault.expert());
+            if (first) {
+                experts = live.withDisabled(fault.layer(), fault.expert(), true);
+            }
+        }
+        if (first) {
+            log.warn("Disabled expert {} of layer {} after a runtime fault: {}", fault.expert(), fault.layer(),
+                    fault.reason());
+            try {
+                options.faultListener().accept(fault);
+            } catch (RuntimeException listenerFailure) {
+                log.warn("Expert fault listener failed", listenerFailure);
+            }
+        }
+        return stepView.withDisabled(fault.expert(), true);
+    }
+
+    /** Native arrays the model's manager tree holds (weights, caches, live step temporaries). */
+    int nativeArrayCount() {
+        return manager.getManagedArrays().size();
+    }
+
+    @Override
+    public void close() {
+        synchronized (tableLock) {
+            for (LayerExperts layer : experts.layers()) {
+                layer.experts().forEach(Expert::close);
+            }
+        }
+        manager.close();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.switchboard.runtime.model;
+
+import ai.djl.ndarray.NDArray;
+import dev.switchboard.runtime.routing.RoutingDecision;
+
+/**
+ * One MoE layer's result for a step.
+ *
+ * @param output {@code (tokens, hidden)} weighted sum of the chosen experts' outputs
+ * @param decision the routing that produced it (after any fault re-routing)
+ * @param gateLogits row-major {@code (tokens, numExperts)} router logits
+ */
+record MoeOutput(NDArray output, RoutingDecision decision, float[] gateLogits) {}

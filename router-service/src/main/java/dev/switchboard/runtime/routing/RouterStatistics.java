@@ -1,0 +1,130 @@
+package dev.switchboard.runtime.routing;
+
+/**
+ * Per-layer routing statistics of one forward step: loads, the Switch and HF load-balancing losses,
+ * the ST-MoE z-loss and the router entropy. Runs on every decode step, so it is plain loops over
+ * the arrays with no allocation beyond the result arrays.
+ */
+public final class RouterStatistics {
+
+    private RouterStatistics() {}
+
+    /**
+     * @param layer layer index, copied into the result
+     * @param gateLogits row-major {@code [tokens, numExperts]} raw router logits (for the z-loss)
+     * @param decision the routing of those logits (loads, probabilities, drops)
+     * @return the layer's stats; all sums and losses are 0 for an empty batch
+     */
+    public static LayerRoutingStats compute(int layer, float[] gateLogits, RoutingDecision decision) {
+        int tokens = decision.tokens();
+        int numExperts = decision.numExperts();
+        if (gateLogits.length != tokens * numExperts) {
+            throw new IllegalArgumentException("gate logits must be [tokens, numExperts] = " + tokens + "x"
+                    + numExperts + " like the decision, found " + gateLogits.length + " values");
+        }
+        long[] firstChoice = new long[numExperts];
+        long[] anyChoice = new long[numExperts];
+        double[] probabilitySum = new double[numExperts];
+        int[] offsets = decision.offsets();
+        int[] experts = decision.experts();
+        float[] probabilities = decision.probabilities();
+
+        double entropySum = 0;
+        double zSum = 0;
+        for (int t = 0; t < tokens; t++) {
+            if (offsets[t + 1] > offsets[t]) {
+                firstChoice[experts[offsets[t]]]++;
+            }
+            for (int i = offsets[t]; i < offsets[t + 1]; i++) {
+                anyChoice[experts[i]]++;
+            }
+            int base = t * numExperts;
+            for (int e = 0; e < numExperts; e++) {
+                double p = probabilities[base + e];
+                probabilitySum[e] += p;
+                if (p > 0) {
+                    entropySum -= p * Math.log(p);      // H = −Σ p ln p, with 0 · ln 0 = 0
+                }
+            }
+            double lse = logSumExp(gateLogits, base, numExperts);
+            zSum += lse * lse;
+        }
+        if (tokens == 0) {
+            return new LayerRoutingStats(layer, 0, firstChoice, anyChoice, probabilitySum,
+                    decision.droppedTokens(), 0, 0, 0);
+        }
+        double auxLoss = switchAuxLoss(decision, firstChoice, probabilitySum);
+        return new LayerRoutingStats(layer, tokens, firstChoice, anyChoice, probabilitySum,
+                decision.droppedTokens(), auxLoss, zSum / tokens, entropySum / tokens);
+    }
+
+    /**
+     * Switch Transformer load-balancing loss (Fedus et al. 2021, eq. 4; MOE-NOTES.md §1.3), without α:
+     * {@code N · Σ_i f_i · P_i}, {@code f_i} = fraction of tokens whose router argmax is expert i,
+     * {@code P_i} = mean router probability of expert i. 1 at uniform routing.
+     * A token dropped for capacity (no entries) still counts in {@code f} for its argmax expert,
+     * because Switch computes {@code f} from the router's choice before capacity is applied.
+     */
+    private static double switchAuxLoss(RoutingDecision decision, long[] firstChoice, double[] probabilitySum) {
+        int tokens = decision.tokens();
+        int numExperts = decision.numExperts();
+        double dot = 0;
+        for (int e = 0; e < numExperts; e++) {
+            dot += firstChoice[e] * probabilitySum[e];
+        }
+        for (int t = 0; t < tokens; t++) {
+            if (decision.expertCount(t) == 0) {
+                dot += probabilitySum[argmax(decision.probabilities(), t * numExperts, numExperts)];
+            }
+        }
+        // N · Σ (count_i / T) · (sum_i / T)
+        return numExperts * dot / ((double) tokens * tokens);
+    }
+
+    /**
+     * Hugging Face's {@code load_balancing_loss_func} (modeling_mixtral.py; MOE-NOTES.md §1.5) for one
+     * layer: {@code N · Σ_i tokens_per_expert_i · router_prob_i} where {@code tokens_per_expert} is the
+     * mean of the one-hot top-k selections summed over the k ranks (= anyChoice_i / T, as a token's
+     * k experts are distinct) and {@code router_prob_i} = P_i. Its minimum is k, not 1, at uniform
+     * routing with top-k; for top-1 it equals the Switch loss when no token is dropped.
+     */
+    public static double hfLoadBalancingLoss(LayerRoutingStats stats) {
+        int tokens = stats.tokens();
+        if (tokens == 0) {
+            return 0;
+        }
+        int numExperts = stats.anyChoice().length;
+        double dot = 0;
+        for (int e = 0; e < numExperts; e++) {
+            dot += stats.anyChoice()[e] * stats.routerProbabilitySum()[e];
+        }
+        return numExperts * dot / ((double) tokens * tokens);
+    }
+
+    /** Stable {@code log Σ_j exp(x_j)} of one row, in double. */
+    private static double logSumExp(float[] logits, int base, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, logits[base + j]);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            return max;
+        }
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            sum += Math.exp(logits[base + j] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** Index of the largest value in a row, ties to the lower index. */
+    private static int argmax(float[] values, int base, int n) {
+        int best = 0;
+        for (int j = 1; j < n; j++) {
+            if (values[base + j] > values[base + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+}
