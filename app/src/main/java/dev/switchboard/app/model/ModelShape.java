@@ -8,8 +8,9 @@ package dev.switchboard.app.model;
  * @param experts experts per layer
  * @param expertsPerToken k of top-k routing
  * @param eosTokenId the end-of-sequence token that stops generation
+ * @param vocabSize number of token ids
  */
-public record ModelShape(int contextLength, int layers, int experts, int expertsPerToken, int eosTokenId) {
+public record ModelShape(int contextLength, int layers, int experts, int expertsPerToken, int eosTokenId, int vocabSize) {
 
     public ModelShape {
         if (contextLength < 2 || layers < 1 || experts < 1 || expertsPerToken < 1) {
