@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Import;
             "switchboard.serving.request-timeout=4s",
             "switchboard.serving.keep-alive=150ms",
             "switchboard.serving.drain-timeout=2s",
+            "switchboard.serving.default-max-tokens=64",
             "spring.http.codecs.max-in-memory-size=64KB"
         })
 @AutoConfigureWebTestClient
