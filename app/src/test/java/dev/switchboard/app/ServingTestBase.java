@@ -2,6 +2,7 @@ package dev.switchboard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.app.generation.SchedulerProbe;
 import dev.switchboard.app.model.ModelControls;
 import dev.switchboard.app.model.ModelHolder;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -25,6 +27,9 @@ public abstract class ServingTestBase {
 
     @Autowired
     protected ModelHolder holder;
+
+    @Autowired
+    private ApplicationContext context;
 
     @LocalServerPort
     protected int port;
@@ -54,6 +59,10 @@ public abstract class ServingTestBase {
             Thread.sleep(10);
         }
         assertThat(controls.openSequences()).as("KV caches still open after the test").isZero();
+        while (SchedulerProbe.inFlight(context) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(SchedulerProbe.inFlight(context)).as("admission slots still taken after the test").isZero();
     }
 
     protected WebTestClient.ResponseSpec post(String uri, String json) {
