@@ -186,6 +186,8 @@ class GenerationScheduler implements SmartLifecycle {
     public synchronized void start() {
         if (thread == null) {
             stopping = false;
+            draining = false; // a restart after a stop (Spring's test context pausing) serves again
+            endAllRequested = false;
             Thread started = new Thread(this::loop, THREAD_NAME);
             started.setDaemon(true);
             thread = started;

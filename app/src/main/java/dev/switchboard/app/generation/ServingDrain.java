@@ -27,6 +27,7 @@ class ServingDrain implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final Duration drainTimeout;
     private volatile boolean running;
+    private volatile boolean drained;
 
     ServingDrain(GenerationScheduler scheduler, ApplicationEventPublisher events, ServingProperties limits) {
         this.scheduler = scheduler;
@@ -36,12 +37,16 @@ class ServingDrain implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (drained) {
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC); // restarted after a stop
+        }
         running = true;
     }
 
     @Override
     public void stop() {
         running = false;
+        drained = true;
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         scheduler.beginDrain();
         int inFlight = scheduler.inFlight();

@@ -8,16 +8,19 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Owns the served model: loads {@code switchboard.model} on a background thread at start (so the HTTP
- * server, liveness and the admin routes come up at once), and closes it last at shutdown.
+ * server, liveness and the admin routes come up at once), and closes it when the context is destroyed,
+ * after every lifecycle (the scheduler included) has stopped. A lifecycle stop alone (Spring's test
+ * context pausing) keeps the model.
  * Readiness stays DOWN until the model is loaded ({@link ModelHealthIndicator}).
  */
 @Component
-public class ModelHolder implements SmartLifecycle {
+public class ModelHolder implements SmartLifecycle, DisposableBean {
 
     /** Stops after the generation scheduler, which still uses the model while it drains. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
@@ -40,6 +43,7 @@ public class ModelHolder implements SmartLifecycle {
     private volatile @Nullable ServedModel model;
     private volatile @Nullable String failure;
     private @Nullable Thread loadingThread;
+    private volatile boolean running;
 
     ModelHolder(SwitchboardProperties properties, ModelLoader loader) {
         this.directory = properties.model();
@@ -85,6 +89,7 @@ public class ModelHolder implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        running = true;
         if (directory == null || loadingThread != null) {
             if (directory == null) {
                 log.info("No model configured (switchboard.model); inference routes answer 503");
@@ -118,7 +123,12 @@ public class ModelHolder implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public synchronized void destroy() {
         ServedModel current = model;
         model = null;
         state = State.CLOSED;
@@ -130,7 +140,7 @@ public class ModelHolder implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return state != State.CLOSED && (loadingThread != null || directory == null);
+        return running;
     }
 
     @Override
