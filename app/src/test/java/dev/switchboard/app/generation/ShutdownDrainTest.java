@@ -28,10 +28,10 @@ class ShutdownDrainTest {
     @Test
     void drainEndsOpenStreamsAndRefusesNewWork() throws Exception {
         ConfigurableApplicationContext app = new SpringApplicationBuilder(SwitchboardApplication.class, ControlledModelConfiguration.class)
-                .properties("server.port=0", "switchboard.data-dir=target/test-data/drain", "switchboard.model=" + ServingTest.FIXTURE,
-                        "switchboard.security.admin-token=drain-admin", "switchboard.serving.drain-timeout=1500ms",
-                        "switchboard.serving.keep-alive=10s")
-                .run();
+                // Arguments, not default properties: application.yml's data-dir must not win over the test's.
+                .run("--server.port=0", "--switchboard.data-dir=target/test-data/drain", "--switchboard.model=" + ServingTest.FIXTURE,
+                        "--switchboard.security.admin-token=drain-admin", "--switchboard.serving.drain-timeout=1500ms",
+                        "--switchboard.serving.keep-alive=10s");
         ModelHolder holder = app.getBean(ModelHolder.class);
         long loadDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (holder.current().isEmpty() && System.nanoTime() < loadDeadline) {
