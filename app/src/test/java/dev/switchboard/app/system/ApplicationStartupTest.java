@@ -17,7 +17,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(
         classes = SwitchboardApplication.class,
         webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = "switchboard.data-dir=target/test-data/startup")
+        properties = {"switchboard.data-dir=target/test-data/startup", "switchboard.security.admin-token=startup-admin"})
 @AutoConfigureWebTestClient
 class ApplicationStartupTest {
 
@@ -57,8 +57,18 @@ class ApplicationStartupTest {
     }
 
     @Test
+    void withoutAModelInferenceAnswers503InOpenAisShape() {
+        web.post().uri("/v1/chat/completions").header("Content-Type", "application/json")
+                .bodyValue("{\"model\":\"any\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").exchange()
+                .expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.error.code").isEqualTo("model_not_configured")
+                .jsonPath("$.error.type").isEqualTo("service_unavailable_error");
+        web.get().uri("/v1/models").exchange().expectStatus().isOk().expectBody().jsonPath("$.data.length()").isEqualTo(0);
+    }
+
+    @Test
     void prometheusEndpointServesMetrics() {
-        web.get().uri("/actuator/prometheus").exchange()
+        web.get().uri("/actuator/prometheus").header("Authorization", "Bearer startup-admin").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class)
                 .value(body -> assertThat(body).contains("jvm_memory_used_bytes"));

@@ -1,0 +1,73 @@
+package dev.switchboard.app.errors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one place that turns any failure on any route into OpenAI's error shape with the right status.
+ * Runs before Spring Boot's default handler (order -1), so no route ever answers with Boot's HTML or
+ * JSON error page, and no stack trace or exception message of a server fault reaches a client.
+ */
+@Component
+@Order(-2)
+class OpenAiErrorHandler implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiErrorHandler.class);
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(failure);
+        }
+        ApiException error = translate(failure);
+        if (error.status().is5xxServerError() && error.status() != HttpStatus.SERVICE_UNAVAILABLE) {
+            log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
+        }
+        return OpenAiErrorBody.write(response, error);
+    }
+
+    static ApiException translate(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+            if (t instanceof DataBufferLimitException) {
+                return ApiException.tooLarge();
+            }
+        }
+        if (failure instanceof ResponseStatusException status) {
+            return fromStatus(status.getStatusCode(), status.getReason());
+        }
+        return ApiException.internal();
+    }
+
+    private static ApiException fromStatus(HttpStatusCode code, String reason) {
+        HttpStatus status = HttpStatus.resolve(code.value());
+        if (status == null || code.is5xxServerError()) {
+            return ApiException.internal();
+        }
+        return switch (status) {
+            case NOT_FOUND -> new ApiException(status, "not_found_error", null, null, "No such route", null);
+            case PAYLOAD_TOO_LARGE -> ApiException.tooLarge();
+            case METHOD_NOT_ALLOWED -> new ApiException(status, "invalid_request_error", null, null,
+                    "This route does not accept that HTTP method", null);
+            case UNSUPPORTED_MEDIA_TYPE -> new ApiException(status, "invalid_request_error", null, null,
+                    "Send the request body as application/json", null);
+            case BAD_REQUEST -> ApiException.invalid(null,
+                    reason == null || reason.isBlank() ? "The request could not be read" : reason);
+            default -> new ApiException(status, "invalid_request_error", null, null,
+                    reason == null ? status.getReasonPhrase() : reason, null);
+        };
+    }
+}

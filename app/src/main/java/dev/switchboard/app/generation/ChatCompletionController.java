@@ -1,0 +1,45 @@
+package dev.switchboard.app.generation;
+
+import dev.switchboard.app.model.ChatMessage;
+import dev.switchboard.app.model.ModelHolder;
+import dev.switchboard.app.model.ServedModel;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code POST /v1/chat/completions}, OpenAI-compatible, streaming or not; see docs/API.md. */
+@RestController
+class ChatCompletionController {
+
+    static final String ENDPOINT = "chat";
+
+    private final JsonMapper json;
+    private final ModelHolder models;
+    private final GenerationService generation;
+    private final GenerationResponder responder;
+
+    ChatCompletionController(JsonMapper json, ModelHolder models, GenerationService generation, GenerationResponder responder) {
+        this.json = json;
+        this.models = models;
+        this.generation = generation;
+        this.responder = responder;
+    }
+
+    @PostMapping("/v1/chat/completions")
+    Mono<Void> chat(@RequestBody String body, ServerHttpResponse response) {
+        RequestFields fields = RequestBodies.parse(json, body);
+        OpenAiRequest request = OpenAiRequest.parse(fields);
+        List<ChatMessage> messages = PromptParser.messages(fields);
+        ServedModel model = models.require(request.model());
+        int[] prompt = PromptParser.chatTokens(model, messages);
+        GenerationJob job = generation.start(model, prompt, request, null, "messages", ENDPOINT);
+        ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.CHAT, RequestBodies.newId("chatcmpl-"),
+                Instant.now().getEpochSecond(), model.id(), request.includeUsage());
+        return responder.respond(response, job, shape, request);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.switchboard.app.generation;
+
+import dev.switchboard.app.model.ModelHolder;
+import dev.switchboard.app.model.ServedModel;
+import java.time.Instant;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code POST /v1/completions} (legacy text completions), OpenAI-compatible; {@code max_tokens} defaults to 16. */
+@RestController
+class CompletionController {
+
+    static final String ENDPOINT = "completions";
+    /** OpenAI's default for this endpoint. */
+    static final int DEFAULT_MAX_TOKENS = 16;
+
+    private final JsonMapper json;
+    private final ModelHolder models;
+    private final GenerationService generation;
+    private final GenerationResponder responder;
+
+    CompletionController(JsonMapper json, ModelHolder models, GenerationService generation, GenerationResponder responder) {
+        this.json = json;
+        this.models = models;
+        this.generation = generation;
+        this.responder = responder;
+    }
+
+    @PostMapping("/v1/completions")
+    Mono<Void> complete(@RequestBody String body, ServerHttpResponse response) {
+        RequestFields fields = RequestBodies.parse(json, body);
+        OpenAiRequest request = OpenAiRequest.parse(fields);
+        ServedModel model = models.require(request.model());
+        int[] prompt = PromptParser.completionTokens(model, fields);
+        GenerationJob job = generation.start(model, prompt, request, DEFAULT_MAX_TOKENS, "prompt", ENDPOINT);
+        ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.TEXT, RequestBodies.newId("cmpl-"),
+                Instant.now().getEpochSecond(), model.id(), request.includeUsage());
+        return responder.respond(response, job, shape, request);
+    }
+}

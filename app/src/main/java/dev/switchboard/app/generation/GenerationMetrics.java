@@ -1,0 +1,75 @@
+package dev.switchboard.app.generation;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+
+/**
+ * The serving metrics, in base units with bounded tags (endpoint, finish_reason, reason). Prometheus names:
+ * {@code switchboard_requests_finished_total}, {@code switchboard_requests_rejected_total},
+ * {@code switchboard_queue_size}, {@code switchboard_sequences_running},
+ * {@code switchboard_time_to_first_token_seconds}, {@code switchboard_inter_token_latency_seconds},
+ * {@code switchboard_tokens_generated_total} (its rate is tokens/s), {@code switchboard_tokens_prompt_total},
+ * {@code switchboard_batch_sequences}.
+ */
+@Component
+class GenerationMetrics {
+
+    private final MeterRegistry registry;
+    private final Timer timeToFirstToken;
+    private final Timer interTokenLatency;
+    private final Counter generatedTokens;
+    private final Counter promptTokens;
+    private final DistributionSummary batchSequences;
+
+    GenerationMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.timeToFirstToken = Timer.builder("switchboard.time.to.first.token")
+                .description("From request arrival to its first generated token")
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(registry);
+        this.interTokenLatency = Timer.builder("switchboard.inter.token.latency")
+                .description("Between two generated tokens of one sequence")
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(registry);
+        this.generatedTokens = Counter.builder("switchboard.tokens.generated").baseUnit("tokens").register(registry);
+        this.promptTokens = Counter.builder("switchboard.tokens.prompt").baseUnit("tokens").register(registry);
+        this.batchSequences = DistributionSummary.builder("switchboard.batch.sequences")
+                .description("Sequences in one decode step").register(registry);
+    }
+
+    void gauges(Supplier<Number> queued, Supplier<Number> running) {
+        registry.gauge("switchboard.queue.size", queued, s -> s.get().doubleValue());
+        registry.gauge("switchboard.sequences.running", running, s -> s.get().doubleValue());
+    }
+
+    void firstToken(Duration sinceArrival) {
+        timeToFirstToken.record(sinceArrival);
+    }
+
+    void nextToken(Duration sincePrevious) {
+        interTokenLatency.record(sincePrevious);
+    }
+
+    void generated(int tokens) {
+        generatedTokens.increment(tokens);
+    }
+
+    void prefilled(int tokens) {
+        promptTokens.increment(tokens);
+    }
+
+    void decodeStep(int sequences) {
+        batchSequences.record(sequences);
+    }
+
+    void finished(String endpoint, String finishReason) {
+        registry.counter("switchboard.requests.finished", "endpoint", endpoint, "finish_reason", finishReason).increment();
+    }
+
+    void rejected(String endpoint, String reason) {
+        registry.counter("switchboard.requests.rejected", "endpoint", endpoint, "reason", reason).increment();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.app.generation;
+
+import dev.switchboard.app.errors.ApiException;
+import dev.switchboard.app.model.RoutingCapture;
+import dev.switchboard.app.model.ServedModel;
+import dev.switchboard.runtime.generation.SamplingParams;
+import org.springframework.stereotype.Component;
+
+/** Checks a parsed request against the model's context and hands it to the scheduler. */
+@Component
+class GenerationService {
+
+    private final GenerationScheduler scheduler;
+    private final ServingProperties limits;
+
+    GenerationService(GenerationScheduler scheduler, ServingProperties limits) {
+        this.scheduler = scheduler;
+        this.limits = limits;
+    }
+
+    /**
+     * @param defaultMaxTokens the endpoint's default length when the request sets none (16 for completions)
+     * @param promptParam the parameter named in a context error ({@code messages} or {@code prompt})
+     */
+    GenerationJob start(ServedModel model, int[] prompt, OpenAiRequest request, Integer defaultMaxTokens,
+            String promptParam, String endpoint) {
+        int context = model.shape().contextLength();
+        int room = context - prompt.length;
+        int maxTokens = request.maxTokens() != null
+                ? request.maxTokens()
+                : Math.min(defaultMaxTokens == null ? limits.defaultMaxTokens() : defaultMaxTokens, room);
+        if (maxTokens < 1 || prompt.length + maxTokens > context) {
+            throw ApiException.invalid(promptParam, "context_length_exceeded", "This model's maximum context length is "
+                    + context + " tokens. However, you requested " + (prompt.length + Math.max(maxTokens, 1)) + " tokens ("
+                    + prompt.length + " in the " + promptParam + ", " + Math.max(maxTokens, 1) + " in the completion). "
+                    + "Please reduce the length of the " + promptParam + " or completion.");
+        }
+        SamplingParams sampling = new SamplingParams(request.temperature(), 0, request.topP(), request.seed(), maxTokens,
+                request.stop());
+        RoutingCapture capture = request.routing() ? RoutingCapture.SELECTED : RoutingCapture.NONE;
+        return scheduler.submit(new GenerationSpec(model, prompt, sampling, capture, false, endpoint, request.domain()));
+    }
+
+    /** A prefill-only job that reports the full routing of every prompt position. */
+    GenerationJob trace(ServedModel model, int[] prompt, String endpoint) {
+        int context = model.shape().contextLength();
+        if (prompt.length > context) {
+            throw ApiException.invalid("input", "context_length_exceeded", "This model's maximum context length is "
+                    + context + " tokens. However, the input has " + prompt.length + " tokens.");
+        }
+        return scheduler.submit(new GenerationSpec(model, prompt, SamplingParams.greedy(1), RoutingCapture.FULL, true,
+                endpoint, null));
+    }
+}

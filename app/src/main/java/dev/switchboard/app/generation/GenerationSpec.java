@@ -1,0 +1,31 @@
+package dev.switchboard.app.generation;
+
+import dev.switchboard.app.model.RoutingCapture;
+import dev.switchboard.app.model.ServedModel;
+import dev.switchboard.runtime.generation.SamplingParams;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One validated generation request as the scheduler runs it.
+ *
+ * @param promptTokens the prompt, already fitting the context together with {@code sampling.maxTokens()}
+ * @param capture routing to report with each generated token (or, when {@code prefillOnly}, each prompt token)
+ * @param prefillOnly run the prompt and report its routing, generate nothing ({@code /api/route})
+ * @param endpoint the route that asked, a bounded metric tag
+ * @param domain the caller's {@code metadata.domain}, for routing statistics per domain
+ */
+record GenerationSpec(
+        ServedModel model,
+        int[] promptTokens,
+        SamplingParams sampling,
+        RoutingCapture capture,
+        boolean prefillOnly,
+        String endpoint,
+        @Nullable String domain) {
+
+    GenerationSpec {
+        if (promptTokens.length == 0) {
+            throw new IllegalArgumentException("a generation needs at least one prompt token, found none");
+        }
+    }
+}

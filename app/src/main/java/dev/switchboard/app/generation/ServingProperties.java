@@ -1,0 +1,40 @@
+package dev.switchboard.app.generation;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Admission, batching and streaming limits, under {@value #PREFIX}.
+ *
+ * @param maxRunning most sequences decoded together in one batch
+ * @param maxQueued most requests waiting for a place in the batch; beyond it: 429 with {@code Retry-After}
+ * @param maxQueueWait longest a request waits for a place; then 503 and it leaves the queue
+ * @param maxPrefillTokens most prompt tokens prefilled together in one step (one prompt always fits alone)
+ * @param requestTimeout server-side deadline of one request from arrival; a running generation then ends
+ *     with {@code finish_reason: "length"}
+ * @param keepAlive interval of SSE comment lines ({@code : keep-alive}) while a stream has nothing to send
+ * @param drainTimeout at shutdown, how long running streams may go on before they are ended
+ * @param defaultMaxTokens cap on a chat completion's length when the request sets none (also bounded by the context)
+ */
+@ConfigurationProperties(ServingProperties.PREFIX)
+public record ServingProperties(
+        @DefaultValue("8") int maxRunning,
+        @DefaultValue("32") int maxQueued,
+        @DefaultValue("30s") Duration maxQueueWait,
+        @DefaultValue("2048") int maxPrefillTokens,
+        @DefaultValue("5m") Duration requestTimeout,
+        @DefaultValue("10s") Duration keepAlive,
+        @DefaultValue("30s") Duration drainTimeout,
+        @DefaultValue("1024") int defaultMaxTokens) {
+
+    public static final String PREFIX = "switchboard.serving";
+
+    public ServingProperties {
+        if (maxRunning < 1 || maxQueued < 0 || maxPrefillTokens < 1 || defaultMaxTokens < 1) {
+            throw new IllegalArgumentException(PREFIX + ": max-running, max-prefill-tokens and default-max-tokens must be "
+                    + ">= 1 and max-queued >= 0; found " + maxRunning + ", " + maxPrefillTokens + ", " + defaultMaxTokens
+                    + " and " + maxQueued);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.switchboard.app.model;
+
+import java.nio.file.Path;
+
+/** Loads a model directory (Hugging Face Mixtral layout) into a {@link ServedModel}. Slow; never on an event loop. */
+public interface ModelLoader {
+
+    ServedModel load(Path directory, String id);
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.app.model;
+
+/**
+ * The numbers of a served model the API needs.
+ *
+ * @param contextLength most tokens one sequence may hold (prompt plus completion)
+ * @param layers MoE layers
+ * @param experts experts per layer
+ * @param expertsPerToken k of top-k routing
+ * @param eosTokenId the end-of-sequence token that stops generation
+ * @param vocabSize number of token ids
+ */
+public record ModelShape(int contextLength, int layers, int experts, int expertsPerToken, int eosTokenId, int vocabSize) {
+
+    public ModelShape {
+        if (contextLength < 2 || layers < 1 || experts < 1 || expertsPerToken < 1) {
+            throw new IllegalArgumentException("a model needs a context of at least 2 tokens and at least one layer, "
+                    + "expert and expert per token; found context " + contextLength + ", layers " + layers
+                    + ", experts " + experts + ", k " + expertsPerToken);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.switchboard.app.model;
+
+/** Text to token ids and back, as the model's tokenizer defines it. Thread-safe. */
+public interface ModelTokenizer {
+
+    /** A plain-text prompt, with the special tokens the tokenizer adds (e.g. BOS). */
+    int[] encodePrompt(String text);
+
+    /** Text rendered by a chat template, which already carries its special tokens. */
+    int[] encodeRendered(String text);
+
+    /** The text of one token as shown in routing traces (special tokens included). */
+    String tokenText(int tokenId);
+
+    /** A decoder that turns generated ids into text piece by piece, holding back incomplete characters. */
+    IncrementalDecoder newDecoder();
+
+    /** Stateful per sequence; not thread-safe. */
+    interface IncrementalDecoder {
+
+        /** The text that {@code tokenId} completes; empty while a character is still incomplete. */
+        String push(int tokenId);
+
+        /** Whatever text is still held back, at the end of generation. */
+        String flush();
+    }
+}

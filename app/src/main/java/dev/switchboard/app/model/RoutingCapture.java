@@ -1,0 +1,11 @@
+package dev.switchboard.app.model;
+
+/** How much routing a forward step reports for its new tokens. */
+public enum RoutingCapture {
+    /** None: the fast path. */
+    NONE,
+    /** Per token and layer the chosen experts and their weights. */
+    SELECTED,
+    /** {@link #SELECTED} plus the full router distribution over all experts. */
+    FULL
+}

@@ -1,0 +1,14 @@
+package dev.switchboard.app.model;
+
+import dev.switchboard.runtime.routing.LayerRoutingStats;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The result of {@link BatchModel#forward}, in input order.
+ *
+ * @param logits per input the vocabulary logits of its last new position
+ * @param routing per input the routing of each of its new tokens; null when {@link RoutingCapture#NONE}
+ * @param layerStats per MoE layer the routing statistics of the whole step (all inputs together)
+ */
+public record StepOutput(List<float[]> logits, @Nullable List<TokenRouting[]> routing, List<LayerRoutingStats> layerStats) {}

@@ -1,0 +1,42 @@
+package dev.switchboard.app.security;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpMethod;
+
+/**
+ * Every route the service answers, with who may call it. A route not listed here is denied to everyone
+ * (401 without credentials, 403 with). Add a route here in the same change that adds its controller.
+ */
+final class RouteAccess {
+
+    /** One row of the table; {@code method} null means any method. */
+    record Rule(@Nullable HttpMethod method, String pattern, Access access) {}
+
+    static final List<Rule> RULES = List.of(
+            // Probes: liveness and readiness must answer without credentials.
+            new Rule(HttpMethod.GET, "/actuator/health", Access.PUBLIC),
+            new Rule(HttpMethod.GET, "/actuator/health/**", Access.PUBLIC),
+            // API description and its UI (springdoc).
+            new Rule(HttpMethod.GET, "/v3/api-docs", Access.PUBLIC),
+            new Rule(HttpMethod.GET, "/v3/api-docs/**", Access.PUBLIC),
+            new Rule(HttpMethod.GET, "/swagger-ui.html", Access.PUBLIC),
+            new Rule(HttpMethod.GET, "/swagger-ui/**", Access.PUBLIC),
+            new Rule(HttpMethod.GET, "/webjars/swagger-ui/**", Access.PUBLIC),
+            // The dashboard's static files; the data behind it comes from the routes below.
+            new Rule(HttpMethod.GET, "/", Access.PUBLIC),
+            new Rule(HttpMethod.GET, "/index.html", Access.PUBLIC),
+            new Rule(HttpMethod.GET, "/assets/**", Access.PUBLIC),
+            // OpenAI-compatible inference.
+            new Rule(HttpMethod.GET, "/v1/models", Access.INFERENCE),
+            new Rule(HttpMethod.GET, "/v1/models/*", Access.INFERENCE),
+            new Rule(HttpMethod.POST, "/v1/chat/completions", Access.INFERENCE),
+            new Rule(HttpMethod.POST, "/v1/completions", Access.INFERENCE),
+            // Routing playground: the prefill's routing trace.
+            new Rule(HttpMethod.POST, "/api/route", Access.INFERENCE),
+            // Anything that changes server state, and the rest of actuator (metrics, env, ...).
+            new Rule(null, "/api/admin/**", Access.ADMIN),
+            new Rule(null, "/actuator/**", Access.ADMIN));
+
+    private RouteAccess() {}
+}

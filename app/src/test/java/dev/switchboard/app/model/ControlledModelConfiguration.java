@@ -1,0 +1,29 @@
+package dev.switchboard.app.model;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * Serves the real fixture model through {@link ModelControls}: the same weights, tokenizer and forward
+ * pass a user runs, with knobs to slow steps down or make one fail, and a record of every forward call.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+public class ControlledModelConfiguration {
+
+    @Bean
+    ModelControls modelControls() {
+        return new ModelControls();
+    }
+
+    @Bean
+    @Primary
+    ModelLoader controlledModelLoader(ModelControls controls) {
+        MoeModelLoader real = new MoeModelLoader();
+        return (directory, id) -> {
+            ServedModel model = real.load(directory, id);
+            return new ServedModel(model.id(), model.createdEpochSeconds(), model.shape(), model.tokenizer(),
+                    model.chatTemplate(), controls.wrap(model.engine()));
+        };
+    }
+}

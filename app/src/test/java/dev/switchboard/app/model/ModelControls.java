@@ -1,0 +1,117 @@
+package dev.switchboard.app.model;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Test knobs around the real {@link BatchModel}: a delay per forward step, a fault injected into the n-th
+ * next step, and a log of every step (thread, phase sizes) and of open KV caches.
+ */
+public class ModelControls {
+
+    /** One forward call as the engine saw it. */
+    public record Step(String thread, boolean nonBlockingThread, int[] inputLengths, RoutingCapture capture) {}
+
+    private final List<Step> steps = new CopyOnWriteArrayList<>();
+    private final AtomicInteger openSequences = new AtomicInteger();
+    private final AtomicInteger failInSteps = new AtomicInteger(-1);
+    private volatile long stepDelayMillis;
+    private volatile long prefillDelayMillis;
+
+    public void reset() {
+        steps.clear();
+        failInSteps.set(-1);
+        stepDelayMillis = 0;
+        prefillDelayMillis = 0;
+    }
+
+    /** Every forward step sleeps this long (on the inference thread). */
+    public void stepDelay(long millis) {
+        stepDelayMillis = millis;
+    }
+
+    /** Steps that feed more than one token per input (prefills) sleep this long instead. */
+    public void prefillDelay(long millis) {
+        prefillDelayMillis = millis;
+    }
+
+    /** The {@code n}-th forward from now (1 = the next) throws. */
+    public void failStep(int n) {
+        failInSteps.set(n);
+    }
+
+    public List<Step> steps() {
+        return List.copyOf(steps);
+    }
+
+    /** KV caches created and not yet closed. */
+    public int openSequences() {
+        return openSequences.get();
+    }
+
+    BatchModel wrap(BatchModel real) {
+        return new BatchModel() {
+            @Override
+            public ModelSequence newSequence() {
+                openSequences.incrementAndGet();
+                return new CountedSequence(real.newSequence());
+            }
+
+            @Override
+            public StepOutput forward(List<StepInput> inputs, RoutingCapture capture) {
+                Thread thread = Thread.currentThread();
+                steps.add(new Step(thread.getName(), Schedulers.isInNonBlockingThread(),
+                        inputs.stream().mapToInt(input -> input.tokens().length).toArray(), capture));
+                boolean prefill = inputs.stream().anyMatch(input -> input.tokens().length > 1);
+                sleep(prefill && prefillDelayMillis > 0 ? prefillDelayMillis : stepDelayMillis);
+                if (failInSteps.get() > 0 && failInSteps.decrementAndGet() == 0) {
+                    throw new IllegalStateException("fault injected by the test");
+                }
+                return real.forward(inputs.stream()
+                        .map(input -> new StepInput(((CountedSequence) input.sequence()).delegate, input.tokens()))
+                        .toList(), capture);
+            }
+
+            @Override
+            public void close() {
+                real.close();
+            }
+        };
+    }
+
+    /** A real sequence whose close is counted. */
+    private final class CountedSequence implements ModelSequence {
+        final ModelSequence delegate;
+        private boolean closed;
+
+        CountedSequence(ModelSequence delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int length() {
+            return delegate.length();
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                openSequences.decrementAndGet();
+                delegate.close();
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
