@@ -35,6 +35,8 @@ final class RouteAccess {
             // Routing playground: the prefill's routing trace.
             new Rule(HttpMethod.POST, "/api/route", Access.INFERENCE),
             // Anything that changes server state, and the rest of actuator (metrics, env, ...).
+            // Routing statistics are operator data (usage by domain, sampled token texts): admin only.
+            new Rule(HttpMethod.GET, "/api/stats/**", Access.ADMIN),
             new Rule(null, "/api/admin/**", Access.ADMIN),
             new Rule(null, "/actuator/**", Access.ADMIN));
 

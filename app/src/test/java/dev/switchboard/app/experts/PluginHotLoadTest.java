@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.FileSystemUtils;
 
@@ -32,6 +33,7 @@ import org.springframework.util.FileSystemUtils;
         classes = SwitchboardApplication.class,
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
+        "switchboard.security.admin-token=plugins-admin",
             "switchboard.data-dir=target/test-data/plugins",
             "switchboard.plugins-dir=" + PluginHotLoadTest.FOLDER,
             "switchboard.plugin-debounce=200ms",
@@ -43,8 +45,13 @@ class PluginHotLoadTest {
     static final String FOLDER = "target/test-plugins/hot";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @Autowired
     WebTestClient web;
+
+    @Autowired
+    void adminClient(WebTestClient client) {
+        // statistics and plugin administration are admin routes (RouteAccess)
+        web = client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer plugins-admin").build();
+    }
 
     @BeforeAll
     static void emptyFolder() throws IOException {

@@ -13,12 +13,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The read API over HTTP on the full application and the real database, one behaviour per test. */
 // Inlined properties, not @DynamicPropertySource: the embedded-database decision runs as an
 // EnvironmentPostProcessor, before dynamic properties exist, and would start a needless PostgreSQL in ./data.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "switchboard.security.admin-token=stats-admin",
         "spring.r2dbc.url=${" + TestDatabase.R2DBC_URL_PROPERTY + "}",
         "spring.r2dbc.username=postgres",
         "spring.flyway.url=${" + TestDatabase.JDBC_URL_PROPERTY + "}",
@@ -34,8 +36,13 @@ class RoutingStatsApiTest {
         TestDatabase.shared(); // started, and its URLs published as system properties, before the context loads
     }
 
-    @Autowired
     private WebTestClient web;
+
+    @Autowired
+    void adminClient(WebTestClient client) {
+        // statistics and plugin administration are admin routes (RouteAccess)
+        web = client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer stats-admin").build();
+    }
 
     @Autowired
     private RoutingStatsRecorder recorder;
