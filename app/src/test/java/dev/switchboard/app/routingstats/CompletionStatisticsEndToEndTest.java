@@ -64,6 +64,9 @@ class CompletionStatisticsEndToEndTest {
                 routedTokens += complete(domain, "And while the database is away, tell me " + i);
             }
             assertThat(flusher.closeAndFlush()).as("no write can succeed while PostgreSQL is stopped").isFalse();
+            // Liveness does not depend on the database (a restart would not help); readiness does.
+            web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+            web.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
         } finally {
             db.start();
         }
