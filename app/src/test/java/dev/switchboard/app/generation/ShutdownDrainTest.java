@@ -83,7 +83,7 @@ class ShutdownDrainTest {
     }
 
     private static String body(int maxTokens, boolean stream) {
-        return "{\"model\":\"" + ServingTest.MODEL + "\",\"stream\":" + stream + ",\"max_tokens\":" + maxTokens
+        return "{\"model\":\"" + ServingTest.MODEL + "\",\"stream\":" + stream + ",\"temperature\":0,\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     }
 }

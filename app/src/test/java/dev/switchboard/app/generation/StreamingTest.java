@@ -125,7 +125,7 @@ class StreamingTest extends ServingTestBase {
     @Test
     void textCompletionStreamUsesTextCompletionObjects() {
         Raw raw = stream("/v1/completions", "{\"model\":\"" + ServingTest.MODEL + "\",\"prompt\":\"Hi\",\"stream\":true,"
-                + "\"max_tokens\":3}");
+                + "\"temperature\":0,\"max_tokens\":3}");
         List<JsonNode> chunks = chunks(frames(raw.body()));
         assertThat(chunks).allSatisfy(c -> {
             assertThat(c.path("object").asString()).isEqualTo("text_completion");
