@@ -154,7 +154,7 @@ final class Batch {
             for (int i = 0; i < sequences.size(); i++) {
                 GenerationJob job = sequences.get(i).job;
                 steps.add(new StepObserver.SequenceStep(job.id, job.spec.domain(), inputs.get(i).tokens(),
-                        output.routing() == null ? null : output.routing().get(i)));
+                        output.routing() == null ? null : output.routing().get(i), output.inputStats().get(i)));
             }
             observer.afterStep(new StepObserver.StepReport(
                     sequences.get(0).job.spec.model().id(), phase, output.layerStats(), steps));

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  *
  * @param maxTokens {@code max_completion_tokens}, else {@code max_tokens}; null for the endpoint's default
  * @param routing the Switchboard extension {@code "routing": true}: per-token {@code routed_experts}
- * @param domain {@code metadata.domain}, the label routing statistics are grouped by
+ * @param domain {@code metadata.domain}, else the {@code user} field: the label routing statistics are grouped by
  */
 record OpenAiRequest(
         String model,
@@ -37,10 +37,11 @@ record OpenAiRequest(
         boolean stream = fields.optionalBoolean("stream", false);
         boolean includeUsage = streamOptions(fields, stream);
         boolean routing = fields.optionalBoolean("routing", false);
-        fields.optionalString("user");
+        String user = fields.optionalString("user");
         rejectUnsupported(fields);
+        String domain = domain(fields);
         return new OpenAiRequest(model, maxTokens == null ? null : maxTokens.intValue(), temperature, topP, seed, stop,
-                stream, includeUsage, routing, domain(fields));
+                stream, includeUsage, routing, domain != null ? domain : user);
     }
 
     private static boolean streamOptions(RequestFields fields, boolean stream) {

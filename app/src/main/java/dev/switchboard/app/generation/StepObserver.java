@@ -36,8 +36,10 @@ public interface StepObserver {
      *
      * @param tokens the token ids fed in this step (the prompt at prefill, one token at decode)
      * @param routing per fed token its routing, when captured; else null
+     * @param layerStats per MoE layer, the routing statistics of this sequence's tokens in the step
      */
-    record SequenceStep(String requestId, @Nullable String domain, int[] tokens, TokenRouting @Nullable [] routing) {}
+    record SequenceStep(String requestId, @Nullable String domain, int[] tokens, TokenRouting @Nullable [] routing,
+            List<LayerRoutingStats> layerStats) {}
 
     /** A request that ended; {@code finishReason} is stop, length, cancelled or error. */
     record RequestReport(String requestId, String modelId, String endpoint, @Nullable String domain, int promptTokens,

@@ -81,7 +81,7 @@ class SchedulerBehaviourTest extends ServingTestBase {
     void disconnectingAStreamCancelsItsSequenceWithinAStep() throws InterruptedException {
         controls.stepDelay(30);
         StepVerifier.create(client().post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(chat("\"stream\":true,\"max_tokens\":1000")).retrieve().bodyToFlux(String.class))
+                        .bodyValue(chat("\"stream\":true,\"temperature\":0,\"max_tokens\":1000")).retrieve().bodyToFlux(String.class))
                 .expectNextCount(3)
                 .thenCancel()
                 .verify(Duration.ofSeconds(20));
@@ -95,7 +95,7 @@ class SchedulerBehaviourTest extends ServingTestBase {
     void disconnectingANonStreamedRequestAlsoCancels() {
         controls.stepDelay(30);
         Mono<String> call = client().post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(chat("\"max_tokens\":1000")).retrieve().bodyToMono(String.class);
+                .bodyValue(chat("\"temperature\":0,\"max_tokens\":1000")).retrieve().bodyToMono(String.class);
         StepVerifier.create(call.timeout(Duration.ofMillis(500))).expectError().verify(Duration.ofSeconds(10));
         awaitNoOpenSequences(Duration.ofSeconds(2));
         assertThat(controls.steps().size()).as("stopped long before 1000 tokens").isLessThan(200);
@@ -103,9 +103,10 @@ class SchedulerBehaviourTest extends ServingTestBase {
 
     @Test
     void theServerSideDeadlineEndsALongGenerationWithLength() {
+        // Greedy: a sampled run could draw EOS early and end with "stop" before the deadline is reached.
         controls.stepDelay(100); // 200 tokens would take 20 s; the request timeout is 4 s
         long started = System.nanoTime();
-        post("/v1/chat/completions", chat("\"max_tokens\":200")).expectStatus().isOk()
+        post("/v1/chat/completions", chat("\"temperature\":0,\"max_tokens\":200")).expectStatus().isOk()
                 .expectBody().jsonPath("$.choices[0].finish_reason").isEqualTo("length")
                 .jsonPath("$.usage.completion_tokens").value(n -> assertThat((Integer) n).isLessThan(200));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));

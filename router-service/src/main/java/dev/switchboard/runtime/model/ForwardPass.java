@@ -45,6 +45,10 @@ final class ForwardPass {
         }
         RoutingPhase phase = batch.phase();
         List<LayerRoutingStats> stats = new ArrayList<>(weights.layers().size());
+        List<List<LayerRoutingStats>> inputStats = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            inputStats.add(new ArrayList<>(weights.layers().size()));
+        }
         RoutingTraceBuilder trace = options.trace() ? new RoutingTraceBuilder(batch, options.fullDistribution()) : null;
         float[][][] logits;
         try (NDManager step = modelManager.newSubManager()) {
@@ -63,6 +67,10 @@ final class ForwardPass {
                 MoeOutput moe = layer.moe().forward(h, table.layer(l), phase, faults);
                 x = x.addi(moe.output()); // (tokens, hidden)
                 stats.add(RouterStatistics.compute(l, moe.gateLogits(), moe.decision()));
+                for (int i = 0; i < batch.size(); i++) { // the same per input, so serving can attribute them per request
+                    inputStats.get(i).add(RouterStatistics.compute(
+                            l, moe.gateLogits(), moe.decision(), batch.offset(i), batch.offset(i) + batch.count(i)));
+                }
                 if (trace != null) {
                     trace.add(moe.decision());
                 }
@@ -77,7 +85,7 @@ final class ForwardPass {
         for (int i = 0; i < batch.size(); i++) {
             batch.sequence(i).advance(batch.count(i));
         }
-        return new StepResult(logits, trace != null ? trace.build() : RoutingTraceBuilder.empty(batch), stats);
+        return new StepResult(logits, trace != null ? trace.build() : RoutingTraceBuilder.empty(batch), stats, inputStats);
     }
 
     /** Splits {@code (rows, vocab)} into per-input row groups. */

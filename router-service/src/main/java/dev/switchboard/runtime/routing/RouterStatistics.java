@@ -16,12 +16,24 @@ public final class RouterStatistics {
      * @return the layer's stats; all sums and losses are 0 for an empty batch
      */
     public static LayerRoutingStats compute(int layer, float[] gateLogits, RoutingDecision decision) {
-        int tokens = decision.tokens();
+        return compute(layer, gateLogits, decision, 0, decision.tokens());
+    }
+
+    /**
+     * The same over the tokens {@code [fromToken, toToken)} of the decision only: the statistics of one
+     * sequence (or one group of sequences) of a batched step, so they can be attributed per request domain.
+     */
+    public static LayerRoutingStats compute(int layer, float[] gateLogits, RoutingDecision decision, int fromToken, int toToken) {
         int numExperts = decision.numExperts();
-        if (gateLogits.length != tokens * numExperts) {
-            throw new IllegalArgumentException("gate logits must be [tokens, numExperts] = " + tokens + "x"
+        if (gateLogits.length != decision.tokens() * numExperts) {
+            throw new IllegalArgumentException("gate logits must be [tokens, numExperts] = " + decision.tokens() + "x"
                     + numExperts + " like the decision, found " + gateLogits.length + " values");
         }
+        if (fromToken < 0 || toToken > decision.tokens() || fromToken > toToken) {
+            throw new IllegalArgumentException("token range [" + fromToken + ", " + toToken + ") outside the decision's "
+                    + decision.tokens() + " tokens");
+        }
+        int tokens = toToken - fromToken;
         long[] firstChoice = new long[numExperts];
         long[] anyChoice = new long[numExperts];
         double[] probabilitySum = new double[numExperts];
@@ -31,7 +43,11 @@ public final class RouterStatistics {
 
         double entropySum = 0;
         double zSum = 0;
-        for (int t = 0; t < tokens; t++) {
+        int dropped = 0; // tokens left without an expert (capacity, or picked by no expert under expert-choice)
+        for (int t = fromToken; t < toToken; t++) {
+            if (offsets[t + 1] == offsets[t]) {
+                dropped++;
+            }
             if (offsets[t + 1] > offsets[t]) {
                 firstChoice[experts[offsets[t]]]++;
             }
@@ -50,12 +66,11 @@ public final class RouterStatistics {
             zSum += lse * lse;
         }
         if (tokens == 0) {
-            return new LayerRoutingStats(layer, 0, firstChoice, anyChoice, probabilitySum,
-                    decision.droppedTokens(), 0, 0, 0);
+            return new LayerRoutingStats(layer, 0, firstChoice, anyChoice, probabilitySum, dropped, 0, 0, 0);
         }
-        double auxLoss = switchAuxLoss(decision, firstChoice, probabilitySum);
+        double auxLoss = switchAuxLoss(decision, fromToken, toToken, firstChoice, probabilitySum);
         return new LayerRoutingStats(layer, tokens, firstChoice, anyChoice, probabilitySum,
-                decision.droppedTokens(), auxLoss, zSum / tokens, entropySum / tokens);
+                dropped, auxLoss, zSum / tokens, entropySum / tokens);
     }
 
     /**
@@ -65,14 +80,15 @@ public final class RouterStatistics {
      * A token dropped for capacity (no entries) still counts in {@code f} for its argmax expert,
      * because Switch computes {@code f} from the router's choice before capacity is applied.
      */
-    private static double switchAuxLoss(RoutingDecision decision, long[] firstChoice, double[] probabilitySum) {
-        int tokens = decision.tokens();
+    private static double switchAuxLoss(RoutingDecision decision, int fromToken, int toToken, long[] firstChoice,
+            double[] probabilitySum) {
+        int tokens = toToken - fromToken;
         int numExperts = decision.numExperts();
         double dot = 0;
         for (int e = 0; e < numExperts; e++) {
             dot += firstChoice[e] * probabilitySum[e];
         }
-        for (int t = 0; t < tokens; t++) {
+        for (int t = fromToken; t < toToken; t++) {
             if (decision.expertCount(t) == 0) {
                 dot += probabilitySum[argmax(decision.probabilities(), t * numExperts, numExperts)];
             }
