@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
 class ContributedExpertTest extends ServingTestBase {
 
     private static final String ADD = "{\"plugin\":\"" + ExamplePlugin.ID + "\",\"name\":\"example-relu\",\"selectionBias\":100}";
-    private static final String STREAM = "\"stream\":true,\"max_tokens\":64,\"routing\":true,\"temperature\":0";
+    private static final String STREAM = "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"max_tokens\":64,"
+            + "\"routing\":true,\"temperature\":0";
 
     private ExpertAdminClient api;
 
@@ -77,8 +78,7 @@ class ContributedExpertTest extends ServingTestBase {
     @Test
     void disablingAnExpertMidStreamLosesNoTokenAndLaterStepsNeverUseIt() throws Exception {
         List<int[][]> reference = ExpertAdminClient.routedTokens(ExpertAdminClient.chunks(api.stream(chat(STREAM))));
-        assertThat(reference).hasSize(64);
-        int victim = reference.get(0)[0][0];
+        int victim = reference.get(0)[0][0]; // greedy: the streamed run's first token is routed the same way
 
         int swappedAt = streamWithChangeAfter(12, () -> api.post("/api/admin/experts/layers/0/experts/" + victim + "/disable", "", 200));
 
@@ -102,7 +102,7 @@ class ContributedExpertTest extends ServingTestBase {
         }
         for (int t = swappedAt; t < tokens.size(); t++) {
             for (int[] layer : tokens.get(t)) {
-                assertThat(layer).as("token %d, after the unload", t).hasSize(2).allMatch(e -> e < 4);
+                assertThat(layer).as("token %d, after the unload", t).hasSize(2).doesNotContain(4);
             }
         }
         assertThat(api.table().path("layers").path(0).path("numExperts").asInt()).isEqualTo(4);
@@ -113,9 +113,12 @@ class ContributedExpertTest extends ServingTestBase {
     private List<int[][]> lastStream;
 
     /**
-     * Streams 64 tokens at about 25 ms a step, runs {@code change} once {@code steps} forward steps have started,
-     * and checks the stream completed whole. Answers the first step index that certainly started after the
-     * change took effect: step i produces token i (step 0 is the prefill).
+     * Streams up to 64 greedy tokens at about 25 ms a step, runs {@code change} once {@code steps} forward steps
+     * have started, and checks that the stream completed whole: one streamed token (with its routing) per
+     * forward step, as many as the usage reports, 64 with "length" unless the model chose EOS ("stop"; the
+     * tiny random fixture does that now and then, which no request parameter can forbid). Answers the first
+     * step index that certainly started after the change took effect: step i produces token i (step 0 is the
+     * prefill).
      */
     private int streamWithChangeAfter(int steps, Runnable change) throws Exception {
         controls.reset();
@@ -129,17 +132,21 @@ class ContributedExpertTest extends ServingTestBase {
         int swappedAt = controls.steps().size(); // steps from this index on began after the change returned
         List<JsonNode> chunks = ExpertAdminClient.chunks(body.get(60, TimeUnit.SECONDS));
         lastStream = ExpertAdminClient.routedTokens(chunks);
-        assertThat(lastStream).as("no token lost").hasSize(64);
-        assertThat(ExpertAdminClient.finishReason(chunks)).isEqualTo("length");
-        assertThat(swappedAt).as("the change landed mid-stream").isBetween(steps, 56);
+        int completionTokens = chunks.get(chunks.size() - 1).path("usage").path("completion_tokens").asInt();
+        assertThat(lastStream).as("no token lost: one per forward step").hasSize(controls.steps().size())
+                .hasSize(completionTokens);
+        assertThat(ExpertAdminClient.finishReason(chunks)).isEqualTo(lastStream.size() == 64 ? "length" : "stop");
+        assertThat(swappedAt).as("the change landed mid-stream").isGreaterThanOrEqualTo(steps)
+                .isLessThan(lastStream.size() - 4);
         return swappedAt;
     }
 
     /** Polls the stored statistics until expert {@code expert} of {@code layer} has tokens. */
     private void awaitUsage(int layer, int expert) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode rows = null;
         while (System.nanoTime() < deadline) {
-            JsonNode rows = ExpertAdminClient.JSON.readTree(anonymous.mutate()
+            rows = ExpertAdminClient.JSON.readTree(anonymous.mutate()
                     .defaultHeader("Authorization", "Bearer " + ServingTest.ADMIN_TOKEN).build()
                     .get().uri("/api/stats/utilisation?model=" + ServingTest.MODEL).exchange().expectStatus().isOk()
                     .expectBody(String.class).returnResult().getResponseBody());
@@ -150,6 +157,6 @@ class ContributedExpertTest extends ServingTestBase {
             }
             ExpertAdminClient.sleep(500);
         }
-        throw new AssertionError("expert " + expert + " of layer " + layer + " got no tokens in the stored statistics");
+        throw new AssertionError("expert " + expert + " of layer " + layer + " got no tokens in the stored statistics: " + rows);
     }
 }
