@@ -1,5 +1,7 @@
 package dev.switchboard.app.experts;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.runtime.model.ExpertTable;
 import dev.switchboard.runtime.model.MoeModel;
@@ -54,9 +56,19 @@ final class GateRows {
         ExpertTable table = model.experts();
         float[][] rows = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            rows[l] = scaled(means[l], meanRowNorm(table.layer(l).gate().toFloatArray(), dModel));
+            rows[l] = scaled(means[l], meanRowNorm(asFloats(table.layer(l).gate()), dModel));
         }
         return rows;
+    }
+
+    /** A gate's values as float32 (the model may work in float16); a converted copy is closed at once. */
+    private static float[] asFloats(NDArray gate) {
+        if (gate.getDataType() == DataType.FLOAT32) {
+            return gate.toFloatArray();
+        }
+        try (NDArray converted = gate.toType(DataType.FLOAT32, true)) {
+            return converted.toFloatArray();
+        }
     }
 
     private static float[] scaled(float[] direction, double norm) {
