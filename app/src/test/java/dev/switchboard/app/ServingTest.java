@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Import;
         properties = {
             "switchboard.data-dir=target/test-data/serving",
             "switchboard.model=" + ServingTest.FIXTURE,
+            "switchboard.plugins-dir=" + ServingTest.PLUGINS,
             "switchboard.security.admin-token=" + ServingTest.ADMIN_TOKEN,
             // SHA-256 of "test-inference-key"
             "switchboard.security.api-key-sha256=" + ServingTest.API_KEY_SHA256,
@@ -45,4 +46,6 @@ public @interface ServingTest {
     String API_KEY = "test-inference-key";
     String API_KEY_SHA256 = "5e8f80c7c258c9a7bcbe2cf24265b92aa66937b76afac044d0b38e96a9627e00";
     String ADMIN_TOKEN = "test-admin-token";
+    /** The watched plugins folder, relative to the app module. */
+    String PLUGINS = "target/test-plugins/serving";
 }

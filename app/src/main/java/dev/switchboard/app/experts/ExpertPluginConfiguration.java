@@ -1,6 +1,7 @@
 package dev.switchboard.app.experts;
 
 import dev.switchboard.app.system.SwitchboardProperties;
+import dev.switchboard.runtime.model.ExpertKindResolver;
 import java.io.IOException;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,6 +28,12 @@ class ExpertPluginConfiguration {
                 ExpertPluginConfiguration.class.getClassLoader(), initTimeout, listeners.orderedStream().toList());
         registry.loadBuiltIns();
         return registry;
+    }
+
+    /** The kinds the served model builds its experts with: every expert is tracked by its plugin. */
+    @Bean
+    ExpertKindResolver servedExpertKinds(PluginRegistry registry) {
+        return registry.kindResolver();
     }
 
     @Bean

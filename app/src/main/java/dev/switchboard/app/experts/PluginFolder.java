@@ -43,7 +43,7 @@ final class PluginFolder {
         return file.getFileName().toString().endsWith(".jar");
     }
 
-    /** Loads, reloads or unloads one jar to match the file as it is now. */
+    /** Loads, reloads or unloads one jar to match the file as it is now; a jar unchanged since its load stays. */
     synchronized void refresh(Path jar) {
         Path file = directory.resolve(jar.getFileName());
         if (!Files.isRegularFile(file)) {
@@ -53,6 +53,9 @@ final class PluginFolder {
         }
         try {
             Stamp stamp = Stamp.of(file);
+            if (stamp.equals(loaded.get(file))) {
+                return; // loaded as it is now (by a rescan, before the watcher's event): reloading would drain it
+            }
             registry.load(file);
             loaded.put(file, stamp);
         } catch (IOException vanished) {

@@ -1,5 +1,7 @@
 package dev.switchboard.app.experts;
 
+import dev.switchboard.app.routingstats.ExpertEventKind;
+import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
 import dev.switchboard.runtime.model.ExpertKindResolver;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -236,13 +237,13 @@ public final class PluginRegistry implements AutoCloseable {
                 ? plugin.label() + " (" + plugin.jar().getFileName() + ")" : plugin.label();
         plugin.state(PluginState.FAILED, reason);
         log.warn("Plugin {} FAILED: {}", subject, reason);
-        notifyListeners(ExpertLifecycleEvent.now("plugin.failed", subject, reason));
+        notifyListeners(ExpertLifecycleEvent.ofPlugin(subject, ExpertEventKind.PLUGIN_FAILED, reason));
     }
 
     private void emit(Plugin plugin, PluginState state, String detail) {
         plugin.state(state, "");
         log.info("Plugin {} {}{}", plugin.label(), state, detail.isEmpty() ? "" : " (" + detail + ")");
-        notifyListeners(ExpertLifecycleEvent.now("plugin." + state.name().toLowerCase(Locale.ROOT), plugin.label(), detail));
+        notifyListeners(ExpertLifecycleEvent.ofPlugin(plugin.label(), ExpertEventKind.valueOf("PLUGIN_" + state.name()), detail));
     }
 
     void notifyListeners(ExpertLifecycleEvent event) {
@@ -250,7 +251,7 @@ public final class PluginRegistry implements AutoCloseable {
             try {
                 listener.onEvent(event);
             } catch (RuntimeException e) {
-                log.warn("Lifecycle listener {} failed on {}", listener, event.action(), e);
+                log.warn("Lifecycle listener {} failed on {}", listener, event.kind(), e);
             }
         }
     }

@@ -2,21 +2,33 @@ package dev.switchboard.app.experts;
 
 import ai.djl.ndarray.NDArray;
 import dev.switchboard.spi.Expert;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** An expert built by a plugin's kind, which forgets itself from the plugin when closed. */
+/**
+ * An expert built by a plugin's kind, which forgets itself from the plugin when closed. Closing is
+ * idempotent: the model's table swap and the plugin's unload may both close it.
+ */
 final class TrackedExpert implements Expert {
 
     private final Expert expert;
     private final Plugin plugin;
+    private final String kind;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    TrackedExpert(Expert expert, Plugin plugin) {
+    TrackedExpert(Expert expert, Plugin plugin, String kind) {
         this.expert = expert;
         this.plugin = plugin;
+        this.kind = kind;
     }
 
     /** The label ({@code id@version}) of the plugin whose code runs in this expert. */
     String pluginLabel() {
         return plugin.label();
+    }
+
+    /** The name of the kind that built it. */
+    String kind() {
+        return kind;
     }
 
     @Override
@@ -36,6 +48,9 @@ final class TrackedExpert implements Expert {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             expert.close();
         } finally {

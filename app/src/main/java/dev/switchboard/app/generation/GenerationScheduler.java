@@ -3,11 +3,17 @@ package dev.switchboard.app.generation;
 import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.model.BatchModel;
 import dev.switchboard.app.model.ModelHolder;
+import dev.switchboard.app.model.StepBoundary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,18 +28,24 @@ import org.springframework.stereotype.Component;
  * sequences, admit waiting requests up to {@code maxRunning} (their prompts prefilled together in one
  * forward, up to {@code maxPrefillTokens}), then one decode step for every running sequence in one forward.
  * Admission beyond {@code maxRunning + maxQueued} is refused with 429, and with 503 while draining.
+ *
+ * <p>Work submitted through {@link StepBoundary} (expert-table swaps) runs on the same thread at the start
+ * of an iteration, between two steps.
  */
 @Component
-class GenerationScheduler implements SmartLifecycle {
+class GenerationScheduler implements SmartLifecycle, StepBoundary {
 
     static final String THREAD_NAME = "switchboard-inference";
     private static final Logger log = LoggerFactory.getLogger(GenerationScheduler.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    /** How long {@link #betweenSteps} waits for a step boundary: longer than any one step should take. */
+    private static final Duration BOUNDARY_TIMEOUT = Duration.ofSeconds(60);
 
     private final ServingProperties limits;
     private final GenerationMetrics metrics;
     private final Batch batch;
     private final LinkedBlockingDeque<GenerationJob> waiting = new LinkedBlockingDeque<>();
+    private final ConcurrentLinkedQueue<FutureTask<?>> boundaryWork = new ConcurrentLinkedQueue<>();
     /** Accepted and not yet ended (waiting plus running); the admission bound applies to it. */
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile int running;
@@ -69,6 +81,40 @@ class GenerationScheduler implements SmartLifecycle {
         return job;
     }
 
+    @Override
+    public <T> T betweenSteps(Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread current = thread;
+        if (current == null || current == Thread.currentThread()) {
+            task.run(); // no step can be in progress: the loop is not running, or this is the loop itself
+        } else {
+            boundaryWork.add(task);
+        }
+        try {
+            return task.get(BOUNDARY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(false);
+            throw new IllegalStateException("the inference thread reached no step boundary within "
+                    + BOUNDARY_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.cancel(false);
+            throw new IllegalStateException("interrupted while waiting for a step boundary", e);
+        }
+    }
+
+    /** Runs the work queued for a step boundary; each task's failure goes to its submitter. */
+    private void runBoundaryWork() {
+        for (FutureTask<?> task; (task = boundaryWork.poll()) != null; ) {
+            task.run();
+        }
+    }
+
     /** Requests accepted and not yet ended. */
     int inFlight() {
         return accepted.get();
@@ -99,9 +145,11 @@ class GenerationScheduler implements SmartLifecycle {
         }
         batch.finishAll("length");
         failWaiting(ApiException.unavailable("server_draining", "The server is shutting down", Duration.ofSeconds(5)));
+        runBoundaryWork(); // submitted while the loop was ending; no step runs any more
     }
 
     private void iterate() throws InterruptedException {
+        runBoundaryWork();
         if (endAllRequested) {
             endAllRequested = false;
             batch.finishAll("length");
@@ -209,6 +257,7 @@ class GenerationScheduler implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         thread = null;
+        runBoundaryWork(); // queued while the loop ended: nothing steps any more, run it here
     }
 
     @Override

@@ -6,8 +6,11 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A change in an expert's life, reported through {@link RoutingStatsRecorder#recordExpertEvent}. The id
- * makes the write idempotent: a retried flush stores each event once.
+ * A change in the life of an expert or an expert plugin, reported through
+ * {@link RoutingStatsRecorder#recordExpertEvent} and stored in {@code expert_event}. The one event type of
+ * the expert lifecycle: the plugin registry and the expert admin API emit it, every
+ * {@code ExpertLifecycleListener} receives it. The id makes the write idempotent: a retried flush stores
+ * each event once.
  *
  * @param id unique event id
  * @param occurredAt when it happened
@@ -16,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param expert the expert index, or null
  * @param plugin the plugin as {@code id@version}, or null for built-in experts
  * @param kind what happened
- * @param reason why, in words (required for {@link ExpertEventKind#FAILED})
+ * @param reason why, or the new value, in words (required for {@link ExpertEventKind#FAILED} and
+ *     {@link ExpertEventKind#PLUGIN_FAILED})
  */
 public record ExpertLifecycleEvent(
         UUID id,
@@ -32,8 +36,8 @@ public record ExpertLifecycleEvent(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(kind, "kind");
-        if (kind == ExpertEventKind.FAILED && (reason == null || reason.isBlank())) {
-            throw new IllegalArgumentException("A FAILED expert event needs a reason (model " + modelId
+        if (kind.needsReason() && (reason == null || reason.isBlank())) {
+            throw new IllegalArgumentException("A " + kind + " expert event needs a reason (model " + modelId
                     + ", layer " + layer + ", expert " + expert + ", plugin " + plugin + ")");
         }
     }
@@ -42,5 +46,16 @@ public record ExpertLifecycleEvent(
     public static ExpertLifecycleEvent of(Instant occurredAt, @Nullable String modelId, @Nullable Integer layer,
             @Nullable Integer expert, @Nullable String plugin, ExpertEventKind kind, @Nullable String reason) {
         return new ExpertLifecycleEvent(UUID.randomUUID(), occurredAt, modelId, layer, expert, plugin, kind, reason);
+    }
+
+    /** A plugin event, now. */
+    public static ExpertLifecycleEvent ofPlugin(String plugin, ExpertEventKind kind, @Nullable String reason) {
+        return of(Instant.now(), null, null, null, plugin, kind, reason == null || reason.isEmpty() ? null : reason);
+    }
+
+    /** An event about expert {@code expert} of {@code layer} of the served model, now. */
+    public static ExpertLifecycleEvent ofExpert(String modelId, int layer, int expert, @Nullable String plugin,
+            ExpertEventKind kind, @Nullable String reason) {
+        return of(Instant.now(), modelId, layer, expert, plugin, kind, reason);
     }
 }

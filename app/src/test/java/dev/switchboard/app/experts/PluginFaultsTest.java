@@ -1,5 +1,8 @@
 package dev.switchboard.app.experts;
 
+import dev.switchboard.app.routingstats.ExpertEventKind;
+import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -125,8 +128,8 @@ class PluginFaultsTest {
         assertThat(view.reason()).contains(reason);
         assertThat(registry.list()).contains(view);
         assertThat(events).last().satisfies(event -> {
-            assertThat(event.action()).isEqualTo("plugin.failed");
-            assertThat(event.detail()).isEqualTo(view.reason());
+            assertThat(event.kind()).isEqualTo(ExpertEventKind.PLUGIN_FAILED);
+            assertThat(event.reason()).isEqualTo(view.reason());
         });
         // The built-ins are untouched by the refusal.
         assertThat(registry.kind("int8-swiglu")).isPresent();

@@ -1,5 +1,8 @@
 package dev.switchboard.app.experts;
 
+import dev.switchboard.app.routingstats.ExpertEventKind;
+import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,8 +71,8 @@ class PluginLoadingTest {
         assertThat(view.state()).isEqualTo(PluginState.STARTED);
         assertThat(view.label()).isEqualTo("acme@1.2.0");
         assertThat(view.kinds()).containsExactly("acme-linear");
-        assertThat(events).extracting(ExpertLifecycleEvent::action)
-                .containsExactly("plugin.discovered", "plugin.validated", "plugin.started");
+        assertThat(events).extracting(ExpertLifecycleEvent::kind)
+                .containsExactly(ExpertEventKind.PLUGIN_DISCOVERED, ExpertEventKind.PLUGIN_VALIDATED, ExpertEventKind.PLUGIN_STARTED);
         Object provider = registry.startedPlugins().get(0).resources();
         assertThat(provider).isInstanceOf(PluginClassLoader.class);
     }
@@ -97,7 +100,7 @@ class PluginLoadingTest {
         assertThat(unloaded.liveExperts()).isZero();
         assertThat(registry.kind("acme-linear")).isEmpty();
         assertThat(registry.list()).extracting(PluginView::id).doesNotContain("acme");
-        assertThat(events).extracting(ExpertLifecycleEvent::action).endsWith("plugin.draining", "plugin.unloaded");
+        assertThat(events).extracting(ExpertLifecycleEvent::kind).endsWith(ExpertEventKind.PLUGIN_DRAINING, ExpertEventKind.PLUGIN_UNLOADED);
         assertThatThrownBy(() -> kind.create(new ExpertSpec(2, 2, DataType.FLOAT32, Device.cpu(), Map.of()),
                 weights(manager.create(new float[4], new Shape(2, 2)))))
                 .hasMessageContaining("acme@1.0.0 is UNLOADED");

@@ -74,6 +74,41 @@ final class TestPluginJars {
         return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
     }
 
+    /**
+     * A plugin offering kind {@code kindName}, which builds experts from any weights (it reads none) whose
+     * {@code forward} always throws: a plugin bug that only shows at run time.
+     */
+    Path throwingKind(String id, String kindName) throws IOException {
+        String pkg = "testplugin" + (++counter);
+        String source = """
+                package %1$s;
+
+                import ai.djl.ndarray.NDArray;
+                import dev.switchboard.spi.*;
+                import java.util.List;
+                import java.util.Set;
+
+                public class Provider implements ExpertProvider {
+                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
+                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
+
+                    static class Kind implements ExpertKind {
+                        public String name() { return "%3$s"; }
+                        public Set<String> weightNames() { return Set.of(); }
+                        public Expert create(ExpertSpec spec, ExpertWeights weights) { return new Broken(); }
+                    }
+
+                    static class Broken implements Expert {
+                        public NDArray forward(NDArray tokens) { throw new IllegalStateException("simulated bug in " + "%3$s"); }
+                        public long parameterCount() { return 0; }
+                        public long memoryBytes() { return 0; }
+                        public void close() {}
+                    }
+                }
+                """.formatted(pkg, id, kindName);
+        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+    }
+
     /** A jar with classes but no service entry. */
     Path withoutProvider() throws IOException {
         String pkg = "testplugin" + (++counter);

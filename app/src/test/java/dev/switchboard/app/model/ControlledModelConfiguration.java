@@ -1,5 +1,6 @@
 package dev.switchboard.app.model;
 
+import dev.switchboard.runtime.model.ExpertKindResolver;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -18,12 +19,12 @@ public class ControlledModelConfiguration {
 
     @Bean
     @Primary
-    ModelLoader controlledModelLoader(ModelControls controls) {
-        MoeModelLoader real = new MoeModelLoader();
+    ModelLoader controlledModelLoader(ModelControls controls, ExpertKindResolver kinds, ExpertFaultListener faults) {
+        MoeModelLoader real = new MoeModelLoader(kinds, faults);
         return (directory, id) -> {
             ServedModel model = real.load(directory, id);
             return new ServedModel(model.id(), model.createdEpochSeconds(), model.shape(), model.tokenizer(),
-                    model.chatTemplate(), controls.wrap(model.engine()));
+                    model.chatTemplate(), controls.wrap(model.engine()), model.experts());
         };
     }
 }

@@ -69,8 +69,8 @@ class ModelLoadingReadinessTest {
     static class HeldBackLoader {
         @Bean
         @Primary
-        ModelLoader heldBackModelLoader() {
-            MoeModelLoader real = new MoeModelLoader();
+        ModelLoader heldBackModelLoader(dev.switchboard.runtime.model.ExpertKindResolver kinds, ExpertFaultListener faults) {
+            MoeModelLoader real = new MoeModelLoader(kinds, faults);
             return (directory, id) -> {
                 try {
                     if (!RELEASE.await(60, TimeUnit.SECONDS)) {

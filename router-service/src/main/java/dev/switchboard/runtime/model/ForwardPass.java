@@ -28,7 +28,17 @@ final class ForwardPass {
         this.vocabSize = vocabSize;
     }
 
+    /** Sees each layer's MoE input (after the post-attention norm) during a step; calibration only. */
+    interface MoeInputObserver {
+        void observe(int layer, NDArray moeInput); // moeInput (tokens, hidden), valid during the call only
+    }
+
     StepResult run(List<StepInput> inputs, ForwardOptions options, ExpertTable table, ExpertFaultHandler faults) {
+        return run(inputs, options, table, faults, null);
+    }
+
+    StepResult run(List<StepInput> inputs, ForwardOptions options, ExpertTable table, ExpertFaultHandler faults,
+            MoeInputObserver moeInputs) {
         StepBatch batch = StepBatch.of(inputs, vocabSize);
         for (int i = 0; i < batch.size(); i++) {
             batch.sequence(i).reserve(batch.start(i) + batch.count(i));
@@ -51,6 +61,9 @@ final class ForwardPass {
                 NDArray h = layer.inputNorm().apply(x); // (tokens, hidden)
                 x = x.add(layer.attention().forward(h, batch, weights.rope(), ropeTables, l)); // (tokens, hidden)
                 h = layer.postAttentionNorm().apply(x); // (tokens, hidden)
+                if (moeInputs != null) {
+                    moeInputs.observe(l, h);
+                }
                 MoeOutput moe = layer.moe().forward(h, table.layer(l), phase, faults);
                 x = x.addi(moe.output()); // (tokens, hidden)
                 stats.add(RouterStatistics.compute(l, moe.gateLogits(), moe.decision()));

@@ -1,7 +1,12 @@
 package dev.switchboard.runtime.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.switchboard.spi.Expert;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -70,5 +75,63 @@ public record LayerExperts(NDArray gate, List<Expert> experts, boolean[] disable
         List<Expert> next = new java.util.ArrayList<>(experts);
         next.set(e, Objects.requireNonNull(expert, "expert"));
         return new LayerExperts(gate, next, disabled, selectionBias);
+    }
+
+    /**
+     * This layer with one more expert, last: its router row {@code gateRow [hidden]} appended to the gate
+     * and its selection bias. The new gate is a new tensor in the old gate's manager; the caller closes the
+     * old gate once no step uses it.
+     *
+     * @throws IllegalArgumentException when {@code gateRow} does not have {@code hidden} entries
+     */
+    public LayerExperts withAddedExpert(Expert expert, float[] gateRow, float bias) {
+        Objects.requireNonNull(expert, "expert");
+        long hidden = gate.getShape().get(1);
+        if (gateRow.length != hidden) {
+            throw new IllegalArgumentException("a gate row must have hidden_size " + hidden + " entries, found " + gateRow.length);
+        }
+        NDArray nextGate;
+        try (NDManager scratch = gate.getManager().newSubManager()) {
+            NDArray row = scratch.create(gateRow).reshape(1, hidden).toType(gate.getDataType(), false); // (1, hidden)
+            nextGate = NDArrays.concat(new NDList(gate, row), 0); // (numExperts + 1, hidden)
+            nextGate.attach(gate.getManager());
+        }
+        List<Expert> nextExperts = new ArrayList<>(experts);
+        nextExperts.add(expert);
+        boolean[] nextDisabled = java.util.Arrays.copyOf(disabled, disabled.length + 1);
+        float[] nextBias = java.util.Arrays.copyOf(selectionBias, selectionBias.length + 1);
+        nextBias[nextBias.length - 1] = bias;
+        return new LayerExperts(nextGate, nextExperts, nextDisabled, nextBias);
+    }
+
+    /**
+     * This layer without expert {@code e}: its gate row, flag and bias go, later experts move down one
+     * index. The new gate is a new tensor; the caller closes the old gate and the expert once no step
+     * uses them.
+     */
+    public LayerExperts withoutExpert(int e) {
+        Objects.checkIndex(e, experts.size());
+        if (experts.size() == 1) {
+            throw new IllegalArgumentException("cannot remove the only expert of a layer");
+        }
+        long[] keep = new long[experts.size() - 1];
+        List<Expert> nextExperts = new ArrayList<>(keep.length);
+        boolean[] nextDisabled = new boolean[keep.length];
+        float[] nextBias = new float[keep.length];
+        for (int from = 0, to = 0; from < experts.size(); from++) {
+            if (from != e) {
+                keep[to] = from;
+                nextExperts.add(experts.get(from));
+                nextDisabled[to] = disabled[from];
+                nextBias[to] = selectionBias[from];
+                to++;
+            }
+        }
+        NDArray nextGate;
+        try (NDManager scratch = gate.getManager().newSubManager()) {
+            nextGate = gate.get(new NDIndex("{}", scratch.create(keep))); // (numExperts - 1, hidden)
+            nextGate.attach(gate.getManager());
+        }
+        return new LayerExperts(nextGate, nextExperts, nextDisabled, nextBias);
     }
 }

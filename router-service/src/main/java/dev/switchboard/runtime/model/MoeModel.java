@@ -6,7 +6,9 @@ import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.routing.RoutingStrategy;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
+import dev.switchboard.spi.ExpertSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +90,41 @@ public final class MoeModel implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         ExpertTable table = experts; // read once: the whole step routes through one consistent table
         return forwardPass.run(inputs, options, table, this::disable);
+    }
+
+    /** What every expert of this model must look like (width, inner width, precision, device). */
+    public ExpertSpec expertSpec() {
+        return new ExpertSpec(config.hiddenSize(), config.intermediateSize(), options.workingType(), options.device(), Map.of());
+    }
+
+    /**
+     * Builds expert {@code expert} of layer {@code layer} again from the checkpoint's weights with
+     * {@code kind} (for example to swap swiglu for int8-swiglu). The caller owns the result.
+     *
+     * @throws IllegalArgumentException when the checkpoint has no such expert or the kind cannot build it
+     */
+    public Expert buildExpert(Checkpoint checkpoint, int layer, int expert, ExpertKind kind) {
+        Objects.checkIndex(layer, config.numHiddenLayers());
+        Objects.checkIndex(expert, config.numLocalExperts());
+        try (CheckpointExpertWeights weights = new CheckpointExpertWeights(checkpoint, layer, expert, manager,
+                options.workingType())) {
+            return kind.create(expertSpec(), weights);
+        }
+    }
+
+    /**
+     * The mean hidden state at each layer's MoE input (after the post-attention norm) over {@code tokenIds},
+     * run as one prefill of a fresh sequence through the live experts: {@code [layers][hidden]}. Used to
+     * derive router rows for a new expert from calibration text.
+     */
+    public float[][] meanMoeInputs(int[] tokenIds) {
+        float[][] means = new float[config.numHiddenLayers()][];
+        try (SequenceState sequence = newSequence()) {
+            forwardPass.run(List.of(new StepInput(sequence, tokenIds)), ForwardOptions.DEFAULT, experts, this::disable,
+                    (layer, moeInput) -> means[layer] = moeInput.mean(new int[] {0}).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                            .toFloatArray()); // (hidden)
+        }
+        return means;
     }
 
     /** The live expert table. */

@@ -1,0 +1,58 @@
+package dev.switchboard.app.experts;
+
+import dev.switchboard.spi.Expert;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.stereotype.Component;
+
+/** The contributed experts now in the served model, one expert object per MoE layer each. */
+@Component
+class AddedExperts {
+
+    /**
+     * One contributed expert in the model.
+     *
+     * @param pluginId the contributing plugin's id
+     * @param pluginLabel its {@code id@version}
+     * @param name the contributed expert's name
+     * @param perLayer its expert in each layer, by layer index
+     */
+    record Added(String pluginId, String pluginLabel, String name, List<Expert> perLayer) {
+
+        Added {
+            perLayer = List.copyOf(perLayer);
+        }
+
+        String origin() {
+            return pluginId + "/" + name;
+        }
+
+        boolean holds(Expert expert) {
+            return perLayer.stream().anyMatch(mine -> mine == expert);
+        }
+    }
+
+    private final List<Added> added = new CopyOnWriteArrayList<>();
+
+    void add(Added expert) {
+        added.add(expert);
+    }
+
+    void remove(Added expert) {
+        added.remove(expert);
+    }
+
+    List<Added> all() {
+        return List.copyOf(added);
+    }
+
+    Optional<Added> find(String pluginId, String name) {
+        return added.stream().filter(a -> a.pluginId().equals(pluginId) && a.name().equals(name)).findFirst();
+    }
+
+    /** {@code <plugin id>/<name>} for a contributed expert; empty for a checkpoint expert. */
+    Optional<String> originOf(Expert expert) {
+        return added.stream().filter(a -> a.holds(expert)).map(Added::origin).findFirst();
+    }
+}

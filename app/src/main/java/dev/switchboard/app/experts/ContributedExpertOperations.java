@@ -1,0 +1,172 @@
+package dev.switchboard.app.experts;
+
+import dev.switchboard.app.model.ServedExperts;
+import dev.switchboard.app.model.ServedModel;
+import dev.switchboard.app.routingstats.ExpertEventKind;
+import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
+import dev.switchboard.runtime.model.ExpertTable;
+import dev.switchboard.runtime.model.LayerExperts;
+import dev.switchboard.spi.ContributedExpert;
+import dev.switchboard.spi.Expert;
+import dev.switchboard.spi.ExpertKind;
+import dev.switchboard.spi.ExpertSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Adds an expert contributed by a plugin jar to every MoE layer of the served model (its FFN weights per
+ * layer from the jar, its router rows from the jar or from calibration text, see {@link GateRows}) and removes
+ * it again. Both change every layer's expert count by one in a single table swap between steps.
+ */
+@Component
+class ContributedExpertOperations {
+
+    private static final Logger log = LoggerFactory.getLogger(ContributedExpertOperations.class);
+
+    private final ExpertTableEditor editor;
+    private final PluginRegistry registry;
+    private final AddedExperts added;
+    private final ExpertOperations operations;
+
+    ContributedExpertOperations(ExpertTableEditor editor, PluginRegistry registry, AddedExperts added,
+            ExpertOperations operations) {
+        this.editor = editor;
+        this.registry = registry;
+        this.added = added;
+        this.operations = operations;
+    }
+
+    /**
+     * Adds contributed expert {@code name} of plugin {@code pluginId} as the last expert of every layer.
+     *
+     * @param bias the selection bias, or null for the one the plugin declares
+     */
+    ExpertTableView add(String pluginId, String name, @Nullable Float bias) {
+        ServedModel served = editor.served();
+        ServedExperts experts = served.experts();
+        // Read the plugin before taking the edit lock: an unload holds the registry's lock and waits for edits.
+        Plugin plugin = registry.startedPlugins().stream().filter(p -> p.id().equals(pluginId)).findFirst()
+                .orElseThrow(() -> ExpertErrors.notFound("plugin", "no started plugin with id '" + pluginId + "'"));
+        ContributedExpert contributed = plugin.contributed().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> ExpertErrors.notFound("name", "plugin " + plugin.label() + " contributes no expert '"
+                        + name + "'; it contributes " + plugin.contributed().stream().map(ContributedExpert::name).toList()));
+        ExpertKind kind = registry.kind(contributed.kind()).orElseThrow(() -> ExpertErrors.conflict("contributed expert '"
+                + name + "' needs expert kind '" + contributed.kind() + "', which no started plugin offers"));
+        ClassLoader resources = plugin.resources();
+        float selectionBias = bias != null ? bias : contributed.selectionBias();
+        ContributedWeights files = new ContributedWeights(resources, contributed);
+
+        int[] indices = editor.exclusively(() -> {
+            if (added.find(pluginId, name).isPresent()) {
+                throw ExpertErrors.conflict("contributed expert " + pluginId + "/" + name + " is already in the model");
+            }
+            List<Expert> perLayer = build(experts, files, kind, contributed);
+            try {
+                float[][] rows = new GateRows(editor, served, files).rows();
+                if (plugin.state() != PluginState.STARTED) {
+                    throw ExpertErrors.conflict("plugin " + plugin.label() + " is " + plugin.state() + "; not adding its expert");
+                }
+                ExpertTable next = editor.swap(experts, table -> {
+                    ExpertTable grown = table;
+                    for (int l = 0; l < table.layers().size(); l++) {
+                        grown = grown.withLayer(l, table.layer(l).withAddedExpert(perLayer.get(l), rows[l], selectionBias));
+                    }
+                    return grown;
+                });
+                added.add(new AddedExperts.Added(pluginId, plugin.label(), name, perLayer));
+                int[] at = new int[perLayer.size()];
+                for (int l = 0; l < at.length; l++) {
+                    at[l] = next.layer(l).size() - 1;
+                }
+                return at;
+            } catch (RuntimeException e) {
+                perLayer.forEach(Expert::close);
+                throw e;
+            }
+        });
+        log.info("Added contributed expert {}/{} as expert {} of every layer (selection bias {})", pluginId, name,
+                indices[0], selectionBias);
+        for (int l = 0; l < indices.length; l++) {
+            registry.notifyListeners(ExpertLifecycleEvent.ofExpert(served.id(), l, indices[l], plugin.label(),
+                    ExpertEventKind.ADDED, "contributed expert " + name + " (kind " + kind.name() + ", selection bias "
+                            + selectionBias + ")"));
+        }
+        return operations.list();
+    }
+
+    /** Removes a contributed expert from every layer; later experts move down one index. */
+    ExpertTableView remove(String pluginId, String name) {
+        ServedModel served = editor.served();
+        AddedExperts.Added[] gone = new AddedExperts.Added[1];
+        int[] at = editor.exclusively(() -> {
+            gone[0] = added.find(pluginId, name).orElseThrow(() -> ExpertErrors.notFound("name",
+                    "contributed expert " + pluginId + "/" + name + " is not in the model; added: "
+                            + added.all().stream().map(AddedExperts.Added::origin).toList()));
+            return removeFromModel(served.experts(), List.of(gone[0])).get(0);
+        });
+        afterRemoval(served, gone[0], at, "by admin");
+        return operations.list();
+    }
+
+    /**
+     * Takes {@code experts} out of every layer in one swap (closing them) and forgets them. Call inside
+     * {@link ExpertTableEditor#exclusively}; returns each one's index per layer before the swap.
+     */
+    List<int[]> removeFromModel(ServedExperts experts, List<AddedExperts.Added> leaving) {
+        List<int[]> indices = new ArrayList<>();
+        editor.swap(experts, table -> {
+            ExpertTable shrunk = table;
+            for (AddedExperts.Added expert : leaving) {
+                int[] at = new int[table.layers().size()];
+                for (int l = 0; l < at.length; l++) {
+                    LayerExperts layer = shrunk.layer(l);
+                    at[l] = indexOf(layer, expert.perLayer().get(l));
+                    shrunk = shrunk.withLayer(l, layer.withoutExpert(at[l]));
+                }
+                indices.add(at);
+            }
+            return shrunk;
+        });
+        leaving.forEach(added::remove);
+        return indices;
+    }
+
+    /** Logs and records the removal of one contributed expert from every layer ({@code at}: its index per layer). */
+    void afterRemoval(ServedModel served, AddedExperts.Added gone, int[] at, String why) {
+        log.info("Removed contributed expert {} from every layer ({})", gone.origin(), why);
+        for (int l = 0; l < at.length; l++) {
+            registry.notifyListeners(ExpertLifecycleEvent.ofExpert(served.id(), l, at[l], gone.pluginLabel(),
+                    ExpertEventKind.REMOVED, "contributed expert " + gone.name() + " " + why));
+        }
+    }
+
+    private static List<Expert> build(ServedExperts experts, ContributedWeights files, ExpertKind kind,
+            ContributedExpert contributed) {
+        ExpertSpec spec = experts.model().expertSpec();
+        int layers = experts.model().config().numHiddenLayers();
+        List<Expert> perLayer = new ArrayList<>(layers);
+        for (int l = 0; l < layers; l++) {
+            try (ContributedWeights.LayerWeights weights = files.layer(l, kind.weightNames(), spec)) {
+                perLayer.add(kind.create(spec, weights));
+            } catch (IllegalArgumentException | IllegalStateException wrong) {
+                perLayer.forEach(Expert::close);
+                throw ExpertErrors.invalid(null, "contributed expert '" + contributed.name() + "' cannot be built for layer "
+                        + l + " with kind '" + kind.name() + "': " + wrong.getMessage());
+            }
+        }
+        return perLayer;
+    }
+
+    private static int indexOf(LayerExperts layer, Expert expert) {
+        for (int e = 0; e < layer.size(); e++) {
+            if (layer.expert(e) == expert) {
+                return e;
+            }
+        }
+        throw new IllegalStateException("a contributed expert is missing from its layer");
+    }
+}

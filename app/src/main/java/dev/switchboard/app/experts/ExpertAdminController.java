@@ -1,0 +1,84 @@
+package dev.switchboard.app.experts;
+
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Admin API for the experts of the served model, under {@code /api/admin/**} (admin bearer token). Every
+ * change answers the new expert table; errors are OpenAI-shaped 4xx (404 unknown layer, expert, plugin or
+ * contributed expert; 400 unknown kind or weights of the wrong shape; 409 a change the current state forbids).
+ * Changes block (building experts, waiting for a step boundary), so they run off the event loop.
+ */
+@RestController
+@RequestMapping("/api/admin/experts")
+class ExpertAdminController {
+
+    /** Body of a replace: the kind to rebuild with, and one expert (or null for every checkpoint expert of the layer). */
+    record ReplaceRequest(@Nullable String kind, @Nullable Integer expert) {}
+
+    /** Body of an add: the plugin id, the contributed expert's name, an optional selection bias. */
+    record AddRequest(@Nullable String plugin, @Nullable String name, @Nullable Float selectionBias) {}
+
+    private final ExpertOperations experts;
+    private final ContributedExpertOperations contributed;
+
+    ExpertAdminController(ExpertOperations experts, ContributedExpertOperations contributed) {
+        this.experts = experts;
+        this.contributed = contributed;
+    }
+
+    /** Every layer's experts: kind, plugin, origin, parameters, memory, state, selection bias. */
+    @GetMapping
+    Mono<ExpertTableView> list() {
+        return blocking(experts::list);
+    }
+
+    @PostMapping("/layers/{layer}/experts/{expert}/disable")
+    Mono<ExpertTableView> disable(@PathVariable int layer, @PathVariable int expert) {
+        return blocking(() -> experts.disable(layer, expert));
+    }
+
+    @PostMapping("/layers/{layer}/experts/{expert}/enable")
+    Mono<ExpertTableView> enable(@PathVariable int layer, @PathVariable int expert) {
+        return blocking(() -> experts.enable(layer, expert));
+    }
+
+    /** Rebuilds one or all checkpoint experts of a layer with another kind from the same weights. */
+    @PostMapping("/layers/{layer}/replace")
+    Mono<ExpertTableView> replace(@PathVariable int layer, @RequestBody ReplaceRequest request) {
+        return blocking(() -> experts.replace(layer, request.expert(), required("kind", request.kind())));
+    }
+
+    /** Adds a plugin's contributed expert to every layer. */
+    @PostMapping("/contributed")
+    Mono<ExpertTableView> add(@RequestBody AddRequest request) {
+        return blocking(() -> contributed.add(required("plugin", request.plugin()), required("name", request.name()),
+                request.selectionBias()));
+    }
+
+    /** Removes a contributed expert from every layer. */
+    @DeleteMapping("/contributed/{plugin}/{name}")
+    Mono<ExpertTableView> remove(@PathVariable String plugin, @PathVariable String name) {
+        return blocking(() -> contributed.remove(plugin, name));
+    }
+
+    private static String required(String field, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            throw ExpertErrors.invalid(field, "'" + field + "' is required");
+        }
+        return value;
+    }
+
+    private static <T> Mono<T> blocking(Callable<T> work) {
+        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+    }
+}

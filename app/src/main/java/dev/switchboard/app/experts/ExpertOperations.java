@@ -1,0 +1,179 @@
+package dev.switchboard.app.experts;
+
+import dev.switchboard.app.model.ServedExperts;
+import dev.switchboard.app.model.ServedModel;
+import dev.switchboard.app.routingstats.ExpertEventKind;
+import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
+import dev.switchboard.runtime.model.ExpertTable;
+import dev.switchboard.runtime.model.LayerExperts;
+import dev.switchboard.spi.Expert;
+import dev.switchboard.spi.ExpertKind;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Operations on the experts of the served model: list, disable, enable, and replace the implementation of
+ * checkpoint experts with another kind built from the same checkpoint weights. Contributed experts (added
+ * from plugin jars) are {@link ContributedExpertOperations}' business. Each change is one table swap between
+ * steps and one event per expert touched.
+ */
+@Component
+class ExpertOperations {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpertOperations.class);
+
+    private final ExpertTableEditor editor;
+    private final PluginRegistry registry;
+    private final ExpertFaults faults;
+    private final AddedExperts added;
+
+    ExpertOperations(ExpertTableEditor editor, PluginRegistry registry, ExpertFaults faults, AddedExperts added) {
+        this.editor = editor;
+        this.registry = registry;
+        this.faults = faults;
+        this.added = added;
+    }
+
+    ExpertTableView list() {
+        ServedModel served = editor.served();
+        ExpertTable table = served.experts().model().experts();
+        List<ExpertTableView.Layer> layers = new ArrayList<>();
+        for (int l = 0; l < table.layers().size(); l++) {
+            LayerExperts layer = table.layer(l);
+            float[] bias = layer.selectionBias();
+            List<ExpertTableView.Expert> experts = new ArrayList<>();
+            for (int e = 0; e < layer.size(); e++) {
+                Expert expert = layer.expert(e);
+                String reason = layer.isDisabled(e) ? faults.reason(expert).orElse(null) : null;
+                String state = !layer.isDisabled(e) ? "enabled" : reason != null ? "failed" : "disabled";
+                experts.add(new ExpertTableView.Expert(e, kindOf(expert), PluginRegistry.pluginOf(expert).orElse(null),
+                        added.originOf(expert).orElse("checkpoint"), expert.parameterCount(), expert.memoryBytes(),
+                        state, bias[e], reason));
+            }
+            layers.add(new ExpertTableView.Layer(l, layer.size(), experts));
+        }
+        return new ExpertTableView(served.id(), served.experts().model().config().numExpertsPerTok(), layers);
+    }
+
+    /** Masks an expert out of routing: the router renormalises its top-k weights over the others. */
+    ExpertTableView disable(int layer, int expert) {
+        return setDisabled(layer, expert, true);
+    }
+
+    /** Makes a disabled (or failed) expert routable again. */
+    ExpertTableView enable(int layer, int expert) {
+        return setDisabled(layer, expert, false);
+    }
+
+    private ExpertTableView setDisabled(int layer, int expert, boolean disabled) {
+        ServedModel served = editor.served();
+        Expert touched = editor.exclusively(() -> {
+            LayerExperts current = checkedLayer(served, layer, expert);
+            if (disabled && enabledCount(current) - (current.isDisabled(expert) ? 0 : 1)
+                    < served.experts().model().config().numExpertsPerTok()) {
+                throw ExpertErrors.conflict("disabling expert " + expert + " of layer " + layer + " would leave fewer than "
+                        + served.experts().model().config().numExpertsPerTok() + " (top-k) enabled experts");
+            }
+            editor.swap(served.experts(), table -> table.withDisabled(layer, expert, disabled));
+            return current.expert(expert);
+        });
+        if (!disabled) {
+            faults.clear(touched);
+        }
+        log.info("Expert {} of layer {} {}", expert, layer, disabled ? "disabled" : "enabled");
+        event(served, layer, expert, touched, disabled ? ExpertEventKind.DISABLED : ExpertEventKind.ENABLED, "by admin");
+        return list();
+    }
+
+    /**
+     * Rebuilds checkpoint experts of a layer with {@code kindName} from the same checkpoint weights: expert
+     * {@code only}, or every checkpoint expert of the layer when {@code only} is null. Disabled flags stay.
+     */
+    ExpertTableView replace(int layer, Integer only, String kindName) {
+        ServedModel served = editor.served();
+        ServedExperts experts = served.experts();
+        ExpertKind kind = registry.kind(kindName).orElseThrow(() -> ExpertErrors.invalid("kind", "unknown expert kind '"
+                + kindName + "'; loaded kinds: " + registry.kindResolver().knownNames()));
+        List<Integer> targets = new ArrayList<>();
+        List<String> previous = new ArrayList<>();
+        List<Expert> built = editor.exclusively(() -> {
+            LayerExperts current = checkedLayer(served, layer, only == null ? 0 : only);
+            for (int e = 0; e < experts.checkpointExperts(); e++) {
+                if (only == null || only == e) {
+                    targets.add(e);
+                    previous.add(kindOf(current.expert(e)));
+                }
+            }
+            if (targets.isEmpty()) {
+                throw ExpertErrors.conflict("expert " + only + " of layer " + layer + " was contributed by a plugin; only"
+                        + " the checkpoint's experts 0.." + (experts.checkpointExperts() - 1) + " can be rebuilt with another kind");
+            }
+            List<Expert> fresh = build(experts, layer, targets, kind);
+            try {
+                editor.swap(experts, table -> {
+                    LayerExperts next = table.layer(layer);
+                    for (int i = 0; i < targets.size(); i++) {
+                        next = next.withExpert(targets.get(i), fresh.get(i));
+                    }
+                    return table.withLayer(layer, next);
+                });
+            } catch (RuntimeException e) {
+                fresh.forEach(Expert::close);
+                throw e;
+            }
+            return fresh;
+        });
+        log.info("Layer {} experts {} replaced with kind {}", layer, targets, kindName);
+        for (int i = 0; i < targets.size(); i++) {
+            event(served, layer, targets.get(i), built.get(i), ExpertEventKind.REPLACED, previous.get(i) + " -> " + kindName);
+        }
+        return list();
+    }
+
+    private static List<Expert> build(ServedExperts experts, int layer, List<Integer> targets, ExpertKind kind) {
+        List<Expert> fresh = new ArrayList<>();
+        for (int e : targets) {
+            try {
+                fresh.add(experts.model().buildExpert(experts.checkpoint(), layer, e, kind));
+            } catch (IllegalArgumentException | IllegalStateException wrong) {
+                fresh.forEach(Expert::close);
+                throw ExpertErrors.invalid("kind", "expert kind '" + kind.name() + "' cannot build expert " + e
+                        + " of layer " + layer + " from the checkpoint's weights: " + wrong.getMessage());
+            }
+        }
+        return fresh;
+    }
+
+    private LayerExperts checkedLayer(ServedModel served, int layer, int expert) {
+        ExpertTable table = served.experts().model().experts();
+        if (layer < 0 || layer >= table.layers().size()) {
+            throw ExpertErrors.notFound("layer", "no layer " + layer + "; the model has layers 0.." + (table.layers().size() - 1));
+        }
+        LayerExperts current = table.layer(layer);
+        if (expert < 0 || expert >= current.size()) {
+            throw ExpertErrors.notFound("expert", "no expert " + expert + " in layer " + layer + "; it has experts 0.."
+                    + (current.size() - 1));
+        }
+        return current;
+    }
+
+    private static int enabledCount(LayerExperts layer) {
+        int count = 0;
+        for (int e = 0; e < layer.size(); e++) {
+            count += layer.isDisabled(e) ? 0 : 1;
+        }
+        return count;
+    }
+
+    static String kindOf(Expert expert) {
+        return expert instanceof TrackedExpert tracked ? tracked.kind() : expert.getClass().getSimpleName();
+    }
+
+    private void event(ServedModel served, int layer, int expert, Expert subject, ExpertEventKind kind, String reason) {
+        registry.notifyListeners(ExpertLifecycleEvent.ofExpert(served.id(), layer, expert,
+                PluginRegistry.pluginOf(subject).orElse(null), kind, reason));
+    }
+}

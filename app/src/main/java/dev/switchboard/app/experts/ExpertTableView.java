@@ -1,0 +1,48 @@
+package dev.switchboard.app.experts;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@code GET /api/admin/experts} shows: every MoE layer's experts of the served model.
+ *
+ * @param model the served model's id
+ * @param expertsPerToken top-k
+ * @param layers one entry per decoder layer
+ */
+public record ExpertTableView(String model, int expertsPerToken, List<Layer> layers) {
+
+    public ExpertTableView {
+        layers = List.copyOf(layers);
+    }
+
+    /**
+     * One layer.
+     *
+     * @param layer index
+     * @param numExperts router rows = experts (grows and shrinks as contributed experts come and go)
+     * @param experts one per router row, in index order
+     */
+    public record Layer(int layer, int numExperts, List<Expert> experts) {
+
+        public Layer {
+            experts = List.copyOf(experts);
+        }
+    }
+
+    /**
+     * One expert.
+     *
+     * @param index its router row
+     * @param kind the expert kind that built it, e.g. {@code swiglu}
+     * @param plugin {@code id@version} of the plugin whose code runs it
+     * @param origin {@code checkpoint}, or {@code <plugin id>/<name>} for a contributed expert
+     * @param parameters its parameter count
+     * @param memoryBytes native memory its weights take
+     * @param state {@code enabled}, {@code disabled} or {@code failed}
+     * @param selectionBias added to its router score for selection only
+     * @param reason why it failed; null otherwise
+     */
+    public record Expert(int index, String kind, @Nullable String plugin, String origin, long parameters,
+            long memoryBytes, String state, float selectionBias, @Nullable String reason) {}
+}
