@@ -9,18 +9,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code loadgen --url URL [--api-key K] [--concurrency 1,4,16,32] [--requests N] [--max-tokens T]
- * [--prompt-tokens P] [--model ID] [--warmup W]}.
+ * [--prompt-tokens P] [--model ID] [--warmup W] [--rounds R]}.
  *
  * @param apiKey sent as {@code Authorization: Bearer}; null sends none
  * @param model the {@code model} field; null asks the server's {@code /v1/models} for the first one
  * @param requests requests per concurrency level (the same requests at every level)
  * @param warmup requests sent one at a time before measuring, so the server's JIT has compiled its paths
+ * @param rounds how often every level (the baseline included) is measured, interleaved, to see through noise
  */
 record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int requests, int maxTokens, int promptTokens,
-        @Nullable String model, int warmup) {
+        @Nullable String model, int warmup, int rounds) {
 
     static final String USAGE = "usage: loadgen --url http://127.0.0.1:8080 [--api-key K] [--concurrency 1,4,16,32]"
-            + " [--requests 64] [--max-tokens 64] [--prompt-tokens 32] [--model ID] [--warmup 4]";
+            + " [--requests 64] [--max-tokens 64] [--prompt-tokens 32] [--model ID] [--warmup 4] [--rounds 1]";
 
     LoadgenArguments {
         if (url == null) throw new CliUsageException("--url is required");
@@ -30,8 +31,8 @@ record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int
         if (concurrency.length == 0 || Arrays.stream(concurrency).anyMatch(c -> c < 1)) {
             throw new CliUsageException("--concurrency needs positive levels, got " + Arrays.toString(concurrency));
         }
-        if (requests < 1 || maxTokens < 1 || promptTokens < 1 || warmup < 0) {
-            throw new CliUsageException("--requests, --max-tokens and --prompt-tokens must be >= 1 and --warmup >= 0");
+        if (requests < 1 || maxTokens < 1 || promptTokens < 1 || warmup < 0 || rounds < 1) {
+            throw new CliUsageException("--requests, --max-tokens, --prompt-tokens and --rounds must be >= 1 and --warmup >= 0");
         }
     }
 
@@ -44,6 +45,7 @@ record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int
         int promptTokens = 32;
         String model = null;
         int warmup = 4;
+        int rounds = 1;
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String flag = rest.remove(0);
@@ -59,6 +61,7 @@ record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int
                     case "--prompt-tokens" -> promptTokens = Integer.parseInt(value);
                     case "--model" -> model = value;
                     case "--warmup" -> warmup = Integer.parseInt(value);
+                    case "--rounds" -> rounds = Integer.parseInt(value);
                     default -> throw new CliUsageException("unknown argument '" + flag + "'");
                 }
             } catch (NumberFormatException e) {
@@ -67,6 +70,6 @@ record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int
                 throw new CliUsageException(flag + " is not a valid URL: " + e.getMessage());
             }
         }
-        return new LoadgenArguments(url, apiKey, concurrency, requests, maxTokens, promptTokens, model, warmup);
+        return new LoadgenArguments(url, apiKey, concurrency, requests, maxTokens, promptTokens, model, warmup, rounds);
     }
 }

@@ -2,8 +2,13 @@ package dev.switchboard.app.loadgen;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +42,21 @@ public final class LoadgenCommand {
             StreamResult warm = client.stream(model, PromptText.words(words, -1 - i), args.maxTokens(), i);
             if (warm.failed()) throw new IllegalStateException("warm-up request failed: " + warm.error());
         }
-        List<LevelResult> levels = new ArrayList<>();
-        LevelResult baseline = measure(client, model, prompts, args, 1);
-        levels.add(baseline);
-        for (int concurrency : args.concurrency()) {
-            if (concurrency != 1) levels.add(measure(client, model, prompts, args, concurrency));
+        int[] order = IntStream.concat(IntStream.of(1), Arrays.stream(args.concurrency()).filter(c -> c != 1)).toArray();
+        Map<Integer, List<LevelResult>> rounds = new LinkedHashMap<>();
+        for (int round = 0; round < args.rounds(); round++) {
+            for (int concurrency : order) { // interleaved, so a noisy minute hits every level alike
+                rounds.computeIfAbsent(concurrency, c -> new ArrayList<>()).add(measure(client, model, prompts, args, concurrency));
+            }
         }
-        print(args, model, baseline, levels);
+        List<LevelResult> levels = rounds.values().stream().map(LoadgenCommand::medianRound).toList();
+        print(args, model, levels.get(0), levels);
+    }
+
+    /** The round with the median throughput (the lower middle one for an even count). */
+    static LevelResult medianRound(List<LevelResult> rounds) {
+        List<LevelResult> sorted = rounds.stream().sorted(Comparator.comparingDouble(LevelResult::tokensPerSecond)).toList();
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     /**
@@ -73,8 +86,8 @@ public final class LoadgenCommand {
     }
 
     private void print(LoadgenArguments args, String model, LevelResult baseline, List<LevelResult> levels) {
-        line("## Serving %s at %s: %d requests per level, max_tokens %d, prompts of about %d tokens", model, args.url(),
-                args.requests(), args.maxTokens(), args.promptTokens());
+        line("## Serving %s at %s: %d requests per level, max_tokens %d, prompts of about %d tokens, median of %d rounds",
+                model, args.url(), args.requests(), args.maxTokens(), args.promptTokens(), args.rounds());
         line("");
         line("| streams | requests | errors | prompt tokens (mean) | generated tokens | wall (s) | tokens/s | × one at a time"
                 + " | TTFT p50 / p90 / p99 (ms) | inter-token p50 / p90 / p99 (ms) |");
