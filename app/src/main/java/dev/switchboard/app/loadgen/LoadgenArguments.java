@@ -9,19 +9,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code loadgen --url URL [--api-key K] [--concurrency 1,4,16,32] [--requests N] [--max-tokens T]
- * [--prompt-tokens P] [--model ID] [--warmup W] [--rounds R]}.
+ * [--prompt-tokens P] [--model ID] [--warmup W] [--rounds R] [--baseline yes|no]}.
  *
  * @param apiKey sent as {@code Authorization: Bearer}; null sends none
  * @param model the {@code model} field; null asks the server's {@code /v1/models} for the first one
  * @param requests requests per concurrency level (the same requests at every level)
  * @param warmup requests sent one at a time before measuring, so the server's JIT has compiled its paths
+ * @param baseline whether to measure the requests one at a time first (no: only the named levels, e.g. to
+ *     read the server's own step metrics for one level alone)
  * @param rounds how often every level (the baseline included) is measured, interleaved, to see through noise
  */
 record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int requests, int maxTokens, int promptTokens,
-        @Nullable String model, int warmup, int rounds) {
+        @Nullable String model, int warmup, int rounds, boolean baseline) {
 
     static final String USAGE = "usage: loadgen --url http://127.0.0.1:8080 [--api-key K] [--concurrency 1,4,16,32]"
-            + " [--requests 64] [--max-tokens 64] [--prompt-tokens 32] [--model ID] [--warmup 4] [--rounds 1]";
+            + " [--requests 64] [--max-tokens 64] [--prompt-tokens 32] [--model ID] [--warmup 4] [--rounds 1] [--baseline yes]";
 
     LoadgenArguments {
         if (url == null) throw new CliUsageException("--url is required");
@@ -46,6 +48,7 @@ record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int
         String model = null;
         int warmup = 4;
         int rounds = 1;
+        boolean baseline = true;
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String flag = rest.remove(0);
@@ -62,6 +65,11 @@ record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int
                     case "--model" -> model = value;
                     case "--warmup" -> warmup = Integer.parseInt(value);
                     case "--rounds" -> rounds = Integer.parseInt(value);
+                    case "--baseline" -> baseline = switch (value) {
+                        case "yes" -> true;
+                        case "no" -> false;
+                        default -> throw new CliUsageException("--baseline is yes or no, got '" + value + "'");
+                    };
                     default -> throw new CliUsageException("unknown argument '" + flag + "'");
                 }
             } catch (NumberFormatException e) {
@@ -70,6 +78,6 @@ record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int
                 throw new CliUsageException(flag + " is not a valid URL: " + e.getMessage());
             }
         }
-        return new LoadgenArguments(url, apiKey, concurrency, requests, maxTokens, promptTokens, model, warmup, rounds);
+        return new LoadgenArguments(url, apiKey, concurrency, requests, maxTokens, promptTokens, model, warmup, rounds, baseline);
     }
 }

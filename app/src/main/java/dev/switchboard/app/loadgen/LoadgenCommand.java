@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,9 @@ public final class LoadgenCommand {
             StreamResult warm = client.stream(model, PromptText.words(words, -1 - i), args.maxTokens(), i);
             if (warm.failed()) throw new IllegalStateException("warm-up request failed: " + warm.error());
         }
-        int[] order = IntStream.concat(IntStream.of(1), Arrays.stream(args.concurrency()).filter(c -> c != 1)).toArray();
+        int[] order = args.baseline()
+                ? IntStream.concat(IntStream.of(1), Arrays.stream(args.concurrency()).filter(c -> c != 1)).toArray()
+                : args.concurrency();
         Map<Integer, List<LevelResult>> rounds = new LinkedHashMap<>();
         for (int round = 0; round < args.rounds(); round++) {
             for (int concurrency : order) { // interleaved, so a noisy minute hits every level alike
@@ -50,7 +53,7 @@ public final class LoadgenCommand {
             }
         }
         List<LevelResult> levels = rounds.values().stream().map(LoadgenCommand::medianRound).toList();
-        print(args, model, levels.get(0), levels);
+        print(args, model, args.baseline() ? levels.get(0) : null, levels);
     }
 
     /** The round with the median throughput (the lower middle one for an even count). */
@@ -85,7 +88,7 @@ public final class LoadgenCommand {
         return result;
     }
 
-    private void print(LoadgenArguments args, String model, LevelResult baseline, List<LevelResult> levels) {
+    private void print(LoadgenArguments args, String model, @Nullable LevelResult baseline, List<LevelResult> levels) {
         line("## Serving %s at %s: %d requests per level, max_tokens %d, prompts of about %d tokens, median of %d rounds",
                 model, args.url(), args.requests(), args.maxTokens(), args.promptTokens(), args.rounds());
         line("");
@@ -93,9 +96,10 @@ public final class LoadgenCommand {
                 + " | TTFT p50 / p90 / p99 (ms) | inter-token p50 / p90 / p99 (ms) |");
         line("|---|---|---|---|---|---|---|---|---|---|");
         for (LevelResult level : levels) {
-            line("| %d | %d | %d | %.1f | %d | %.1f | %.1f | %.2f | %s | %s |", level.concurrency(), level.requests(), level.errors(),
+            String ratio = baseline == null ? "-" : String.format(Locale.ROOT, "%.2f", level.tokensPerSecond() / baseline.tokensPerSecond());
+            line("| %d | %d | %d | %.1f | %d | %.1f | %.1f | %s | %s | %s |", level.concurrency(), level.requests(), level.errors(),
                     level.meanPromptTokens(), level.generatedTokens(), level.wallNanos() / 1e9, level.tokensPerSecond(),
-                    level.tokensPerSecond() / baseline.tokensPerSecond(), millis(level.timeToFirstToken()), millis(level.interToken()));
+                    ratio, millis(level.timeToFirstToken()), millis(level.interToken()));
         }
         levels.stream().filter(l -> l.firstError() != null).forEach(l -> line("%n- %d streams, first error: %s", l.concurrency(), l.firstError()));
     }
