@@ -1,10 +1,10 @@
 package dev.switchboard.app.generation;
 
+import dev.switchboard.runtime.routing.RoutingPhase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import dev.switchboard.runtime.routing.RoutingPhase;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
