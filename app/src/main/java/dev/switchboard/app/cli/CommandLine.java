@@ -6,6 +6,8 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import dev.switchboard.app.bench.BenchCommand;
+import dev.switchboard.app.loadgen.LoadgenCommand;
+import dev.switchboard.app.routingstats.StatsBenchCommand;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandLine {
 
-    private static final List<String> COMMANDS = List.of("generate", "bench");
+    private static final List<String> COMMANDS = List.of("generate", "bench", "bench-stats", "loadgen");
 
     private CommandLine() {}
 
@@ -33,12 +35,19 @@ public final class CommandLine {
             switch (args[0]) {
                 case "generate" -> new GenerateCommand(System.out).run(GenerateArguments.parse(rest));
                 case "bench" -> new BenchCommand(System.out).run(rest);
+                case "bench-stats" -> new StatsBenchCommand(System.out).run(rest);
+                case "loadgen" -> new LoadgenCommand(System.out).run(rest);
                 default -> throw new CliUsageException("unknown command " + args[0]);
             }
             return 0;
         } catch (CliUsageException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.println(args[0].equals("bench") ? BenchCommand.USAGE : GenerateArguments.USAGE);
+            System.err.println(switch (args[0]) {
+                case "bench" -> BenchCommand.USAGE;
+                case "bench-stats" -> StatsBenchCommand.USAGE;
+                case "loadgen" -> LoadgenCommand.USAGE;
+                default -> GenerateArguments.USAGE;
+            });
             return 2;
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());

@@ -125,8 +125,10 @@ final class Batch {
             List<StepInput> inputs) {
         RoutingCapture capture = captureFor(sequences);
         StepOutput output;
+        long started = System.nanoTime();
         try {
             output = model.forward(inputs, capture);
+            metrics.stepTook(phase, System.nanoTime() - started);
         } catch (RuntimeException e) {
             log.error("{} step over {} sequences failed", phase, sequences.size(), e);
             for (RunningSequence sequence : sequences) {

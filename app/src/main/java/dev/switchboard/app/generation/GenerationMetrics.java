@@ -1,10 +1,12 @@
 package dev.switchboard.app.generation;
 
+import dev.switchboard.runtime.routing.RoutingPhase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -14,7 +16,8 @@ import org.springframework.stereotype.Component;
  * {@code switchboard_queue_size}, {@code switchboard_sequences_running},
  * {@code switchboard_time_to_first_token_seconds}, {@code switchboard_inter_token_latency_seconds},
  * {@code switchboard_tokens_generated_total} (its rate is tokens/s), {@code switchboard_tokens_prompt_total},
- * {@code switchboard_batch_sequences}.
+ * {@code switchboard_batch_sequences}, {@code switchboard_step_duration_seconds{phase=prefill|decode}} (one
+ * model forward, the step's share of the inference thread's time; what the serving benchmark profiles).
  */
 @Component
 class GenerationMetrics {
@@ -25,6 +28,8 @@ class GenerationMetrics {
     private final Counter generatedTokens;
     private final Counter promptTokens;
     private final DistributionSummary batchSequences;
+    private final Timer prefillSteps;
+    private final Timer decodeSteps;
 
     GenerationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +43,13 @@ class GenerationMetrics {
         this.promptTokens = Counter.builder("switchboard.tokens.prompt").baseUnit("tokens").register(registry);
         this.batchSequences = DistributionSummary.builder("switchboard.batch.sequences")
                 .description("Sequences in one decode step").register(registry);
+        this.prefillSteps = stepTimer(registry, "prefill");
+        this.decodeSteps = stepTimer(registry, "decode");
+    }
+
+    private static Timer stepTimer(MeterRegistry registry, String phase) {
+        return Timer.builder("switchboard.step.duration").description("One model forward of the scheduler, by phase")
+                .tag("phase", phase).register(registry);
     }
 
     void gauges(Supplier<Number> queued, Supplier<Number> running) {
@@ -63,6 +75,11 @@ class GenerationMetrics {
 
     void decodeStep(int sequences) {
         batchSequences.record(sequences);
+    }
+
+    /** One model forward of {@code phase} took {@code nanos}. */
+    void stepTook(RoutingPhase phase, long nanos) {
+        (phase == RoutingPhase.PREFILL ? prefillSteps : decodeSteps).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void finished(String endpoint, String finishReason) {
