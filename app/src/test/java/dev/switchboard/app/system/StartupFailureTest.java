@@ -51,6 +51,23 @@ class StartupFailureTest {
         assertThat(failure.setting()).contains("switchboard.data-dir");
     }
 
+    @Test
+    void aPortInUseFailsNamingTheSetting() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0)) {
+            Throwable thrown = catchThrowable(() -> new SpringApplicationBuilder(SwitchboardApplication.class)
+                    .run("--server.port=" + busy.getLocalPort(), "--switchboard.data-dir=" + tmp.resolve("data")));
+
+            Throwable cause = thrown;
+            while (cause != null && !(cause instanceof org.springframework.boot.web.server.PortInUseException)) {
+                cause = cause.getCause();
+            }
+            assertThat(cause).as("cause chain of %s", thrown).isNotNull();
+            FailureAnalysis analysis = new PortInUseFailureAnalyzer().analyze(cause);
+            assertThat(OneLineFailureReporter.format(analysis))
+                    .contains("Port " + busy.getLocalPort() + " is already in use").contains("server.port").doesNotContain("\n");
+        }
+    }
+
     private StartupConfigurationException startupFailure(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "--server.port=0";
