@@ -159,7 +159,7 @@ final class Batch {
                         output.routing() == null ? null : output.routing().get(i), output.inputStats().get(i)));
             }
             observer.afterStep(new StepObserver.StepReport(
-                    sequences.get(0).job.spec.model().id(), phase, output.layerStats(), steps));
+                    sequences.get(0).job.spec.model().id(), phase, steps));
         } catch (RuntimeException e) {
             log.warn("Step observer failed; the step's statistics are lost", e);
         }

@@ -26,10 +26,9 @@ public interface StepObserver {
     /**
      * One forward step.
      *
-     * @param layerStats per MoE layer, the statistics over all tokens of the step (every sequence together)
      * @param sequences the sequences in the step, in batch order
      */
-    record StepReport(String modelId, RoutingPhase phase, List<LayerRoutingStats> layerStats, List<SequenceStep> sequences) {}
+    record StepReport(String modelId, RoutingPhase phase, List<SequenceStep> sequences) {}
 
     /**
      * One sequence's part of a step.

@@ -39,8 +39,7 @@ final class MoeBatchModel implements BatchModel {
         for (int i = 0; i < inputs.size(); i++) {
             logits.add(result.lastLogits(i));
         }
-        return new StepOutput(logits, capture == RoutingCapture.NONE ? null : routing(result.trace()), result.layerStats(),
-                result.inputStats());
+        return new StepOutput(logits, capture == RoutingCapture.NONE ? null : routing(result.trace()), result.inputStats());
     }
 
     private static List<TokenRouting[]> routing(List<List<TokenTrace>> trace) {

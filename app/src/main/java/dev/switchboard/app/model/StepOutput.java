@@ -9,8 +9,6 @@ import org.jspecify.annotations.Nullable;
  *
  * @param logits per input the vocabulary logits of its last new position
  * @param routing per input the routing of each of its new tokens; null when {@link RoutingCapture#NONE}
- * @param layerStats per MoE layer the routing statistics of the whole step (all inputs together)
  * @param inputStats per input, per MoE layer, the routing statistics of that input's tokens only
  */
-public record StepOutput(List<float[]> logits, @Nullable List<TokenRouting[]> routing, List<LayerRoutingStats> layerStats,
-        List<List<LayerRoutingStats>> inputStats) {}
+public record StepOutput(List<float[]> logits, @Nullable List<TokenRouting[]> routing, List<List<LayerRoutingStats>> inputStats) {}

@@ -82,8 +82,8 @@ final class StatsDecodeOverhead {
 
     /** What the statistics observer does after a decode step. */
     private static void record(RoutingStatsRecorder recorder, String modelId, StepResult result, List<SequenceRoutes> routes) {
-        recorder.recordStep(modelId, "bench", result.layerStats());
         for (int b = 0; b < routes.size(); b++) {
+            recorder.recordStep(modelId, "bench", result.inputStats().get(b)); // per sequence, as RoutingStatsObserver does
             var token = result.trace().get(b).get(0); // decode: one token per sequence
             for (var choice : token.layers()) {
                 recorder.recordTokenRoutes(routes.get(b), choice.layer(), choice.experts());

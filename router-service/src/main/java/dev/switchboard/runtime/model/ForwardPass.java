@@ -66,9 +66,10 @@ final class ForwardPass {
                 }
                 MoeOutput moe = layer.moe().forward(h, table.layer(l), phase, faults);
                 x = x.addi(moe.output()); // (tokens, hidden)
-                stats.add(RouterStatistics.compute(l, moe.gateLogits(), moe.decision()));
+                LayerRoutingStats stepStats = RouterStatistics.compute(l, moe.gateLogits(), moe.decision());
+                stats.add(stepStats);
                 for (int i = 0; i < batch.size(); i++) { // the same per input, so serving can attribute them per request
-                    inputStats.get(i).add(RouterStatistics.compute(
+                    inputStats.get(i).add(batch.size() == 1 ? stepStats : RouterStatistics.compute(
                             l, moe.gateLogits(), moe.decision(), batch.offset(i), batch.offset(i) + batch.count(i)));
                 }
                 if (trace != null) {
