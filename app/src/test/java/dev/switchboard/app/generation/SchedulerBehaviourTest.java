@@ -37,7 +37,7 @@ class SchedulerBehaviourTest extends ServingTestBase {
     @Test
     void concurrentRequestsShareBatchedForwardsOnTheInferenceThread() {
         controls.stepDelay(20);
-        List<Integer> statuses = Flux.range(0, 2).flatMap(i -> status(chat("\"max_tokens\":8"))).collectList()
+        List<Integer> statuses = Flux.range(0, 2).flatMap(i -> status(chat("\"temperature\":0,\"max_tokens\":8"))).collectList()
                 .block(Duration.ofSeconds(30));
         assertThat(statuses).containsOnly(200);
         List<ModelControls.Step> steps = controls.steps();
@@ -72,7 +72,7 @@ class SchedulerBehaviourTest extends ServingTestBase {
     @Test
     void requestsWaitingPastTheQueueLimitGet503AndLeaveTheQueue() {
         controls.stepDelay(100); // the two running need ~3 s; the queue wait limit is 2 s
-        List<Integer> statuses = Flux.range(0, 3).flatMap(i -> status(chat("\"max_tokens\":30")), 3)
+        List<Integer> statuses = Flux.range(0, 3).flatMap(i -> status(chat("\"temperature\":0,\"max_tokens\":30")), 3)
                 .collectList().block(Duration.ofSeconds(60));
         assertThat(statuses).containsExactlyInAnyOrder(200, 200, 503);
     }

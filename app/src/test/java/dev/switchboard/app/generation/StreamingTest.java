@@ -163,7 +163,7 @@ class StreamingTest extends ServingTestBase {
     @Test
     void failureMidStreamSendsAnErrorEventThenDone() {
         controls.failStep(3); // prefill, one decode step, then the fault
-        Raw raw = stream("/v1/chat/completions", chat("\"stream\":true,\"max_tokens\":10"));
+        Raw raw = stream("/v1/chat/completions", chat("\"stream\":true,\"temperature\":0,\"max_tokens\":10"));
         assertThat(raw.status()).isEqualTo(200);
         List<String> frames = frames(raw.body());
         List<String> data = frames.stream().filter(f -> f.startsWith("data: ")).toList();
