@@ -1,0 +1,100 @@
+package dev.switchboard.runtime.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a {@link TrainableMixtral} with AdamW on windows from {@link TokenWindows}: one forward and backward
+ * per step inside its own {@link NDManager} (so every intermediate array is freed at once), then one update
+ * per parameter. Held-out loss is measured on a fixed set of batches every {@code evaluateEvery} steps.
+ */
+public final class Trainer {
+
+    /** What a step reports: losses of the step's batch, the learning rate and throughput so far. */
+    public record StepReport(int step, int steps, float loss, float crossEntropy, float balance, float routerZ,
+            float learningRate, double tokensPerSecond, double elapsedSeconds) {}
+
+    /** Mean next-token cross-entropy (nats) over the held-out batches. */
+    public record Evaluation(int step, double crossEntropy) {}
+
+    /** Receives progress; called on the training thread. */
+    public interface Listener {
+        void onStep(StepReport report);
+
+        void onEvaluation(Evaluation evaluation);
+    }
+
+    private final TrainingOptions options;
+    private final Listener listener;
+    private final int evaluateEvery;
+    private final int reportEvery;
+
+    public Trainer(TrainingOptions options, Listener listener, int evaluateEvery, int reportEvery) {
+        this.options = options;
+        this.listener = listener;
+        this.evaluateEvery = evaluateEvery;
+        this.reportEvery = reportEvery;
+    }
+
+    /** Runs every step; returns the held-out evaluations (the last one after the final step). */
+    public List<Evaluation> train(TrainableMixtral model, TokenWindows training, List<TokenWindows.Batch> heldOut) {
+        Optimizer optimizer = Optimizer.adamW()
+                .optLearningRateTracker((Tracker) options::learningRateAt)
+                .optWeightDecays(options.weightDecay())
+                .optClipGrad(1f)
+                .build();
+        SplittableRandom random = new SplittableRandom(options.seed());
+        NDManager root = model.parameters().values().iterator().next().getManager();
+        List<Evaluation> evaluations = new ArrayList<>();
+        long started = System.nanoTime();
+        long tokens = 0;
+        for (int step = 1; step <= options.steps(); step++) {
+            TokenWindows.Batch batch = training.sample(options.batchSize(), random);
+            float[] losses;
+            try (NDManager stepManager = root.newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.zeroGradients();
+                TrainableMixtral.Loss loss = model.loss(stepManager, batch.inputs(), batch.targets(),
+                        options.balanceWeight(), options.zWeight());
+                collector.backward(loss.total());
+                losses = new float[] {loss.total().getFloat(), loss.crossEntropy().getFloat(),
+                        loss.balance().getFloat(), loss.routerZ().getFloat()};
+            }
+            for (Map.Entry<String, NDArray> parameter : model.parameters().entrySet()) {
+                optimizer.update(parameter.getKey(), parameter.getValue(), parameter.getValue().getGradient());
+            }
+            tokens += (long) options.batchSize() * options.window();
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            if (step % reportEvery == 0 || step == 1 || step == options.steps()) {
+                listener.onStep(new StepReport(step, options.steps(), losses[0], losses[1], losses[2], losses[3],
+                        options.learningRateAt(step), tokens / elapsed, elapsed));
+            }
+            if (step % evaluateEvery == 0 || step == options.steps()) {
+                Evaluation evaluation = new Evaluation(step, evaluate(model, heldOut));
+                evaluations.add(evaluation);
+                listener.onEvaluation(evaluation);
+            }
+        }
+        return List.copyOf(evaluations);
+    }
+
+    /** Mean cross-entropy over {@code batches}, without recording gradients. */
+    public static double evaluate(TrainableMixtral model, List<TokenWindows.Batch> batches) {
+        NDManager root = model.parameters().values().iterator().next().getManager();
+        double sum = 0;
+        for (TokenWindows.Batch batch : batches) {
+            try (NDManager manager = root.newSubManager()) {
+                sum += model.loss(manager, batch.inputs(), batch.targets(), 0f, 0f).crossEntropy().getFloat();
+            }
+        }
+        return sum / batches.size();
+    }
+}
