@@ -8,6 +8,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import dev.switchboard.app.bench.BenchCommand;
 import dev.switchboard.app.loadgen.LoadgenCommand;
 import dev.switchboard.app.routingstats.StatsBenchCommand;
+import dev.switchboard.app.training.TrainCommand;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandLine {
 
-    private static final List<String> COMMANDS = List.of("generate", "bench", "bench-stats", "loadgen");
+    private static final List<String> COMMANDS = List.of("generate", "bench", "bench-stats", "loadgen", "train");
 
     private CommandLine() {}
 
@@ -37,6 +38,7 @@ public final class CommandLine {
                 case "bench" -> new BenchCommand(System.out).run(rest);
                 case "bench-stats" -> new StatsBenchCommand(System.out).run(rest);
                 case "loadgen" -> new LoadgenCommand(System.out).run(rest);
+                case "train" -> new TrainCommand(System.out).run(rest);
                 default -> throw new CliUsageException("unknown command " + args[0]);
             }
             return 0;
@@ -46,6 +48,7 @@ public final class CommandLine {
                 case "bench" -> BenchCommand.USAGE;
                 case "bench-stats" -> StatsBenchCommand.USAGE;
                 case "loadgen" -> LoadgenCommand.USAGE;
+                case "train" -> TrainCommand.USAGE;
                 default -> GenerateArguments.USAGE;
             });
             return 2;

@@ -13,7 +13,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Owns the served model: loads {@code switchboard.model} on a background thread at start (so the HTTP
+ * Owns the served model: loads {@code switchboard.model} (the shipped {@link DefaultModel} when it is not set,
+ * none when it is {@code none}) on a background thread at start (so the HTTP
  * server, liveness and the admin routes come up at once), and closes it when the context is destroyed,
  * after every lifecycle (the scheduler included) has stopped. A lifecycle stop alone (Spring's test
  * context pausing) keeps the model.
@@ -36,7 +37,11 @@ public class ModelHolder implements SmartLifecycle, DisposableBean {
         CLOSED
     }
 
+    /** The value of {@code switchboard.model} that serves no model. */
+    public static final String NO_MODEL = "none";
+
     private final @Nullable Path directory;
+    private final boolean shippedDefault;
     private final String id;
     private final ModelLoader loader;
     private volatile State state;
@@ -46,8 +51,12 @@ public class ModelHolder implements SmartLifecycle, DisposableBean {
     private volatile boolean running;
 
     ModelHolder(SwitchboardProperties properties, ModelLoader loader) {
-        this.directory = properties.model();
-        this.id = directory == null ? "none" : directory.toAbsolutePath().normalize().getFileName().toString();
+        Path configured = properties.model();
+        this.shippedDefault = configured == null;
+        this.directory = shippedDefault ? DefaultModel.directory(properties.dataDir())
+                : configured.toString().equals(NO_MODEL) ? null : configured;
+        this.id = shippedDefault ? DefaultModel.ID
+                : directory == null ? NO_MODEL : directory.toAbsolutePath().normalize().getFileName().toString();
         this.loader = loader;
         this.state = directory == null ? State.NOT_CONFIGURED : State.LOADING;
     }
@@ -60,7 +69,8 @@ public class ModelHolder implements SmartLifecycle, DisposableBean {
         }
         throw switch (state) {
             case NOT_CONFIGURED -> ApiException.unavailable("model_not_configured",
-                    "No model is configured: start Switchboard with switchboard.model=<model directory>", null);
+                    "No model is served (switchboard.model=none): start Switchboard with switchboard.model=<model directory>"
+                            + " or without it for the default model", null);
             case LOADING -> ApiException.unavailable("model_loading", "The model is still loading", Duration.ofSeconds(5));
             default -> ApiException.unavailable("model_unavailable", "The model failed to load or was unloaded", null);
         };
@@ -92,7 +102,7 @@ public class ModelHolder implements SmartLifecycle, DisposableBean {
         running = true;
         if (directory == null || loadingThread != null) {
             if (directory == null) {
-                log.info("No model configured (switchboard.model); inference routes answer 503");
+                log.info("No model served (switchboard.model=none); inference routes answer 503");
             }
             return;
         }
@@ -105,6 +115,9 @@ public class ModelHolder implements SmartLifecycle, DisposableBean {
         long started = System.nanoTime();
         log.info("Loading model {} from {}", id, directory);
         try {
+            if (shippedDefault) {
+                DefaultModel.install(directory);
+            }
             ServedModel loaded = loader.load(directory, id);
             synchronized (this) {
                 if (state == State.CLOSED) {

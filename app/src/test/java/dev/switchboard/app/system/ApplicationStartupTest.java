@@ -13,11 +13,12 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The whole application starts on the embedded PostgreSQL, migrated by Flyway, and reports UP. */
+/** The whole application starts on the embedded PostgreSQL, migrated by Flyway, and reports UP (here serving no model). */
 @SpringBootTest(
         classes = SwitchboardApplication.class,
         webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"switchboard.data-dir=target/test-data/startup", "switchboard.security.admin-token=startup-admin"})
+        properties = {"switchboard.data-dir=target/test-data/startup", "switchboard.security.admin-token=startup-admin",
+            "switchboard.model=none"})
 @AutoConfigureWebTestClient
 class ApplicationStartupTest {
 

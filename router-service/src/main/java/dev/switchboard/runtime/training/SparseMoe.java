@@ -28,7 +28,7 @@ final class SparseMoe {
         int rows = Math.toIntExact(x.getShape().get(0));
         int experts = config.numLocalExperts();
         int k = config.numExpertsPerTok();
-        NDArray routerLogits = x.matMul(parameters.get(MixtralTensorLayout.gate(layer)).transpose());
+        NDArray routerLogits = x.matMul(TrainableMixtral.transposed(parameters.get(MixtralTensorLayout.gate(layer)), manager));
         NDArray probabilities = routerLogits.softmax(-1);
         Dispatch dispatch = Dispatch.topK(hostCopy(probabilities), rows, experts, k);
 
@@ -61,10 +61,10 @@ final class SparseMoe {
     }
 
     private static NDArray swiglu(Map<String, NDArray> parameters, int layer, int expert, NDArray x) {
-        NDArray gate = x.matMul(parameters.get(MixtralTensorLayout.expertW1(layer, expert)).transpose());
-        NDArray up = x.matMul(parameters.get(MixtralTensorLayout.expertW3(layer, expert)).transpose());
+        NDArray gate = x.matMul(TrainableMixtral.transposed(parameters.get(MixtralTensorLayout.expertW1(layer, expert)), x.getManager()));
+        NDArray up = x.matMul(TrainableMixtral.transposed(parameters.get(MixtralTensorLayout.expertW3(layer, expert)), x.getManager()));
         NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
-        return activated.matMul(parameters.get(MixtralTensorLayout.expertW2(layer, expert)).transpose());
+        return activated.matMul(TrainableMixtral.transposed(parameters.get(MixtralTensorLayout.expertW2(layer, expert)), x.getManager()));
     }
 
     private static float[] hostCopy(NDArray probabilities) {

@@ -135,6 +135,7 @@ public final class TrainableMixtral implements AutoCloseable {
         int window = inputs[0].length;
         NDArray ids = step.create(flatten(inputs));
         NDArray hidden = parameter(MixtralTensorLayout.EMBED_TOKENS).get(ids); // [batch·window, hidden]
+        hidden.attach(step);
         NDArray mask = causalMask(step, window);
         NDArray balance = step.zeros(new Shape());
         NDArray routerZ = step.zeros(new Shape());
@@ -148,7 +149,7 @@ public final class TrainableMixtral implements AutoCloseable {
             routerZ = routerZ.add(moe.routerZLoss());
         }
         hidden = rmsNorm(hidden, parameter(MixtralTensorLayout.FINAL_NORM));
-        NDArray logits = hidden.matMul(parameter(MixtralTensorLayout.LM_HEAD).transpose());
+        NDArray logits = hidden.matMul(transposed(parameter(MixtralTensorLayout.LM_HEAD), step));
         float layers = config.numHiddenLayers();
         return new Forward(logits, balance.div(layers), routerZ.div(layers));
     }
@@ -174,7 +175,17 @@ public final class TrainableMixtral implements AutoCloseable {
     }
 
     private NDArray project(NDArray x, String weight) {
-        return x.matMul(parameter(weight).transpose());
+        return x.matMul(transposed(parameter(weight), x.getManager()));
+    }
+
+    /**
+     * {@code weight}ᵀ owned by {@code step}. An operation's result belongs to its receiver's manager, so a
+     * transpose taken of a parameter would otherwise pile up in the model's manager, one per step.
+     */
+    static NDArray transposed(NDArray weight, NDManager step) {
+        NDArray transposed = weight.transpose();
+        transposed.attach(step);
+        return transposed;
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {

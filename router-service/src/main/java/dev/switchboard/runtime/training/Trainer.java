@@ -30,7 +30,13 @@ public final class Trainer {
         void onStep(StepReport report);
 
         void onEvaluation(Evaluation evaluation);
+
+        /** A step whose loss or gradients were not finite was not applied. */
+        void onSkippedStep(int step, String reason);
     }
+
+    /** Global gradient-norm limit: larger gradients are scaled down to this norm before the update. */
+    private static final double MAX_GRADIENT_NORM = 1.0;
 
     private final TrainingOptions options;
     private final Listener listener;
@@ -49,7 +55,6 @@ public final class Trainer {
         Optimizer optimizer = Optimizer.adamW()
                 .optLearningRateTracker((Tracker) options::learningRateAt)
                 .optWeightDecays(options.weightDecay())
-                .optClipGrad(1f)
                 .build();
         SplittableRandom random = new SplittableRandom(options.seed());
         NDManager root = model.parameters().values().iterator().next().getManager();
@@ -68,8 +73,9 @@ public final class Trainer {
                 losses = new float[] {loss.total().getFloat(), loss.crossEntropy().getFloat(),
                         loss.balance().getFloat(), loss.routerZ().getFloat()};
             }
-            for (Map.Entry<String, NDArray> parameter : model.parameters().entrySet()) {
-                optimizer.update(parameter.getKey(), parameter.getValue(), parameter.getValue().getGradient());
+            String problem = applyUpdate(model, optimizer, losses[0]);
+            if (problem != null) {
+                listener.onSkippedStep(step, problem);
             }
             tokens += (long) options.batchSize() * options.window();
             double elapsed = (System.nanoTime() - started) / 1e9;
@@ -84,6 +90,40 @@ public final class Trainer {
             }
         }
         return List.copyOf(evaluations);
+    }
+
+    /**
+     * Clips the gradients to {@link #MAX_GRADIENT_NORM} (one global norm) and updates every parameter; returns
+     * why the step was skipped instead, when the loss or a gradient is not finite.
+     */
+    private static String applyUpdate(TrainableMixtral model, Optimizer optimizer, float loss) {
+        if (!Float.isFinite(loss)) {
+            return "loss is " + loss;
+        }
+        double squares = 0;
+        // getGradient() returns a new handle each call; close every handle and temporary made here.
+        for (Map.Entry<String, NDArray> parameter : model.parameters().entrySet()) {
+            try (NDArray gradient = parameter.getValue().getGradient();
+                    NDArray square = gradient.square();
+                    NDArray sum = square.sum()) {
+                double value = sum.getFloat();
+                if (!Double.isFinite(value)) {
+                    return "gradient of " + parameter.getKey() + " is not finite";
+                }
+                squares += value;
+            }
+        }
+        double norm = Math.sqrt(squares);
+        float scale = norm > MAX_GRADIENT_NORM ? (float) (MAX_GRADIENT_NORM / norm) : 1f;
+        for (Map.Entry<String, NDArray> parameter : model.parameters().entrySet()) {
+            try (NDArray gradient = parameter.getValue().getGradient()) {
+                if (scale != 1f) {
+                    gradient.muli(scale);
+                }
+                optimizer.update(parameter.getKey(), parameter.getValue(), gradient);
+            }
+        }
+        return null;
     }
 
     /** Mean cross-entropy over {@code batches}, without recording gradients. */

@@ -1,0 +1,146 @@
+package dev.switchboard.runtime.training;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.switchboard.runtime.checkpoint.TensorDtype;
+import dev.switchboard.runtime.tokenizer.MoeTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a model from a {@link TrainingRecipe} into a Hugging Face model folder: learns the tokenizer on the
+ * training documents, tokenises them with it (through the same native tokenizer the server uses), trains,
+ * and writes {@code config.json}, {@code model.safetensors} (BF16), the tokenizer files,
+ * {@code generation_config.json} and {@code training-report.json} (held-out loss per domain, throughput).
+ */
+public final class TrainingRun {
+
+    /** Held-out windows per domain. */
+    private static final int HELD_OUT_WINDOWS = 16;
+
+    /** Progress of the run: phases as text, then the trainer's steps and evaluations. */
+    public interface Progress extends Trainer.Listener {
+        void onPhase(String message);
+    }
+
+    /** What the run measured; {@code uniformLoss} is ln(vocab), the loss of a model that knows nothing. */
+    public record Result(long parameters, int steps, long trainingTokens, double seconds, double heldOutLoss,
+            Map<String, Double> heldOutLossByDomain, double uniformLoss) {}
+
+    private TrainingRun() {}
+
+    public static Result run(TrainingRecipe recipe, Path out, Progress progress) {
+        createDirectories(out);
+        TrainingOptions options = recipe.options();
+        Map<String, List<String>> training = new LinkedHashMap<>();
+        Map<String, List<String>> heldOut = new LinkedHashMap<>();
+        for (TrainingRecipe.CorpusDomain domain : recipe.domains()) {
+            List<String> documents = new ArrayList<>(CorpusReader.documents(domain, recipe.directory(), options.seed()));
+            Collections.shuffle(documents, new Random(options.seed()));
+            int held = (int) Math.ceil(documents.size() * recipe.heldOutShare());
+            heldOut.put(domain.name(), documents.subList(0, held));
+            training.put(domain.name(), documents.subList(held, documents.size()));
+            progress.onPhase(String.format("domain %s: %d documents (%d held out), %,d characters", domain.name(),
+                    documents.size(), held, documents.stream().mapToLong(String::length).sum()));
+        }
+        progress.onPhase("learning a " + recipe.config().vocabSize() + "-piece BPE vocabulary");
+        TokenizerWriter.write(BpeTrainer.train(training.values().stream().flatMap(List::stream).toList(),
+                recipe.config().vocabSize()), out);
+
+        List<TokenWindows.Domain> trainingDomains = new ArrayList<>();
+        Map<String, List<TokenWindows.Batch>> heldOutBatches = new LinkedHashMap<>();
+        SplittableRandom heldOutRandom = new SplittableRandom(options.seed() + 1);
+        try (MoeTokenizer tokenizer = MoeTokenizer.load(out)) {
+            for (TrainingRecipe.CorpusDomain domain : recipe.domains()) {
+                int[] stream = stream(tokenizer, training.get(domain.name()));
+                trainingDomains.add(new TokenWindows.Domain(domain.name(), stream, domain.weight()));
+                int[] held = stream(tokenizer, heldOut.get(domain.name()));
+                progress.onPhase(String.format("domain %s: %,d training tokens, %,d held-out tokens", domain.name(),
+                        stream.length, held.length));
+                if (held.length <= options.window()) {
+                    progress.onPhase("domain " + domain.name() + ": held-out text is shorter than one window; not evaluated");
+                    continue;
+                }
+                TokenWindows windows = new TokenWindows(List.of(new TokenWindows.Domain(domain.name(), held, 1)),
+                        options.window());
+                heldOutBatches.put(domain.name(), List.of(windows.sample(HELD_OUT_WINDOWS, heldOutRandom)));
+            }
+        }
+        List<TokenWindows.Batch> allHeldOut = heldOutBatches.values().stream().flatMap(List::stream).toList();
+        long started = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainableMixtral model = TrainableMixtral.initialise(recipe.config(), options.seed(), options.window(), manager)) {
+            progress.onPhase(String.format("training %,d parameters for %d steps of %d × %d tokens",
+                    model.parameterCount(), options.steps(), options.batchSize(), options.window()));
+            List<Trainer.Evaluation> evaluations = new Trainer(options, progress, Math.max(1, options.steps() / 10),
+                    Math.max(1, options.steps() / 100)).train(model, new TokenWindows(trainingDomains, options.window()), allHeldOut);
+            Map<String, Double> byDomain = new LinkedHashMap<>();
+            heldOutBatches.forEach((name, batches) -> byDomain.put(name, Trainer.evaluate(model, batches)));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            model.save(out, TensorDtype.BF16);
+            Result result = new Result(model.parameterCount(), options.steps(),
+                    (long) options.steps() * options.batchSize() * options.window(), seconds,
+                    evaluations.get(evaluations.size() - 1).crossEntropy(), byDomain,
+                    Math.log(recipe.config().vocabSize()));
+            writeGenerationConfig(out);
+            writeReport(out, recipe, result);
+            return result;
+        }
+    }
+
+    private static int[] stream(MoeTokenizer tokenizer, List<String> documents) {
+        return TokenWindows.stream(documents.stream().map(tokenizer::encode).toList(),
+                BpeTrainer.Vocabulary.BOS, BpeTrainer.Vocabulary.EOS);
+    }
+
+    private static void writeGenerationConfig(Path out) {
+        JsonObject json = new JsonObject();
+        json.addProperty("bos_token_id", BpeTrainer.Vocabulary.BOS);
+        json.addProperty("eos_token_id", BpeTrainer.Vocabulary.EOS);
+        json.addProperty("temperature", 0.7);
+        json.addProperty("top_p", 0.9);
+        write(out.resolve("generation_config.json"), json);
+    }
+
+    private static void writeReport(Path out, TrainingRecipe recipe, Result result) {
+        JsonObject json = new JsonObject();
+        json.addProperty("name", recipe.name());
+        json.addProperty("parameters", result.parameters());
+        json.addProperty("steps", result.steps());
+        json.addProperty("training_tokens", result.trainingTokens());
+        json.addProperty("seconds", Math.round(result.seconds()));
+        json.addProperty("held_out_loss", result.heldOutLoss());
+        json.addProperty("uniform_loss", result.uniformLoss());
+        JsonObject byDomain = new JsonObject();
+        result.heldOutLossByDomain().forEach(byDomain::addProperty);
+        json.add("held_out_loss_by_domain", byDomain);
+        write(out.resolve("training-report.json"), json);
+    }
+
+    private static void write(Path file, JsonObject json) {
+        try {
+            Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write", e);
+        }
+    }
+
+    private static void createDirectories(Path out) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(out + ": cannot create the output folder", e);
+        }
+    }
+}
