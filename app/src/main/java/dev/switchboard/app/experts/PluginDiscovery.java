@@ -79,7 +79,11 @@ final class PluginDiscovery {
         thread.setContextClassLoader(loader);
         thread.start();
         try {
-            return task.get(initTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Discovered discovered = task.get(initTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            // The task is done and its thread about to end: waiting for that means no thread started for a
+            // plugin outlives its load (and none keeps its class loader as context loader).
+            thread.join(initTimeout.toMillis());
+            return discovered;
         } catch (TimeoutException e) {
             thread.interrupt();
             throw new PluginRefusedException("did not finish initialising within " + initTimeout.toMillis()

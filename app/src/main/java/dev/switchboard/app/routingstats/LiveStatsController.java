@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,15 +14,22 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET /api/stats/live}: Server-Sent Events with the open window's running totals, one frame per
  * flush interval. Frames are written by hand as {@code data: <json>\n\n} (with the space; Spring's SSE
  * writer omits it, see PITFALLS.md).
+ *
+ * <p>The stream never ends by itself, so at shutdown every open one is ended first: otherwise the web server's
+ * graceful shutdown waits its whole phase timeout (30 s) for a connected dashboard.
  */
 @RestController
-class LiveStatsController {
+class LiveStatsController implements SmartLifecycle {
+
+    /** Above the web server's graceful-shutdown phase (DEFAULT_PHASE - 1024), so open streams end before it waits. */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
     /** One layer of the open window so far. */
     record LiveLayer(String model, String domain, int layer, long tokens, long dropped, long[] firstChoice, long[] anyChoice) {}
@@ -32,6 +40,8 @@ class LiveStatsController {
     private final RoutingStatsRecorder recorder;
     private final JsonMapper json;
     private final Duration interval;
+    private volatile Sinks.One<Boolean> stopping = Sinks.one();
+    private volatile boolean running;
 
     LiveStatsController(RoutingStatsRecorder recorder, JsonMapper json, RoutingStatsProperties properties) {
         this.recorder = recorder;
@@ -44,9 +54,33 @@ class LiveStatsController {
         response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
         response.getHeaders().setCacheControl("no-cache");
         Flux<Mono<org.springframework.core.io.buffer.DataBuffer>> frames = Flux.interval(Duration.ZERO, interval)
+                .takeUntilOther(stopping.asMono())
                 .map(tick -> "data: " + json.writeValueAsString(snapshot(model)) + "\n\n")
                 .map(frame -> Mono.just(response.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8))));
         return response.writeAndFlushWith(frames);
+    }
+
+    @Override
+    public void start() {
+        stopping = Sinks.one(); // a context paused and started again (tests) streams again
+        running = true;
+    }
+
+    /** Ends every open stream (and any opened from now on) normally. */
+    @Override
+    public void stop() {
+        running = false;
+        stopping.tryEmitValue(true);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     LiveWindow snapshot(@Nullable String model) {

@@ -24,6 +24,7 @@ public final class RoutingStatsRecorder {
     private final PendingRecords<CompletedRequest> requests;
     private final PendingRecords<TokenTrace> traces;
     private final PendingRecords<ExpertLifecycleEvent> events;
+    private final RoutingStatsMetrics metrics;
     private volatile OpenWindow current;
 
     RoutingStatsRecorder(RoutingStatsProperties properties, Clock clock, RoutingStatsMetrics metrics) {
@@ -31,6 +32,7 @@ public final class RoutingStatsRecorder {
         this.windowSeconds = properties.windowSeconds();
         this.enabled = properties.enabled();
         this.traceSampleRate = properties.traceSampleRate();
+        this.metrics = metrics;
         long recordBudget = properties.recordBudget().toBytes();
         requests = new PendingRecords<>("request", recordBudget, r -> 200L + r.id().length() * 2L, metrics);
         traces = new PendingRecords<>("trace", recordBudget, t -> 150L + t.tokenText().length() * 2L + t.experts().length * 8L, metrics);
@@ -100,6 +102,7 @@ public final class RoutingStatsRecorder {
     }
 
     public void recordExpertEvent(ExpertLifecycleEvent event) {
+        metrics.expertsChanged(event);
         if (enabled) events.offer(event);
     }
 
