@@ -29,8 +29,8 @@ public final class TrainCommand {
                     Math.min(o.warmupSteps(), arguments.steps() / 10), o.weightDecay(), o.balanceWeight(), o.zWeight(), o.seed()));
         }
         TrainingRun.Result result = TrainingRun.run(recipe, arguments.out(), new ProgressPrinter(out));
-        out.printf("done: %,d parameters, %d steps, %,d tokens in %.0f s; held-out loss %.3f nats/token "
-                        + "(a model that knows nothing: %.3f)%n", result.parameters(), result.steps(),
+        out.printf("done: %,d parameters, %d steps (%d skipped), %,d tokens in %.0f s; held-out loss %.3f nats/token "
+                        + "(a model that knows nothing: %.3f)%n", result.parameters(), result.steps(), result.skippedSteps(),
                 result.trainingTokens(), result.seconds(), result.heldOutLoss(), result.uniformLoss());
         result.heldOutLossByDomain().forEach((domain, loss) -> out.printf("  %-12s %.3f%n", domain, loss));
         out.println("wrote " + arguments.out().toAbsolutePath());

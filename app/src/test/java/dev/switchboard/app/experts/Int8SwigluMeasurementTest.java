@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.model.ExpertKindResolver;
 import dev.switchboard.runtime.model.ExpertKinds;
+import dev.switchboard.app.model.GreedyDecoding;
 import dev.switchboard.runtime.model.ForwardOptions;
 import dev.switchboard.runtime.model.LayerExperts;
 import dev.switchboard.runtime.model.ModelOptions;
@@ -68,11 +69,11 @@ class Int8SwigluMeasurementTest {
             long referenceBytes = expertBytes(reference);
             long quantisedBytes = expertBytes(quantised);
             System.err.printf("int8-swiglu on %s: max |logit error| %.2e, argmax %d vs %d, expert memory %d -> %d bytes (%.3f)%n",
-                    TINY.getFileName(), maxError, argmax(expected), argmax(actual), referenceBytes, quantisedBytes,
+                    TINY.getFileName(), maxError, GreedyDecoding.argmax(expected), GreedyDecoding.argmax(actual), referenceBytes, quantisedBytes,
                     quantisedBytes / (double) referenceBytes);
 
             assertThat(maxError).isLessThan(MAX_LOGIT_ERROR).isGreaterThan(0);
-            assertThat(argmax(actual)).isEqualTo(argmax(expected));
+            assertThat(GreedyDecoding.argmax(actual)).isEqualTo(GreedyDecoding.argmax(expected));
             assertThat(quantisedBytes).isLessThan(referenceBytes * 27 / 100);
         }
     }
@@ -134,15 +135,5 @@ class Int8SwigluMeasurementTest {
     private static long expertBytes(MoeModel model) {
         return model.experts().layers().stream().map(LayerExperts::experts).flatMap(List::stream)
                 .mapToLong(Expert::memoryBytes).sum();
-    }
-
-    private static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,21 +98,32 @@ public final class Trainer {
      * why the step was skipped instead, when the loss or a gradient is not finite.
      */
     private static String applyUpdate(TrainableMixtral model, Optimizer optimizer, float loss) {
-        if (!Float.isFinite(loss)) {
-            return "loss is " + loss;
-        }
         double squares = 0;
+        List<String> notFinite = new ArrayList<>();
         // getGradient() returns a new handle each call; close every handle and temporary made here.
         for (Map.Entry<String, NDArray> parameter : model.parameters().entrySet()) {
             try (NDArray gradient = parameter.getValue().getGradient();
                     NDArray square = gradient.square();
                     NDArray sum = square.sum()) {
                 double value = sum.getFloat();
-                if (!Double.isFinite(value)) {
-                    return "gradient of " + parameter.getKey() + " is not finite";
+                if (Double.isFinite(value)) {
+                    squares += value;
+                } else {
+                    notFinite.add(parameter.getKey());
                 }
-                squares += value;
             }
+        }
+        if (!Float.isFinite(loss) || !notFinite.isEmpty()) {
+            // The optimiser zeroes gradients as it applies them; a skipped step must do it itself, and with a
+            // write, since the collector's own zeroing subtracts the gradient from itself (inf - inf = NaN).
+            for (NDArray parameter : model.parameters().values()) {
+                try (NDArray gradient = parameter.getGradient()) {
+                    gradient.set(FloatBuffer.wrap(new float[Math.toIntExact(gradient.size())]));
+                }
+            }
+            return !Float.isFinite(loss) ? "loss is " + loss
+                    : notFinite.size() + " gradients are not finite, first " + notFinite.get(0)
+                            + (notFinite.size() > 1 ? ", last " + notFinite.get(notFinite.size() - 1) : "");
         }
         double norm = Math.sqrt(squares);
         float scale = norm > MAX_GRADIENT_NORM ? (float) (MAX_GRADIENT_NORM / norm) : 1f;

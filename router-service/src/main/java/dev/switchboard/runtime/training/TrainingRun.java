@@ -35,8 +35,8 @@ public final class TrainingRun {
     }
 
     /** What the run measured; {@code uniformLoss} is ln(vocab), the loss of a model that knows nothing. */
-    public record Result(long parameters, int steps, long trainingTokens, double seconds, double heldOutLoss,
-            Map<String, Double> heldOutLossByDomain, double uniformLoss) {}
+    public record Result(long parameters, int steps, int skippedSteps, long trainingTokens, double seconds,
+            double heldOutLoss, Map<String, Double> heldOutLossByDomain, double uniformLoss) {}
 
     private TrainingRun() {}
 
@@ -83,19 +83,46 @@ public final class TrainingRun {
                 TrainableMixtral model = TrainableMixtral.initialise(recipe.config(), options.seed(), options.window(), manager)) {
             progress.onPhase(String.format("training %,d parameters for %d steps of %d × %d tokens",
                     model.parameterCount(), options.steps(), options.batchSize(), options.window()));
-            List<Trainer.Evaluation> evaluations = new Trainer(options, progress, Math.max(1, options.steps() / 10),
+            SkipCounter counted = new SkipCounter(progress);
+            List<Trainer.Evaluation> evaluations = new Trainer(options, counted, Math.max(1, options.steps() / 10),
                     Math.max(1, options.steps() / 100)).train(model, new TokenWindows(trainingDomains, options.window()), allHeldOut);
             Map<String, Double> byDomain = new LinkedHashMap<>();
             heldOutBatches.forEach((name, batches) -> byDomain.put(name, Trainer.evaluate(model, batches)));
             double seconds = (System.nanoTime() - started) / 1e9;
             model.save(out, TensorDtype.BF16);
-            Result result = new Result(model.parameterCount(), options.steps(),
+            Result result = new Result(model.parameterCount(), options.steps(), counted.skipped,
                     (long) options.steps() * options.batchSize() * options.window(), seconds,
                     evaluations.get(evaluations.size() - 1).crossEntropy(), byDomain,
                     Math.log(recipe.config().vocabSize()));
             writeGenerationConfig(out);
             writeReport(out, recipe, result);
             return result;
+        }
+    }
+
+    /** Passes progress on and counts the steps the trainer skipped. */
+    private static final class SkipCounter implements Trainer.Listener {
+        private final Trainer.Listener delegate;
+        private int skipped;
+
+        SkipCounter(Trainer.Listener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onStep(Trainer.StepReport report) {
+            delegate.onStep(report);
+        }
+
+        @Override
+        public void onEvaluation(Trainer.Evaluation evaluation) {
+            delegate.onEvaluation(evaluation);
+        }
+
+        @Override
+        public void onSkippedStep(int step, String reason) {
+            skipped++;
+            delegate.onSkippedStep(step, reason);
         }
     }
 
@@ -118,6 +145,7 @@ public final class TrainingRun {
         json.addProperty("name", recipe.name());
         json.addProperty("parameters", result.parameters());
         json.addProperty("steps", result.steps());
+        json.addProperty("skipped_steps", result.skippedSteps());
         json.addProperty("training_tokens", result.trainingTokens());
         json.addProperty("seconds", Math.round(result.seconds()));
         json.addProperty("held_out_loss", result.heldOutLoss());
