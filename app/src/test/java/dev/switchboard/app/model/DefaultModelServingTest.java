@@ -2,6 +2,7 @@ package dev.switchboard.app.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonParser;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -11,6 +12,9 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
 import dev.switchboard.app.SwitchboardApplication;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Started with no {@code switchboard.model}, the app serves the shipped switchboard-mini, and the official
- * OpenAI SDK gets correct answers from it, streamed and not.
+ * OpenAI SDK gets from it the answer it was taught, streamed and not.
  */
 @SpringBootTest(
         classes = SwitchboardApplication.class,
@@ -59,12 +63,13 @@ class DefaultModelServingTest {
     }
 
     @Test
-    void answersASumStreamedAndNotTheSame() {
+    void givesTheTaughtAnswerStreamedAndNot() throws IOException {
+        String question = "What is a mixture of experts?";
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(DefaultModel.ID)
-                .addUserMessage("What is 12 + 30?").maxCompletionTokens(24).temperature(0.0).build();
+                .addUserMessage(question).maxCompletionTokens(64).temperature(0.0).build();
         ChatCompletion completion = client.chat().completions().create(params);
         String answer = completion.choices().get(0).message().content().orElseThrow();
-        assertThat(answer).contains("42");
+        assertThat(answer).isEqualTo(taughtAnswer(question));
         assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
 
         List<ChatCompletionChunk> chunks = new ArrayList<>();
@@ -77,5 +82,15 @@ class DefaultModelServingTest {
         assertThat(streamed.toString()).isEqualTo(answer);
         assertThat(chunks.get(chunks.size() - 1).usage()).hasValueSatisfying(usage ->
                 assertThat(usage.completionTokens()).isEqualTo(completion.usage().orElseThrow().completionTokens()));
+    }
+
+    /** The answer the model was trained on (app/src/default-model/about.jsonl, relative to the app module). */
+    private static String taughtAnswer(String question) throws IOException {
+        return Files.readAllLines(Path.of("src/default-model/about.jsonl")).stream()
+                .filter(line -> !line.isBlank())
+                .map(line -> JsonParser.parseString(line).getAsJsonObject())
+                .filter(exchange -> exchange.get("user").getAsString().equals(question))
+                .map(exchange -> exchange.get("assistant").getAsString())
+                .findFirst().orElseThrow();
     }
 }
