@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param dataDir where Switchboard keeps its state; the embedded PostgreSQL lives in {@code <dataDir>/postgres}
  * @param pluginsDir the folder watched for expert plugin jars
- * @param model the model directory (Hugging Face layout); {@code null} until a model is configured
+ * @param model the model directory (Hugging Face layout); {@code null} serves the shipped default model,
+ *     {@code none} serves no model
  * @param db the external database; leave {@code url} empty to run the embedded PostgreSQL
  */
 @ConfigurationProperties(SwitchboardProperties.PREFIX)
