@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 /** Small helpers shared by the model tests. */
-final class ModelAssertions {
+public final class ModelAssertions {
 
     private ModelAssertions() {}
 
-    static float maxAbsDifference(float[] a, float[] b) {
+    public static float maxAbsDifference(float[] a, float[] b) {
         assertThat(a).hasSameSizeAs(b);
         float max = 0;
         for (int i = 0; i < a.length; i++) {

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.training;
 
+import static dev.switchboard.runtime.model.ModelAssertions.maxAbsDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
@@ -60,14 +61,5 @@ class TrainableMixtralParityTest {
 
     static float[] lastRow(float[] logits, int rows, int vocab) {
         return Arrays.copyOfRange(logits, (rows - 1) * vocab, rows * vocab);
-    }
-
-    static float maxAbsDifference(float[] a, float[] b) {
-        assertThat(a).hasSameSizeAs(b);
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
     }
 }
