@@ -10,9 +10,10 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Grouped-query self-attention (Ainslie et al. 2023; HF {@code MixtralAttention} without sliding window)
- * over a packed step: one projection for all tokens of all sequences, then, per sequence, its new
- * queries against its KV cache plus its new keys, causal within the new tokens. Query head j reads
- * kv head {@code j / (heads / kvHeads)}.
+ * over a packed step: one projection for all tokens of all sequences and one cache write per layer,
+ * then the decode inputs (one new token each) together in one batched attention over their padded,
+ * masked caches, and each prefill input against its own cache, causal within its new tokens. Query head
+ * j reads kv head {@code j / (heads / kvHeads)}.
  */
 final class Attention {
 
@@ -30,8 +31,9 @@ final class Attention {
         this.output = output;
     }
 
-    /** {@code (tokens, hidden) -> (tokens, hidden)}; writes the step's keys and values into the caches. */
-    NDArray forward(NDArray h, StepBatch batch, RotaryEmbedding rope, NDArray[] ropeTables, int layer) {
+    /** {@code (tokens, hidden) -> (tokens, hidden)}; writes the step's keys and values into the cache. */
+    NDArray forward(NDArray h, StepBatch batch, RotaryEmbedding rope, NDArray[] ropeTables, KvBlockPool cache,
+            CacheRows rows, int layer) {
         NDManager step = h.getManager();
         int tokens = batch.tokens();
         int qkWidth = (heads + kvHeads) * headDim;
@@ -42,47 +44,81 @@ final class Attention {
         NDList qAndK = rope.apply(qk, ropeTables).split(new long[] {heads}, 1);
         NDArray q = qAndK.get(0); // (tokens, heads, headDim)
         NDArray k = qAndK.get(1); // (tokens, kvHeads, headDim)
-        if (batch.size() == 1) {
-            return attend(step, batch, 0, q, k, v, layer).matMul(output); // (tokens, hidden)
-        }
-        NDList perSequence = new NDList(batch.size());
+        NDArray keys = cache.keys(layer); // (rows, kvHeads, headDim)
+        NDArray values = cache.values(layer); // (rows, kvHeads, headDim)
+        NDIndex writeRows = new NDIndex("{}", rows.writeRows());
+        keys.set(writeRows, k);
+        values.set(writeRows, v);
+        NDList attended = new NDList(batch.size()); // prefill inputs in order, then the decode group
         for (int i = 0; i < batch.size(); i++) {
-            NDIndex rows = new NDIndex("{}:{}", batch.offset(i), batch.offset(i) + batch.count(i));
-            perSequence.add(attend(step, batch, i, q.get(rows), k.get(rows), v.get(rows), layer));
+            if (batch.count(i) > 1) {
+                NDArray queries = batch.size() == 1 ? q : q.get(new NDIndex("{}:{}", batch.offset(i), batch.offset(i) + batch.count(i)));
+                attended.add(attendPrefill(step, batch.count(i), batch.start(i), queries, keys, values, rows.sequenceRows(i)));
+            }
         }
-        return NDArrays.concat(perSequence, 0).matMul(output); // (tokens, hidden)
+        if (rows.decodeCount() > 0) {
+            NDArray queries = rows.decodeQueryRows() == null ? q : q.get(new NDIndex("{}", rows.decodeQueryRows()));
+            attended.add(attendDecode(step, queries, keys, values, rows)); // (decode, heads·hd)
+        }
+        NDArray packed = attended.size() == 1 ? attended.get(0) : NDArrays.concat(attended, 0); // (tokens, heads·hd)
+        if (rows.order() != null) {
+            packed = packed.get(new NDIndex("{}", rows.order())); // back to token order
+        }
+        return packed.matMul(output); // (tokens, hidden)
     }
 
-    /** One sequence: {@code q (n, heads, hd)}, new {@code k, v (n, kvHeads, hd)} -> {@code (n, heads·hd)}. */
-    private NDArray attend(NDManager step, StepBatch batch, int input, NDArray q, NDArray k, NDArray v, int layer) {
-        int n = batch.count(input);
-        int start = batch.start(input);
-        int length = start + n;
+    /**
+     * All decode inputs at once: {@code q (decode, heads, hd)} against their caches gathered to
+     * {@code (decode, decodeLength, kvHeads, hd)} -> {@code (decode, heads·hd)}. A sequence shorter than
+     * decodeLength sees −∞ scores on the padding, so its softmax and weighted sum are those of its own keys.
+     */
+    private NDArray attendDecode(NDManager step, NDArray q, NDArray keys, NDArray values, CacheRows rows) {
+        int decode = rows.decodeCount();
+        int length = rows.decodeLength();
         int group = heads / kvHeads;
-        KvCache cache = batch.sequence(input).cache(layer);
-        cache.write(start, k, v);
-        NDArray keys = cache.keys(step, length).transpose(1, 2, 0); // (kvHeads, hd, length)
-        NDArray values = cache.values(step, length).transpose(1, 0, 2); // (kvHeads, length, hd)
-        // Queries grouped by the kv head they read: row r·n + i is head (g·group + r) of token i.
-        NDArray grouped = n == 1
-                ? q.reshape(kvHeads, group, headDim)
-                : q.reshape(n, kvHeads, group, headDim).transpose(1, 2, 0, 3).reshape(kvHeads, group * n, headDim);
-        NDArray scores = grouped.matMul(keys); // (kvHeads, group·n, length), already scaled by 1/sqrt(hd)
+        NDIndex cacheRows = new NDIndex("{}", rows.decodeRows());
+        NDArray cachedKeys = keys.get(step, cacheRows).reshape(decode, length, kvHeads, headDim)
+                .transpose(0, 2, 3, 1); // (decode, kvHeads, hd, length)
+        NDArray cachedValues = values.get(step, cacheRows).reshape(decode, length, kvHeads, headDim)
+                .transpose(0, 2, 1, 3); // (decode, kvHeads, length, hd)
+        NDArray grouped = q.reshape(decode, kvHeads, group, headDim); // (decode, kvHeads, group, hd)
+        NDArray scores = grouped.matMul(cachedKeys); // (decode, kvHeads, group, length), already scaled by 1/sqrt(hd)
         DataType type = scores.getDataType();
         if (type != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false); // softmax in float32, as HF does
         }
-        if (n > 1) {
-            scores = scores.addi(causalMask(step, group, n, start, length)); // (kvHeads, group·n, length)
+        if (rows.decodeMask() != null) {
+            scores = scores.addi(rows.decodeMask()); // (decode, kvHeads, group, length)
         }
+        NDArray probabilities = scores.softmax(-1); // (decode, kvHeads, group, length)
+        if (type != DataType.FLOAT32) {
+            probabilities = probabilities.toType(type, false);
+        }
+        return probabilities.matMul(cachedValues).reshape(decode, heads * headDim); // (decode, heads·hd)
+    }
+
+    /** One prefill input: {@code q (n, heads, hd)} against its cache rows {@code (start + n)} -> {@code (n, heads·hd)}. */
+    private NDArray attendPrefill(NDManager step, int n, int start, NDArray q, NDArray keys, NDArray values,
+            NDArray sequenceRows) {
+        int length = start + n;
+        int group = heads / kvHeads;
+        NDIndex cacheRows = new NDIndex("{}", sequenceRows);
+        NDArray cachedKeys = keys.get(step, cacheRows).transpose(1, 2, 0); // (kvHeads, hd, length)
+        NDArray cachedValues = values.get(step, cacheRows).transpose(1, 0, 2); // (kvHeads, length, hd)
+        // Queries grouped by the kv head they read: row r·n + i is head (g·group + r) of token i.
+        NDArray grouped = q.reshape(n, kvHeads, group, headDim).transpose(1, 2, 0, 3).reshape(kvHeads, group * n, headDim);
+        NDArray scores = grouped.matMul(cachedKeys); // (kvHeads, group·n, length), already scaled by 1/sqrt(hd)
+        DataType type = scores.getDataType();
+        if (type != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false); // softmax in float32, as HF does
+        }
+        scores = scores.addi(causalMask(step, group, n, start, length)); // (kvHeads, group·n, length)
         NDArray probabilities = scores.softmax(-1); // (kvHeads, group·n, length)
         if (type != DataType.FLOAT32) {
             probabilities = probabilities.toType(type, false);
         }
-        NDArray attended = probabilities.matMul(values); // (kvHeads, group·n, hd)
-        return n == 1
-                ? attended.reshape(1, heads * headDim)
-                : attended.reshape(kvHeads, group, n, headDim).transpose(2, 0, 1, 3).reshape(n, heads * headDim);
+        NDArray attended = probabilities.matMul(cachedValues); // (kvHeads, group·n, hd)
+        return attended.reshape(kvHeads, group, n, headDim).transpose(2, 0, 1, 3).reshape(n, heads * headDim);
     }
 
     /** {@code (1, group·n, length)}: −∞ where new token i (at position start+i) would see a later key. */

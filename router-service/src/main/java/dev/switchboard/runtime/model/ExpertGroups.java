@@ -1,21 +1,56 @@
 package dev.switchboard.runtime.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.switchboard.runtime.routing.RoutingDecision;
 
 /**
  * A routing decision regrouped by expert (a counting sort over the CSR): expert e's tokens, in
- * ascending order, and the routing weight each of them gives e.
+ * ascending order, and the routing weight each of them gives e. The assignments, grouped by expert,
+ * are the rows of one {@code (assignments, hidden)} tensor, so dispatching every token to its experts
+ * is one gather and combining the weighted outputs per token is one gather and one sum, whatever the
+ * number of experts: a handful of native calls per layer instead of several per expert.
  */
 final class ExpertGroups {
 
+    private final int tokenCount;
     private final int[] starts; // (numExperts + 1)
     private final int[] tokens; // (assignments) grouped by expert
     private final float[] weights; // (assignments) aligned with tokens
+    private final int perToken; // the most experts any token has
+    private final long[] combineRows; // (tokens·perToken) row of each token's j-th assignment; `assignments` = the zero row
+    private final boolean padded; // some token has fewer than perToken experts, so a zero row is appended
 
-    private ExpertGroups(int[] starts, int[] tokens, float[] weights) {
+    private ExpertGroups(int tokenCount, int[] starts, int[] tokens, float[] weights) {
+        this.tokenCount = tokenCount;
         this.starts = starts;
         this.tokens = tokens;
         this.weights = weights;
+        int[] counts = new int[tokenCount];
+        for (int token : tokens) {
+            counts[token]++;
+        }
+        int most = 0;
+        for (int count : counts) {
+            most = Math.max(most, count);
+        }
+        perToken = most;
+        combineRows = new long[tokenCount * most];
+        java.util.Arrays.fill(combineRows, tokens.length);
+        int[] filled = new int[tokenCount];
+        for (int slot = 0; slot < tokens.length; slot++) { // by expert, so each token's experts in ascending order
+            int token = tokens[slot];
+            combineRows[token * most + filled[token]++] = slot;
+        }
+        boolean anyShort = false;
+        for (int count : counts) {
+            anyShort |= count < most;
+        }
+        padded = anyShort;
     }
 
     static ExpertGroups of(RoutingDecision decision) {
@@ -39,7 +74,7 @@ final class ExpertGroups {
                 weights[slot] = decision.weights()[a];
             }
         }
-        return new ExpertGroups(starts, tokens, weights);
+        return new ExpertGroups(decision.tokens(), starts, tokens, weights);
     }
 
     /** Tokens routed to expert {@code e}. */
@@ -47,22 +82,75 @@ final class ExpertGroups {
         return starts[e + 1] - starts[e];
     }
 
-    /** Whether expert {@code e} received exactly tokens {@code 0 .. total-1} (no gather/scatter needed). */
-    boolean coversAll(int e, int total) {
-        return count(e) == total; // tokens are distinct and ascending, so this means 0 .. total-1
-    }
-
-    long[] tokens(int e) {
-        long[] out = new long[count(e)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = tokens[starts[e] + i];
+    /**
+     * {@code hidden (tokens, hidden)} -> per expert e the {@code (count(e), hidden)} rows routed to it
+     * (empty for an unused expert): {@code hidden} itself when every used expert takes every token
+     * (batch-1 decode), otherwise views of one gather.
+     */
+    NDList dispatch(NDArray hidden) {
+        int numExperts = starts.length - 1;
+        NDList routed = new NDList(numExperts);
+        boolean everyUsedTakesAll = true;
+        for (int e = 0; e < numExperts; e++) {
+            everyUsedTakesAll &= count(e) == 0 || count(e) == tokenCount; // tokens are distinct, so all of them
         }
-        return out;
+        if (everyUsedTakesAll) {
+            for (int e = 0; e < numExperts; e++) {
+                routed.add(hidden);
+            }
+            return routed;
+        }
+        long[] rows = new long[tokens.length];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = tokens[i];
+        }
+        NDArray gathered = hidden.get(new NDIndex("{}", hidden.getManager().create(rows))); // (assignments, hidden)
+        long[] boundaries = new long[numExperts - 1];
+        for (int e = 1; e < numExperts; e++) {
+            boundaries[e - 1] = starts[e];
+        }
+        return gathered.split(boundaries, 0);
     }
 
-    float[] weights(int e) {
-        float[] out = new float[count(e)];
-        System.arraycopy(weights, starts[e], out, 0, out.length);
-        return out;
+    /** The experts' outputs, in expert order, as one {@code (assignments [+ 1 zero row], hidden)} tensor. */
+    NDArray concat(NDList expertOutputs, NDArray like) {
+        if (padded) {
+            expertOutputs.add(like.getManager().zeros(new Shape(1, like.getShape().get(1)), like.getDataType()));
+        }
+        return expertOutputs.size() == 1 ? expertOutputs.get(0) : NDArrays.concat(expertOutputs, 0);
+    }
+
+    /** {@code (assignments [+ 1], 1)}: the routing weight of each row of {@link #concat}, 0 for the zero row. */
+    NDArray routingWeights(NDArray like) {
+        float[] column = java.util.Arrays.copyOf(weights, weights.length + (padded ? 1 : 0));
+        NDArray array = like.getManager().create(column, new Shape(column.length, 1));
+        return like.getDataType() == DataType.FLOAT32 ? array : array.toType(like.getDataType(), false);
+    }
+
+    /**
+     * {@code weighted (assignments [+ 1], hidden)} -> {@code (tokens, hidden)}: each token's rows summed,
+     * its experts in ascending order (a token with fewer experts adds the zero row; a dropped token is 0).
+     */
+    NDArray sumPerToken(NDArray weighted) {
+        long hidden = weighted.getShape().get(1);
+        if (perToken == 0) {
+            return weighted.getManager().zeros(new Shape(tokenCount, hidden), weighted.getDataType());
+        }
+        NDArray rows = isIdentity() ? weighted
+                : weighted.get(new NDIndex("{}", weighted.getManager().create(combineRows))); // (tokens·perToken, hidden)
+        return perToken == 1 ? rows : rows.reshape(tokenCount, perToken, hidden).sum(new int[] {1}); // (tokens, hidden)
+    }
+
+    /** Whether row-major (token, j) order is already the grouped order (true for one token). */
+    private boolean isIdentity() {
+        if (combineRows.length != tokens.length) {
+            return false;
+        }
+        for (int i = 0; i < combineRows.length; i++) {
+            if (combineRows[i] != i) {
+                return false;
+            }
+        }
+        return true;
     }
 }

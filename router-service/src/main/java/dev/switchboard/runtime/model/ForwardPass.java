@@ -13,18 +13,21 @@ import java.util.List;
 /**
  * One batched step of the Mixtral forward pass (HF {@code MixtralForCausalLM}): every new token of
  * every input packed into one {@code (tokens, hidden)} tensor, so embeddings, norms, projections, the
- * router and the experts each run once per layer for the whole batch; only attention is per sequence.
- * All temporaries live in a per-step manager closed at the end.
+ * router and the experts each run once per layer for the whole batch, and so does attention for the
+ * decode inputs; only prefill inputs attend one by one. All temporaries live in a per-step manager
+ * closed at the end.
  */
 final class ForwardPass {
 
     private final ModelWeights weights;
     private final NDManager modelManager;
+    private final KvBlockPool cache;
     private final int vocabSize;
 
-    ForwardPass(ModelWeights weights, NDManager modelManager, int vocabSize) {
+    ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize) {
         this.weights = weights;
         this.modelManager = modelManager;
+        this.cache = cache;
         this.vocabSize = vocabSize;
     }
 
@@ -51,7 +54,9 @@ final class ForwardPass {
         }
         RoutingTraceBuilder trace = options.trace() ? new RoutingTraceBuilder(batch, options.fullDistribution()) : null;
         float[][][] logits;
+        cache.stepLock().lock(); // after reserve(): growing the pool takes the exclusive side
         try (NDManager step = modelManager.newSubManager()) {
+            CacheRows cacheRows = CacheRows.of(batch, step); // shared by every layer
             DataType type = weights.embed().getDataType();
             NDArray ids = step.create(toLongs(batch.tokenIds())); // (tokens)
             NDArray x = weights.embed().get(step, new NDIndex("{}", ids)); // (tokens, hidden)
@@ -59,7 +64,7 @@ final class ForwardPass {
             for (int l = 0; l < weights.layers().size(); l++) {
                 DecoderLayer layer = weights.layers().get(l);
                 NDArray h = layer.inputNorm().apply(x); // (tokens, hidden)
-                x = x.add(layer.attention().forward(h, batch, weights.rope(), ropeTables, l)); // (tokens, hidden)
+                x = x.add(layer.attention().forward(h, batch, weights.rope(), ropeTables, cache, cacheRows, l)); // (tokens, hidden)
                 h = layer.postAttentionNorm().apply(x); // (tokens, hidden)
                 if (moeInputs != null) {
                     moeInputs.observe(l, h);
@@ -82,6 +87,8 @@ final class ForwardPass {
                 out = out.toType(DataType.FLOAT32, false);
             }
             logits = split(out.toFloatArray(), batch, options.allLogits());
+        } finally {
+            cache.stepLock().unlock();
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.sequence(i).advance(batch.count(i));

@@ -1,9 +1,8 @@
 package dev.switchboard.runtime.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.switchboard.runtime.routing.RoutingContext;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.runtime.routing.RoutingPhase;
@@ -34,23 +33,25 @@ final class MoeLayer {
             RoutingContext context = new RoutingContext(layer.disabled(), layer.selectionBias(), phase);
             RoutingDecision decision = routing.route(gateLogits, tokens, layer.size(), context);
             ExpertGroups groups = ExpertGroups.of(decision);
-            NDArray output = hidden.zerosLike(); // (tokens, hidden)
+            NDList routed = groups.dispatch(hidden); // per expert e: (n_e, hidden), only the tokens routed to e
+            NDList expertOutputs = new NDList(layer.size() + 1);
             for (int e = 0; e < layer.size(); e++) {
                 if (groups.count(e) == 0) {
                     continue; // an expert no token chose is not run
                 }
-                NDArray rows = gatherRows(hidden, groups, e); // (n_e, hidden): only the tokens routed to e
-                NDArray expertOutput; // (n_e, hidden)
                 try {
-                    expertOutput = runExpert(layer.expert(e), e, rows);
+                    expertOutputs.add(runExpert(layer.expert(e), e, routed.get(e))); // (n_e, hidden): E_e(x)
                 } catch (ExpertFailure failure) {
                     layer = faults.disable(failure.fault, layer);
                     continue retry; // re-route this layer's tokens without the failed expert
                 }
-                NDArray routingWeights = column(rows, groups.weights(e)); // (n_e, 1): G(x)_e per token
-                NDArray weighted = expertOutput.mul(routingWeights); // (n_e, hidden): G(x)_e · E_e(x)
-                scatterAdd(output, groups, e, weighted); // output[tokens of e] += weighted
             }
+            if (expertOutputs.isEmpty()) {
+                return new MoeOutput(hidden.zerosLike(), decision, gateLogits); // every token dropped
+            }
+            NDArray outputs = groups.concat(expertOutputs, hidden); // (assignments, hidden), grouped by expert
+            NDArray weighted = outputs.mul(groups.routingWeights(hidden)); // (assignments, hidden): G(x)_e · E_e(x)
+            NDArray output = groups.sumPerToken(weighted); // (tokens, hidden): y = Σ_e G(x)_e · E_e(x)
             return new MoeOutput(output, decision, gateLogits);
         }
     }
@@ -62,31 +63,6 @@ final class MoeLayer {
             logits = logits.toType(DataType.FLOAT32, false); // the router runs in float32 (Switch "selective precision")
         }
         return logits.toFloatArray();
-    }
-
-    private static NDArray gatherRows(NDArray hidden, ExpertGroups groups, int e) {
-        int total = Math.toIntExact(hidden.getShape().get(0));
-        if (groups.coversAll(e, total)) {
-            return hidden;
-        }
-        NDArray index = hidden.getManager().create(groups.tokens(e)); // (n_e)
-        return hidden.get(new NDIndex("{}", index)); // (n_e, hidden)
-    }
-
-    private static void scatterAdd(NDArray output, ExpertGroups groups, int e, NDArray weighted) {
-        int total = Math.toIntExact(output.getShape().get(0));
-        if (groups.coversAll(e, total)) {
-            output.addi(weighted);
-            return;
-        }
-        // An expert lists each token at most once, so a gather-add-put is an index_add here.
-        NDIndex rows = new NDIndex("{}", output.getManager().create(groups.tokens(e)));
-        output.set(rows, output.get(rows).addi(weighted));
-    }
-
-    private static NDArray column(NDArray like, float[] values) {
-        NDArray column = like.getManager().create(values, new Shape(values.length, 1));
-        return like.getDataType() == DataType.FLOAT32 ? column : column.toType(like.getDataType(), false);
     }
 
     /** Runs one expert, turning a throw or a broken output contract into an {@link ExpertFailure}. */

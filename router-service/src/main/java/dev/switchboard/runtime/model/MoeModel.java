@@ -32,6 +32,7 @@ public final class MoeModel implements AutoCloseable {
     private final MixtralConfig config;
     private final ModelOptions options;
     private final NDManager manager;
+    private final KvBlockPool cache;
     private final ForwardPass forwardPass;
     private final Object tableLock = new Object();
     private volatile ExpertTable experts;
@@ -41,7 +42,9 @@ public final class MoeModel implements AutoCloseable {
         this.config = config;
         this.options = options;
         this.manager = manager;
-        this.forwardPass = new ForwardPass(weights, manager, config.vocabSize());
+        this.cache = new KvBlockPool(manager, config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(),
+                options.workingType());
+        this.forwardPass = new ForwardPass(weights, manager, cache, config.vocabSize());
         this.experts = experts;
     }
 
@@ -75,10 +78,9 @@ public final class MoeModel implements AutoCloseable {
         return config;
     }
 
-    /** A new, empty sequence whose KV caches the model allocates as it grows. */
+    /** A new, empty sequence whose KV cache blocks the model hands out as it grows. */
     public SequenceState newSequence() {
-        return new SequenceState(manager, config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(),
-                options.workingType(), config.maxPositionEmbeddings());
+        return new SequenceState(cache, config.maxPositionEmbeddings());
     }
 
     /**
@@ -190,6 +192,7 @@ public final class MoeModel implements AutoCloseable {
                 layer.experts().forEach(Expert::close);
             }
         }
+        cache.close();
         manager.close();
     }
 }

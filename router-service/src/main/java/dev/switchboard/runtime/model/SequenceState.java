@@ -1,27 +1,26 @@
 package dev.switchboard.runtime.model;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import java.util.Arrays;
 
 /**
- * One sequence being generated: its length and one {@link KvCache} per layer, allocated lazily and
- * grown in chunks. Created by {@link MoeModel#newSequence()}; {@link #close()} frees the caches.
+ * One sequence being generated: its length and its block table in the model's {@link KvBlockPool}
+ * (the same blocks in every layer), grown as the sequence grows. Created by {@link MoeModel#newSequence()};
+ * {@link #close()} gives the blocks back.
  *
  * <p>Not thread-safe: a sequence may take part in one forward step at a time.
  */
 public final class SequenceState implements AutoCloseable {
 
-    private final NDManager manager;
-    private final KvCache[] caches;
+    private final KvBlockPool pool;
+    private final int maxLength;
+    private int[] blocks = new int[4];
+    private int blockCount;
     private int length;
     private boolean closed;
 
-    SequenceState(NDManager parent, int layers, int kvHeads, int headDim, DataType type, int maxLength) {
-        this.manager = parent.newSubManager();
-        this.caches = new KvCache[layers];
-        for (int l = 0; l < layers; l++) {
-            caches[l] = new KvCache(manager, kvHeads, headDim, type, maxLength);
-        }
+    SequenceState(KvBlockPool pool, int maxLength) {
+        this.pool = pool;
+        this.maxLength = maxLength;
     }
 
     /** Tokens already in the cache: the position the next token will take. */
@@ -33,24 +32,30 @@ public final class SequenceState implements AutoCloseable {
         return closed;
     }
 
-    /** Native bytes held by the caches. */
+    /** Native bytes of the cache blocks this sequence holds (all layers, keys and values). */
     public long cacheBytes() {
-        long bytes = 0;
-        for (KvCache cache : caches) {
-            bytes += cache.bytes();
-        }
-        return bytes;
+        return blockCount * pool.bytesPerBlock();
     }
 
-    KvCache cache(int layer) {
-        return caches[layer];
+    /** The pool row holding position {@code position} of this sequence, in every layer. */
+    long row(int position) {
+        return (long) blocks[position / KvBlockPool.BLOCK] * KvBlockPool.BLOCK + position % KvBlockPool.BLOCK;
     }
 
-    /** Makes every layer's cache hold {@code newLength} positions. */
+    /** Makes the cache hold {@code newLength} positions. Must not be called while holding the pool's step lock. */
     void reserve(int newLength) {
         requireOpen();
-        for (KvCache cache : caches) {
-            cache.ensureCapacity(newLength, length);
+        if (newLength > maxLength) {
+            throw new IllegalStateException("sequence would reach " + newLength + " positions but the model supports "
+                    + maxLength + " (max_position_embeddings)");
+        }
+        int needed = (newLength + KvBlockPool.BLOCK - 1) / KvBlockPool.BLOCK;
+        if (needed > blockCount) {
+            if (needed > blocks.length) {
+                blocks = Arrays.copyOf(blocks, Math.max(needed, 2 * blocks.length));
+            }
+            pool.allocate(needed - blockCount, blocks, blockCount);
+            blockCount = needed;
         }
     }
 
@@ -69,10 +74,8 @@ public final class SequenceState implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            for (KvCache cache : caches) {
-                cache.close();
-            }
-            manager.close();
+            pool.release(blocks, blockCount);
+            blockCount = 0;
         }
     }
 }

@@ -104,8 +104,9 @@ class BatchedForwardTest {
     }
 
     @Test
-    void cacheGrowsPastOneChunkWithoutChangingResults() {
-        int length = KvCache.CHUNK + 10;
+    void cachePoolGrowsMidSequenceWithoutChangingResults() {
+        int initial = (KvBlockPool.INITIAL_BLOCKS - 1) * KvBlockPool.BLOCK; // positions before the pool first grows
+        int length = initial + 10;
         int[] tokens = new int[length];
         for (int i = 0; i < length; i++) {
             tokens[i] = (i * 37 + 11) % 512;
@@ -115,9 +116,9 @@ class BatchedForwardTest {
             atOnce = model.forward(List.of(new StepInput(sequence, tokens)), new ForwardOptions(false, false, true)).logits()[0];
         }
         try (SequenceState sequence = model.newSequence()) {
-            model.forward(List.of(new StepInput(sequence, Arrays.copyOf(tokens, KvCache.CHUNK - 2))), ForwardOptions.DEFAULT);
+            model.forward(List.of(new StepInput(sequence, Arrays.copyOf(tokens, initial - 2))), ForwardOptions.DEFAULT);
             float[] last = null;
-            for (int i = KvCache.CHUNK - 2; i < length; i++) {
+            for (int i = initial - 2; i < length; i++) {
                 last = model.forward(List.of(new StepInput(sequence, new int[] {tokens[i]})), ForwardOptions.DEFAULT).lastLogits(0);
             }
             assertThat(sequence.cacheBytes()).isGreaterThan(0);

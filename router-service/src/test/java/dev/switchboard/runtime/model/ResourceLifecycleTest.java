@@ -25,7 +25,8 @@ class ResourceLifecycleTest {
                     new ForwardOptions(true, true, true));
             int withCaches = model.nativeArrayCount();
             int layers = checkpoint.config().numHiddenLayers();
-            assertThat(withCaches).as("keys and values per layer per sequence").isEqualTo(afterLoad + 2 * 2 * layers);
+            assertThat(withCaches).as("one pooled keys and values tensor per layer, shared by the sequences")
+                    .isEqualTo(afterLoad + 2 * layers);
             for (int step = 0; step < 100; step++) {
                 model.forward(List.of(new StepInput(a, new int[] {step % 500}), new StepInput(b, new int[] {7})),
                         ForwardOptions.TRACE);
@@ -36,7 +37,7 @@ class ResourceLifecycleTest {
             a.close();
             b.close();
             assertThat(a.cacheBytes()).isZero();
-            assertThat(model.nativeArrayCount()).isEqualTo(afterLoad);
+            assertThat(model.nativeArrayCount()).as("the pool is freed with its last block").isEqualTo(afterLoad);
             assertThatThrownBy(() -> model.forward(List.of(new StepInput(a, new int[] {1})), ForwardOptions.DEFAULT))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closed");
