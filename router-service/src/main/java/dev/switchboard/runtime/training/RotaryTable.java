@@ -40,8 +40,11 @@ final class RotaryTable {
         NDArray first = x.get(new NDIndex("..., :{}", half));
         NDArray second = x.get(new NDIndex("..., {}:", half));
         NDArray rotated = NDArrays.concat(new NDList(second.neg(), first), -1);
+        // Slices of the tables belong to the tables' manager unless moved: give them to the step's.
         NDArray cosWindow = cos.get(new NDIndex(":{}", window));
         NDArray sinWindow = sin.get(new NDIndex(":{}", window));
+        cosWindow.attach(x.getManager());
+        sinWindow.attach(x.getManager());
         return x.mul(cosWindow).add(rotated.mul(sinWindow));
     }
 }
