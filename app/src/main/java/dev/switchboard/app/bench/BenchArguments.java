@@ -1,11 +1,12 @@
 package dev.switchboard.app.bench;
 
 import dev.switchboard.app.cli.CliUsageException;
+import dev.switchboard.app.cli.Flags;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code bench --model DIR [--dtype f32|f16] [--batches 1,8] [--prompt-tokens 128] [--steps 32] [--rounds 3]}.
@@ -23,31 +24,8 @@ record BenchArguments(Path model, String dtype, int[] batches, int promptTokens,
     }
 
     static BenchArguments parse(List<String> args) {
-        Path model = null;
-        String dtype = "f32";
-        int[] batches = {1, 8};
-        int promptTokens = 128;
-        int steps = 32;
-        int rounds = 3;
-        List<String> rest = new ArrayList<>(args);
-        while (!rest.isEmpty()) {
-            String flag = rest.remove(0);
-            if (rest.isEmpty()) throw new CliUsageException(flag + " needs a value");
-            String value = rest.remove(0);
-            try {
-                switch (flag) {
-                    case "--model" -> model = Path.of(value);
-                    case "--dtype" -> dtype = value;
-                    case "--batches" -> batches = Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-                    case "--prompt-tokens" -> promptTokens = Integer.parseInt(value);
-                    case "--steps" -> steps = Integer.parseInt(value);
-                    case "--rounds" -> rounds = Integer.parseInt(value);
-                    default -> throw new CliUsageException("unknown argument '" + flag + "'");
-                }
-            } catch (NumberFormatException e) {
-                throw new CliUsageException(flag + " needs a number, got '" + value + "'");
-            }
-        }
-        return new BenchArguments(model, dtype, batches, promptTokens, steps, rounds);
+        Flags flags = Flags.parse(args, Set.of("--model", "--dtype", "--batches", "--prompt-tokens", "--steps", "--rounds"));
+        return new BenchArguments(flags.path("--model"), flags.text("--dtype", "f32"), flags.integers("--batches", new int[] {1, 8}),
+                flags.integer("--prompt-tokens", 128), flags.integer("--steps", 32), flags.integer("--rounds", 3));
     }
 }

@@ -1,10 +1,11 @@
 package dev.switchboard.app.loadgen;
 
 import dev.switchboard.app.cli.CliUsageException;
+import dev.switchboard.app.cli.Flags;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,45 +40,20 @@ record LoadgenArguments(URI url, @Nullable String apiKey, int[] concurrency, int
     }
 
     static LoadgenArguments parse(List<String> args) {
-        URI url = null;
-        String apiKey = null;
-        int[] concurrency = {1, 4, 16, 32};
-        int requests = 64;
-        int maxTokens = 64;
-        int promptTokens = 32;
-        String model = null;
-        int warmup = 4;
-        int rounds = 1;
-        boolean baseline = true;
-        List<String> rest = new ArrayList<>(args);
-        while (!rest.isEmpty()) {
-            String flag = rest.remove(0);
-            if (rest.isEmpty()) throw new CliUsageException(flag + " needs a value");
-            String value = rest.remove(0);
-            try {
-                switch (flag) {
-                    case "--url" -> url = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-                    case "--api-key" -> apiKey = value;
-                    case "--concurrency" -> concurrency = Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-                    case "--requests" -> requests = Integer.parseInt(value);
-                    case "--max-tokens" -> maxTokens = Integer.parseInt(value);
-                    case "--prompt-tokens" -> promptTokens = Integer.parseInt(value);
-                    case "--model" -> model = value;
-                    case "--warmup" -> warmup = Integer.parseInt(value);
-                    case "--rounds" -> rounds = Integer.parseInt(value);
-                    case "--baseline" -> baseline = switch (value) {
-                        case "yes" -> true;
-                        case "no" -> false;
-                        default -> throw new CliUsageException("--baseline is yes or no, got '" + value + "'");
-                    };
-                    default -> throw new CliUsageException("unknown argument '" + flag + "'");
-                }
-            } catch (NumberFormatException e) {
-                throw new CliUsageException(flag + " needs a number, got '" + value + "'");
-            } catch (IllegalArgumentException e) {
-                throw new CliUsageException(flag + " is not a valid URL: " + e.getMessage());
-            }
+        Flags flags = Flags.parse(args, Set.of("--url", "--api-key", "--concurrency", "--requests", "--max-tokens",
+                "--prompt-tokens", "--model", "--warmup", "--rounds", "--baseline"));
+        String url = flags.text("--url");
+        return new LoadgenArguments(url == null ? null : url(url), flags.text("--api-key"),
+                flags.integers("--concurrency", new int[] {1, 4, 16, 32}), flags.integer("--requests", 64),
+                flags.integer("--max-tokens", 64), flags.integer("--prompt-tokens", 32), flags.text("--model"),
+                flags.integer("--warmup", 4), flags.integer("--rounds", 1), flags.yesNo("--baseline", true));
+    }
+
+    private static URI url(String value) {
+        try {
+            return URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+        } catch (IllegalArgumentException e) {
+            throw new CliUsageException("--url is not a valid URL: " + e.getMessage());
         }
-        return new LoadgenArguments(url, apiKey, concurrency, requests, maxTokens, promptTokens, model, warmup, rounds, baseline);
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.app.routingstats;
 
 import dev.switchboard.app.cli.CliUsageException;
+import dev.switchboard.app.cli.Flags;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.model.ModelOptions;
@@ -9,9 +10,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 /**
@@ -32,33 +33,15 @@ public final class StatsBenchCommand {
     }
 
     public void run(List<String> rawArgs) {
-        Path modelDir = null;
-        int[] batches = {1, 16};
-        int promptTokens = 64;
-        int steps = 400;
-        long tokens = 1_000_000;
-        int tokensPerWindow = 3500;
-        int completionTokens = 64;
-        List<String> rest = new ArrayList<>(rawArgs);
-        while (!rest.isEmpty()) {
-            String flag = rest.remove(0);
-            if (rest.isEmpty()) throw new CliUsageException(flag + " needs a value");
-            String value = rest.remove(0);
-            try {
-                switch (flag) {
-                    case "--model" -> modelDir = Path.of(value);
-                    case "--batches" -> batches = Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-                    case "--prompt-tokens" -> promptTokens = Integer.parseInt(value);
-                    case "--steps" -> steps = Integer.parseInt(value);
-                    case "--tokens" -> tokens = Long.parseLong(value);
-                    case "--tokens-per-window" -> tokensPerWindow = Integer.parseInt(value);
-                    case "--completion-tokens" -> completionTokens = Integer.parseInt(value);
-                    default -> throw new CliUsageException("unknown argument '" + flag + "'");
-                }
-            } catch (NumberFormatException e) {
-                throw new CliUsageException(flag + " needs a number, got '" + value + "'");
-            }
-        }
+        Flags flags = Flags.parse(rawArgs, Set.of("--model", "--batches", "--prompt-tokens", "--steps", "--tokens",
+                "--tokens-per-window", "--completion-tokens"));
+        Path modelDir = flags.path("--model");
+        int[] batches = flags.integers("--batches", new int[] {1, 16});
+        int promptTokens = flags.integer("--prompt-tokens", 64);
+        int steps = flags.integer("--steps", 400);
+        long tokens = flags.longInteger("--tokens", 1_000_000);
+        int tokensPerWindow = flags.integer("--tokens-per-window", 3500);
+        int completionTokens = flags.integer("--completion-tokens", 64);
         if (modelDir == null) throw new CliUsageException("--model is required");
         if (steps < 2 || promptTokens < 1 || tokens < 1 || tokensPerWindow < 1 || completionTokens < 1
                 || Arrays.stream(batches).anyMatch(b -> b < 1)) {

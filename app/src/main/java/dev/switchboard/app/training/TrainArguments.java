@@ -1,9 +1,10 @@
 package dev.switchboard.app.training;
 
 import dev.switchboard.app.cli.CliUsageException;
+import dev.switchboard.app.cli.Flags;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** {@code train --recipe FILE --out DIR [--steps N]}. */
 record TrainArguments(Path recipe, Path out, Integer steps) {
@@ -19,27 +20,8 @@ record TrainArguments(Path recipe, Path out, Integer steps) {
     }
 
     static TrainArguments parse(List<String> args) {
-        Path recipe = null;
-        Path out = null;
-        Integer steps = null;
-        List<String> rest = new ArrayList<>(args);
-        while (!rest.isEmpty()) {
-            String flag = rest.remove(0);
-            if (rest.isEmpty()) throw new CliUsageException(flag + " needs a value");
-            String value = rest.remove(0);
-            switch (flag) {
-                case "--recipe" -> recipe = Path.of(value);
-                case "--out" -> out = Path.of(value);
-                case "--steps" -> {
-                    try {
-                        steps = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        throw new CliUsageException("--steps needs a number, got '" + value + "'");
-                    }
-                }
-                default -> throw new CliUsageException("unknown argument '" + flag + "'");
-            }
-        }
-        return new TrainArguments(recipe, out, steps);
+        Flags flags = Flags.parse(args, Set.of("--recipe", "--out", "--steps"));
+        return new TrainArguments(flags.path("--recipe"), flags.path("--out"),
+                flags.text("--steps") == null ? null : flags.integer("--steps", 0));
     }
 }
