@@ -1,7 +1,9 @@
 package dev.switchboard.runtime.training;
 
+import dev.switchboard.runtime.routing.RoutingDecision;
+
 /**
- * Host-side top-k routing of one batch: which rows each expert gets (in row order) and where row r's k
+ * Host-side dispatch of one batch's top-k routing: which rows each expert gets (in row order) and where row r's k
  * expert outputs land in the expert-ordered concatenation of all expert outputs.
  */
 final class Dispatch {
@@ -18,25 +20,25 @@ final class Dispatch {
         this.selections = selections;
     }
 
-    /** Top-k of each row of {@code probabilities} ({@code [rows, experts]} row-major); ties go to the lower id. */
-    static Dispatch topK(float[] probabilities, int rows, int experts, int k) {
-        int[][] chosen = new int[rows][k];
+    /**
+     * The dispatch of a top-k {@code decision} (the serving router's own choice, so training routes exactly as
+     * the server does): every row has its k experts, first choice first.
+     */
+    static Dispatch of(RoutingDecision decision) {
+        int rows = decision.tokens();
+        int experts = decision.numExperts();
+        int k = decision.expertCount(0);
         int[] counts = new int[experts];
         float[] keptMask = new float[rows * experts];
         for (int row = 0; row < rows; row++) {
-            boolean[] taken = new boolean[experts];
+            if (decision.expertCount(row) != k) {
+                throw new IllegalArgumentException("training dispatch needs k experts for every row; row " + row
+                        + " has " + decision.expertCount(row));
+            }
             for (int slot = 0; slot < k; slot++) {
-                int best = -1;
-                for (int expert = 0; expert < experts; expert++) {
-                    if (!taken[expert] && (best < 0
-                            || probabilities[row * experts + expert] > probabilities[row * experts + best])) {
-                        best = expert;
-                    }
-                }
-                taken[best] = true;
-                chosen[row][slot] = best;
-                counts[best]++;
-                keptMask[row * experts + best] = 1f;
+                int expert = decision.experts()[row * k + slot];
+                counts[expert]++;
+                keptMask[row * experts + expert] = 1f;
             }
         }
         int[][] rowsByExpert = new int[experts][];
@@ -51,7 +53,7 @@ final class Dispatch {
         long[] slotsByRow = new long[rows * k];
         for (int row = 0; row < rows; row++) {
             for (int slot = 0; slot < k; slot++) {
-                int expert = chosen[row][slot];
+                int expert = decision.experts()[row * k + slot];
                 rowsByExpert[expert][filled[expert]] = row;
                 slotsByRow[row * k + slot] = offsets[expert] + filled[expert];
                 filled[expert]++;

@@ -8,11 +8,15 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.checkpoint.MixtralTensorLayout;
+import dev.switchboard.runtime.routing.RoutingContext;
+import dev.switchboard.runtime.routing.RoutingDecision;
+import dev.switchboard.runtime.routing.RoutingPhase;
+import dev.switchboard.runtime.routing.TopKRouting;
 import java.util.Map;
 
 /**
- * One trainable MoE block with sparse dispatch: the router's softmax picks the top-k experts of every row
- * (on the host), each expert runs SwiGLU on exactly the rows routed to it (a gather), and the weighted outputs
+ * One trainable MoE block with sparse dispatch: the serving router ({@link TopKRouting}) picks the top-k
+ * experts of every row (on the host), each expert runs SwiGLU on exactly the rows routed to it (a gather), and the weighted outputs
  * are gathered back per row and summed. Gradients flow through the gathers into the chosen experts, the
  * kept router probabilities and the inputs; the choice itself is not differentiable, as in Mixtral.
  */
@@ -30,7 +34,9 @@ final class SparseMoe {
         int k = config.numExpertsPerTok();
         NDArray routerLogits = x.matMul(TrainableMixtral.transposed(parameters.get(MixtralTensorLayout.gate(layer)), manager));
         NDArray probabilities = routerLogits.softmax(-1);
-        Dispatch dispatch = Dispatch.topK(hostCopy(probabilities), rows, experts, k);
+        RoutingDecision decision = new TopKRouting(k, config.normTopkProb())
+                .route(hostCopy(routerLogits), rows, experts, RoutingContext.of(RoutingPhase.PREFILL));
+        Dispatch dispatch = Dispatch.of(decision);
 
         NDArray kept = probabilities.mul(manager.create(dispatch.keptMask(), new Shape(rows, experts)));
         NDArray weights = config.normTopkProb() ? kept.div(kept.sum(new int[] {-1}, true)) : kept;
@@ -67,11 +73,11 @@ final class SparseMoe {
         return activated.matMul(TrainableMixtral.transposed(parameters.get(MixtralTensorLayout.expertW2(layer, expert)), x.getManager()));
     }
 
-    private static float[] hostCopy(NDArray probabilities) {
-        if (probabilities.getDataType() == DataType.FLOAT32) {
-            return probabilities.toFloatArray();
+    private static float[] hostCopy(NDArray logits) {
+        if (logits.getDataType() == DataType.FLOAT32) {
+            return logits.toFloatArray();
         }
-        try (NDArray narrowed = probabilities.toType(DataType.FLOAT32, false)) {
+        try (NDArray narrowed = logits.toType(DataType.FLOAT32, false)) {
             return narrowed.toFloatArray();
         }
     }

@@ -1,12 +1,7 @@
 package dev.switchboard.runtime.training;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,8 +22,8 @@ public final class TokenizerWriter {
     private TokenizerWriter() {}
 
     public static void write(BpeTrainer.Vocabulary vocabulary, Path directory) {
-        writeJson(directory.resolve("tokenizer.json"), tokenizerJson(vocabulary));
-        writeJson(directory.resolve("tokenizer_config.json"), tokenizerConfig());
+        JsonFile.write(directory.resolve("tokenizer.json"), tokenizerJson(vocabulary));
+        JsonFile.write(directory.resolve("tokenizer_config.json"), tokenizerConfig());
     }
 
     private static JsonObject tokenizerJson(BpeTrainer.Vocabulary vocabulary) {
@@ -128,14 +123,5 @@ public final class TokenizerWriter {
         step.add("pattern", from);
         step.addProperty("content", content);
         return step;
-    }
-
-    private static void writeJson(Path file, JsonObject json) {
-        try {
-            Files.writeString(file, new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
-                    .create().toJson(json) + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write", e);
-        }
     }
 }

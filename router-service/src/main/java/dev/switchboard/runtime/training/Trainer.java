@@ -26,6 +26,14 @@ public final class Trainer {
     /** Mean next-token cross-entropy (nats) over the held-out batches. */
     public record Evaluation(int step, double crossEntropy) {}
 
+    /** What a run measured: the held-out evaluations (the last after the final step) and the steps not applied. */
+    public record Outcome(List<Evaluation> evaluations, int skippedSteps) {
+
+        public Evaluation last() {
+            return evaluations.get(evaluations.size() - 1);
+        }
+    }
+
     /** Receives progress; called on the training thread. */
     public interface Listener {
         void onStep(StepReport report);
@@ -51,8 +59,8 @@ public final class Trainer {
         this.reportEvery = reportEvery;
     }
 
-    /** Runs every step; returns the held-out evaluations (the last one after the final step). */
-    public List<Evaluation> train(TrainableMixtral model, TokenWindows training, List<TokenWindows.Batch> heldOut) {
+    /** Runs every step. */
+    public Outcome train(TrainableMixtral model, TokenWindows training, List<TokenWindows.Batch> heldOut) {
         Optimizer optimizer = Optimizer.adamW()
                 .optLearningRateTracker((Tracker) options::learningRateAt)
                 .optWeightDecays(options.weightDecay())
@@ -62,6 +70,7 @@ public final class Trainer {
         List<Evaluation> evaluations = new ArrayList<>();
         long started = System.nanoTime();
         long tokens = 0;
+        int skipped = 0;
         for (int step = 1; step <= options.steps(); step++) {
             TokenWindows.Batch batch = training.sample(options.batchSize(), random);
             float[] losses;
@@ -76,6 +85,7 @@ public final class Trainer {
             }
             String problem = applyUpdate(model, optimizer, losses[0]);
             if (problem != null) {
+                skipped++;
                 listener.onSkippedStep(step, problem);
             }
             tokens += (long) options.batchSize() * options.window();
@@ -90,7 +100,7 @@ public final class Trainer {
                 listener.onEvaluation(evaluation);
             }
         }
-        return List.copyOf(evaluations);
+        return new Outcome(List.copyOf(evaluations), skipped);
     }
 
     /**

@@ -1,13 +1,11 @@
 package dev.switchboard.runtime.training;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.switchboard.runtime.checkpoint.TensorDtype;
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,46 +81,19 @@ public final class TrainingRun {
                 TrainableMixtral model = TrainableMixtral.initialise(recipe.config(), options.seed(), options.window(), manager)) {
             progress.onPhase(String.format("training %,d parameters for %d steps of %d × %d tokens",
                     model.parameterCount(), options.steps(), options.batchSize(), options.window()));
-            SkipCounter counted = new SkipCounter(progress);
-            List<Trainer.Evaluation> evaluations = new Trainer(options, counted, Math.max(1, options.steps() / 10),
+            Trainer.Outcome outcome = new Trainer(options, progress, Math.max(1, options.steps() / 10),
                     Math.max(1, options.steps() / 100)).train(model, new TokenWindows(trainingDomains, options.window()), allHeldOut);
             Map<String, Double> byDomain = new LinkedHashMap<>();
             heldOutBatches.forEach((name, batches) -> byDomain.put(name, Trainer.evaluate(model, batches)));
             double seconds = (System.nanoTime() - started) / 1e9;
             model.save(out, TensorDtype.BF16);
-            Result result = new Result(model.parameterCount(), options.steps(), counted.skipped,
+            Result result = new Result(model.parameterCount(), options.steps(), outcome.skippedSteps(),
                     (long) options.steps() * options.batchSize() * options.window(), seconds,
-                    evaluations.get(evaluations.size() - 1).crossEntropy(), byDomain,
+                    outcome.last().crossEntropy(), byDomain,
                     Math.log(recipe.config().vocabSize()));
             writeGenerationConfig(out);
             writeReport(out, recipe, result);
             return result;
-        }
-    }
-
-    /** Passes progress on and counts the steps the trainer skipped. */
-    private static final class SkipCounter implements Trainer.Listener {
-        private final Trainer.Listener delegate;
-        private int skipped;
-
-        SkipCounter(Trainer.Listener delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void onStep(Trainer.StepReport report) {
-            delegate.onStep(report);
-        }
-
-        @Override
-        public void onEvaluation(Trainer.Evaluation evaluation) {
-            delegate.onEvaluation(evaluation);
-        }
-
-        @Override
-        public void onSkippedStep(int step, String reason) {
-            skipped++;
-            delegate.onSkippedStep(step, reason);
         }
     }
 
@@ -137,7 +108,7 @@ public final class TrainingRun {
         json.addProperty("eos_token_id", BpeTrainer.Vocabulary.EOS);
         json.addProperty("temperature", 0.7);
         json.addProperty("top_p", 0.9);
-        write(out.resolve("generation_config.json"), json);
+        JsonFile.write(out.resolve("generation_config.json"), json);
     }
 
     private static void writeReport(Path out, TrainingRecipe recipe, Result result) {
@@ -153,16 +124,9 @@ public final class TrainingRun {
         JsonObject byDomain = new JsonObject();
         result.heldOutLossByDomain().forEach(byDomain::addProperty);
         json.add("held_out_loss_by_domain", byDomain);
-        write(out.resolve("training-report.json"), json);
+        JsonFile.write(out.resolve("training-report.json"), json);
     }
 
-    private static void write(Path file, JsonObject json) {
-        try {
-            Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write", e);
-        }
-    }
 
     private static void createDirectories(Path out) {
         try {
