@@ -3,14 +3,11 @@ package dev.switchboard.app.experts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.ServingTest;
-import dev.switchboard.app.ServingTestBase;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -19,29 +16,16 @@ import tools.jackson.databind.JsonNode;
  * calibration text), receives tokens, and leaves again; and the expert set changes while a generation streams
  * without losing a token, with every step after the change routed through the new set.
  */
-class ContributedExpertTest extends ServingTestBase {
+class ContributedExpertTest extends ExpertAdminTestBase {
 
-    private static final String ADD = "{\"plugin\":\"" + ExamplePlugin.ID + "\",\"name\":\"example-relu\",\"selectionBias\":100}";
     private static final String STREAM = "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"max_tokens\":64,"
             + "\"routing\":true,\"temperature\":0";
-
-    private ExpertAdminClient api;
-
-    @BeforeEach
-    void client() {
-        api = new ExpertAdminClient(anonymous, web, port);
-    }
-
-    @AfterEach
-    void restoreModel() throws Exception {
-        api.restore();
-    }
 
     @Test
     void theContributedExpertJoinsEveryLayerReceivesTokensAndLeavesAgain() throws Exception {
         String label = api.install(ExamplePlugin.jar(Files.createTempDirectory("example").resolve("example.jar")), ExamplePlugin.ID);
 
-        JsonNode table = api.post("/api/admin/experts/contributed", ADD, 200);
+        JsonNode table = api.post("/api/admin/experts/contributed", ADD_EXAMPLE_EXPERT, 200);
 
         for (JsonNode layer : table.path("layers")) {
             assertThat(layer.path("numExperts").asInt()).isEqualTo(5);
@@ -59,7 +43,7 @@ class ContributedExpertTest extends ServingTestBase {
         assertThat(route.path("tokens").path(0).path("layers").path(0).path("probabilities").size()).isEqualTo(5);
         post("/v1/chat/completions", chat("\"max_tokens\":4")).expectStatus().isOk();
         awaitUsage(0, 4);
-        api.post("/api/admin/experts/contributed", ADD, 409);
+        api.post("/api/admin/experts/contributed", ADD_EXAMPLE_EXPERT, 409);
 
         table = api.delete("/api/admin/experts/contributed/" + ExamplePlugin.ID + "/example-relu", 200);
 
@@ -92,7 +76,7 @@ class ContributedExpertTest extends ServingTestBase {
     @Test
     void unloadingThePluginMidStreamRemovesItsExpertAtAStepBoundaryWithoutLosingAToken() throws Exception {
         api.install(ExamplePlugin.jar(Files.createTempDirectory("example").resolve("example.jar")), ExamplePlugin.ID);
-        api.post("/api/admin/experts/contributed", ADD, 200);
+        api.post("/api/admin/experts/contributed", ADD_EXAMPLE_EXPERT, 200);
 
         int swappedAt = streamWithChangeAfter(12, () -> api.delete("/api/admin/plugins/" + ExamplePlugin.ID, 200));
 

@@ -2,14 +2,11 @@ package dev.switchboard.app.experts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.app.ServingTestBase;
 import dev.switchboard.runtime.model.ForwardOptions;
 import dev.switchboard.runtime.model.MoeModel;
 import dev.switchboard.runtime.model.SequenceState;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -19,21 +16,9 @@ import tools.jackson.databind.JsonNode;
  * replacing a layer's kind keeps the logits close, bad input gets OpenAI-shaped 4xx, and an expert whose
  * forward throws at run time is isolated (state failed, event stored) while requests keep succeeding.
  */
-class ExpertAdminApiTest extends ServingTestBase {
+class ExpertAdminApiTest extends ExpertAdminTestBase {
 
     private static final String PROMPT = "The quick brown fox jumps";
-
-    private ExpertAdminClient api;
-
-    @BeforeEach
-    void client() {
-        api = new ExpertAdminClient(anonymous, web, port);
-    }
-
-    @AfterEach
-    void restoreModel() throws Exception {
-        api.restore();
-    }
 
     @Test
     void aDisabledExpertIsNeverChosenAndIsChosenAgainOnceEnabled() {

@@ -3,13 +3,10 @@ package dev.switchboard.app.experts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.ServingTest;
-import dev.switchboard.app.ServingTestBase;
 import dev.switchboard.app.routingstats.StatsProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
@@ -20,29 +17,15 @@ import org.springframework.http.HttpHeaders;
  * the contributed expert it had added leave {@code /actuator/prometheus} with the expert, and do not come back
  * when a window holding counts from before the unload closes afterwards; the checkpoint experts' series stay.
  */
-class PluginUnloadMetersTest extends ServingTestBase {
-
-    private static final String ADD = "{\"plugin\":\"" + ExamplePlugin.ID + "\",\"name\":\"example-relu\",\"selectionBias\":100}";
+class PluginUnloadMetersTest extends ExpertAdminTestBase {
 
     @Autowired
     ApplicationContext context;
 
-    private ExpertAdminClient api;
-
-    @BeforeEach
-    void client() {
-        api = new ExpertAdminClient(anonymous, web, port);
-    }
-
-    @AfterEach
-    void restoreModel() throws Exception {
-        api.restore();
-    }
-
     @Test
     void unloadingThePluginRemovesTheSeriesOfTheExpertItContributed() throws Exception {
         api.install(ExamplePlugin.jar(Files.createTempDirectory("example").resolve("example.jar")), ExamplePlugin.ID);
-        api.post("/api/admin/experts/contributed", ADD, 200); // expert 4 of both layers, chosen for every token
+        api.post("/api/admin/experts/contributed", ADD_EXAMPLE_EXPERT, 200); // expert 4 of both layers, chosen for every token
         post("/v1/chat/completions", chat("\"max_tokens\":3")).expectStatus().isOk();
         StatsProbe.closeWindow(context);
         assertThat(seriesOfExpert(4)).as("series of the contributed expert while it serves")
