@@ -22,8 +22,11 @@ class ChatCompletionController {
     private final ModelHolder models;
     private final GenerationService generation;
     private final GenerationResponder responder;
+    private final RequestPreparation preparation;
 
-    ChatCompletionController(JsonMapper json, ModelHolder models, GenerationService generation, GenerationResponder responder) {
+    ChatCompletionController(JsonMapper json, ModelHolder models, GenerationService generation, GenerationResponder responder,
+            RequestPreparation preparation) {
+        this.preparation = preparation;
         this.json = json;
         this.models = models;
         this.generation = generation;
@@ -32,6 +35,10 @@ class ChatCompletionController {
 
     @PostMapping("/v1/chat/completions")
     Mono<Void> chat(@RequestBody String body, ServerHttpResponse response) {
+        return preparation.run(ENDPOINT, () -> start(body, response)).flatMap(responding -> responding);
+    }
+
+    private Mono<Void> start(String body, ServerHttpResponse response) {
         RequestFields fields = RequestBodies.parse(json, body);
         OpenAiRequest request = OpenAiRequest.parse(fields);
         List<ChatMessage> messages = PromptParser.messages(fields);

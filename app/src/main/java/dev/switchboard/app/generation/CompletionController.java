@@ -22,8 +22,11 @@ class CompletionController {
     private final ModelHolder models;
     private final GenerationService generation;
     private final GenerationResponder responder;
+    private final RequestPreparation preparation;
 
-    CompletionController(JsonMapper json, ModelHolder models, GenerationService generation, GenerationResponder responder) {
+    CompletionController(JsonMapper json, ModelHolder models, GenerationService generation, GenerationResponder responder,
+            RequestPreparation preparation) {
+        this.preparation = preparation;
         this.json = json;
         this.models = models;
         this.generation = generation;
@@ -32,6 +35,10 @@ class CompletionController {
 
     @PostMapping("/v1/completions")
     Mono<Void> complete(@RequestBody String body, ServerHttpResponse response) {
+        return preparation.run(ENDPOINT, () -> start(body, response)).flatMap(responding -> responding);
+    }
+
+    private Mono<Void> start(String body, ServerHttpResponse response) {
         RequestFields fields = RequestBodies.parse(json, body);
         OpenAiRequest request = OpenAiRequest.parse(fields);
         ServedModel model = models.require(request.model());

@@ -18,11 +18,15 @@ public class PrefillTraces {
     /** A prompt and its routing, position by position. */
     public record PrefillTrace(ServedModel model, int[] tokens, TokenRouting[] routing) {}
 
+    private static final String ENDPOINT = "route";
+
     private final JsonMapper json;
     private final ModelHolder models;
     private final GenerationService generation;
+    private final RequestPreparation preparation;
 
-    PrefillTraces(JsonMapper json, ModelHolder models, GenerationService generation) {
+    PrefillTraces(JsonMapper json, ModelHolder models, GenerationService generation, RequestPreparation preparation) {
+        this.preparation = preparation;
         this.json = json;
         this.models = models;
         this.generation = generation;
@@ -33,6 +37,10 @@ public class PrefillTraces {
      *     (rendered with the chat template)
      */
     public Mono<PrefillTrace> trace(String body) {
+        return preparation.run(ENDPOINT, () -> start(body)).flatMap(trace -> trace);
+    }
+
+    private Mono<PrefillTrace> start(String body) {
         RequestFields fields = RequestBodies.parse(json, body);
         String requested = fields.optionalString("model");
         ServedModel model = requested == null ? models.require() : models.require(requested);
@@ -44,9 +52,10 @@ public class PrefillTraces {
             if (input == null) {
                 throw ApiException.invalid("input", "Send 'input' (text) or 'messages' (a chat)");
             }
+            PromptLength.requireFits(model, input.length(), "input");
             prompt = model.tokenizer().encodePrompt(input);
         }
-        GenerationJob job = generation.trace(model, prompt, "route");
+        GenerationJob job = generation.trace(model, prompt, ENDPOINT);
         return job.events().filter(event -> event instanceof GenerationEvent.Prefilled || event instanceof GenerationEvent.Failed)
                 .next()
                 .map(event -> {

@@ -65,12 +65,14 @@ final class PromptParser {
 
     /** The chat prompt: messages rendered with the model's chat template, then tokenized. */
     static int[] chatTokens(ServedModel model, List<ChatMessage> messages) {
+        PromptLength.requireFits(model, messages.stream().mapToLong(m -> m.content().length()).sum(), "messages");
         String rendered;
         try {
             rendered = model.chatTemplate().render(messages);
         } catch (ChatTemplate.TemplateRejectedException e) {
             throw ApiException.invalid("messages", "The model's chat template rejected the messages: " + e.getMessage());
         }
+        PromptLength.requireFits(model, rendered.length(), "messages");
         return model.tokenizer().encodeRendered(rendered);
     }
 
@@ -84,6 +86,7 @@ final class PromptParser {
             prompt = prompt.get(0); // a batch of one
         }
         if (prompt.isString()) {
+            PromptLength.requireFits(model, prompt.asString().length(), "prompt");
             return model.tokenizer().encodePrompt(prompt.asString());
         }
         if (prompt.isArray() && !prompt.isEmpty()) {

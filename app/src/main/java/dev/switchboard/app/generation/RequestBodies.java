@@ -18,7 +18,7 @@ final class RequestBodies {
         }
     }
 
-    /** An id with {@code prefix}; ThreadLocalRandom, since SecureRandom may block and this runs on an event loop. */
+    /** An id with {@code prefix}; ThreadLocalRandom, since SecureRandom may block a request thread. */
     static String newId(String prefix) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return prefix + Long.toHexString(random.nextLong() & Long.MAX_VALUE) + Integer.toHexString(random.nextInt() & 0xffffff);

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keepAlive interval of SSE comment lines ({@code : keep-alive}) while a stream has nothing to send
  * @param drainTimeout at shutdown, how long running streams may go on before they are ended
  * @param defaultMaxTokens cap on a chat completion's length when the request sets none (also bounded by the context)
+ * @param maxPreparing most requests waiting for a preparation thread (parse, template, tokenize; one thread per
+ *     core); beyond it: 429 with {@code Retry-After}
  */
 @ConfigurationProperties(ServingProperties.PREFIX)
 public record ServingProperties(
@@ -26,15 +28,16 @@ public record ServingProperties(
         @DefaultValue("5m") Duration requestTimeout,
         @DefaultValue("10s") Duration keepAlive,
         @DefaultValue("30s") Duration drainTimeout,
-        @DefaultValue("1024") int defaultMaxTokens) {
+        @DefaultValue("1024") int defaultMaxTokens,
+        @DefaultValue("16") int maxPreparing) {
 
     public static final String PREFIX = "switchboard.serving";
 
     public ServingProperties {
-        if (maxRunning < 1 || maxQueued < 0 || maxPrefillTokens < 1 || defaultMaxTokens < 1) {
-            throw new IllegalArgumentException(PREFIX + ": max-running, max-prefill-tokens and default-max-tokens must be "
-                    + ">= 1 and max-queued >= 0; found " + maxRunning + ", " + maxPrefillTokens + ", " + defaultMaxTokens
-                    + " and " + maxQueued);
+        if (maxRunning < 1 || maxQueued < 0 || maxPrefillTokens < 1 || defaultMaxTokens < 1 || maxPreparing < 1) {
+            throw new IllegalArgumentException(PREFIX + ": max-running, max-prefill-tokens, default-max-tokens and "
+                    + "max-preparing must be >= 1 and max-queued >= 0; found " + maxRunning + ", " + maxPrefillTokens + ", "
+                    + defaultMaxTokens + ", " + maxPreparing + " and " + maxQueued);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.app.model;
 
 import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -16,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Renders chat messages into the prompt text the model was trained on. Uses {@code chat_template} from
- * {@code tokenizer_config.json} (a Jinja template, rendered with Jinjava) when present; otherwise
- * {@link #DEFAULT_TEMPLATE}, the Mistral instruct format. Thread-safe.
+ * {@code tokenizer_config.json} (a Jinja template, rendered with Jinjava in a {@link TemplateSandbox}) when present;
+ * otherwise {@link #DEFAULT_TEMPLATE}, the Mistral instruct format. Message contents are values the template
+ * prints, never template code. Thread-safe.
  */
 public final class ChatTemplate {
 
@@ -35,7 +35,7 @@ public final class ChatTemplate {
     private final String eosToken;
 
     ChatTemplate(String template, String bosToken, String eosToken) {
-        this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
+        this.jinjava = TemplateSandbox.newEngine();
         // Hugging Face templates call raise_exception('...') to reject a conversation they cannot render.
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(
                 "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
@@ -67,7 +67,12 @@ public final class ChatTemplate {
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
         context.put("add_generation_prompt", true);
-        RenderResult result = jinjava.renderForResult(template, context);
+        RenderResult result;
+        try {
+            result = TemplateSandbox.timed(() -> jinjava.renderForResult(template, context));
+        } catch (TemplateSandbox.RenderTimeExceededException e) {
+            throw new TemplateRejectedException(e.getMessage());
+        }
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 throw new TemplateRejectedException(rootMessage(error));
@@ -83,8 +88,8 @@ public final class ChatTemplate {
 
     private static String rootMessage(TemplateError error) {
         for (Throwable t = error.getException(); t != null; t = t.getCause()) {
-            if (t instanceof TemplateRejectedException rejected) {
-                return rejected.getMessage();
+            if (t instanceof TemplateRejectedException || t instanceof TemplateSandbox.RenderTimeExceededException) {
+                return t.getMessage();
             }
         }
         return error.getMessage();

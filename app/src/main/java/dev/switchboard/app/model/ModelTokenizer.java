@@ -9,6 +9,13 @@ public interface ModelTokenizer {
     /** Text rendered by a chat template, which already carries its special tokens. */
     int[] encodeRendered(String text);
 
+    /**
+     * The most characters one token can stand for: the longest vocabulary piece (byte-level pieces spell each
+     * byte as one character, so a piece is never shorter than the text it covers). A text longer than
+     * {@code context × this} cannot fit the context, whatever it tokenizes to.
+     */
+    int longestPieceChars();
+
     /** The text of one token as shown in routing traces (special tokens included). */
     String tokenText(int tokenId);
 

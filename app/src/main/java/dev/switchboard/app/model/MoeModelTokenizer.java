@@ -2,16 +2,20 @@ package dev.switchboard.app.model;
 
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import dev.switchboard.runtime.tokenizer.TextStream;
+import java.util.stream.IntStream;
 
 /** {@link ModelTokenizer} over the runtime's tokenizer; BOS is added here since the runtime never adds it. */
 final class MoeModelTokenizer implements ModelTokenizer {
 
     private final MoeTokenizer tokenizer;
     private final int bosTokenId;
+    private final int longestPieceChars;
 
     MoeModelTokenizer(MoeTokenizer tokenizer, int bosTokenId) {
         this.tokenizer = tokenizer;
         this.bosTokenId = bosTokenId;
+        this.longestPieceChars = IntStream.range(0, tokenizer.vocabSize())
+                .map(id -> tokenizer.tokenText(id).length()).max().orElse(1);
     }
 
     @Override
@@ -26,6 +30,11 @@ final class MoeModelTokenizer implements ModelTokenizer {
     @Override
     public int[] encodeRendered(String text) {
         return tokenizer.encode(text); // the template wrote bos_token as text; the tokenizer maps it to the id
+    }
+
+    @Override
+    public int longestPieceChars() {
+        return longestPieceChars;
     }
 
     @Override

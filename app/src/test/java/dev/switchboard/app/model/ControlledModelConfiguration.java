@@ -7,7 +7,8 @@ import org.springframework.context.annotation.Primary;
 
 /**
  * Serves the real fixture model through {@link ModelControls}: the same weights, tokenizer and forward
- * pass a user runs, with knobs to slow steps down or make one fail, and a record of every forward call.
+ * pass a user runs, with knobs to slow steps down or make one fail, and a record of every forward call and of the
+ * threads that tokenize prompts.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class ControlledModelConfiguration {
@@ -23,7 +24,7 @@ public class ControlledModelConfiguration {
         MoeModelLoader real = new MoeModelLoader(kinds, faults);
         return (directory, id) -> {
             ServedModel model = real.load(directory, id);
-            return new ServedModel(model.id(), model.createdEpochSeconds(), model.shape(), model.tokenizer(),
+            return new ServedModel(model.id(), model.createdEpochSeconds(), model.shape(), controls.wrap(model.tokenizer()),
                     model.chatTemplate(), controls.wrap(model.engine()), model.experts());
         };
     }

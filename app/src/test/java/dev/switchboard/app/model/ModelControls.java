@@ -7,7 +7,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Test knobs around the real {@link BatchModel}: a delay per forward step, a fault injected into the n-th
- * next step, and a log of every step (thread, phase sizes) and of open KV caches.
+ * next step, and a log of every step (thread, phase sizes), of open KV caches and of the threads prompts were
+ * tokenized on.
  */
 public class ModelControls {
 
@@ -15,6 +16,7 @@ public class ModelControls {
     public record Step(String thread, boolean nonBlockingThread, int[] inputLengths, RoutingCapture capture) {}
 
     private final List<Step> steps = new CopyOnWriteArrayList<>();
+    private final List<String> tokenizingThreads = new CopyOnWriteArrayList<>();
     private final AtomicInteger openSequences = new AtomicInteger();
     private final AtomicInteger failInSteps = new AtomicInteger(-1);
     private volatile long stepDelayMillis;
@@ -22,6 +24,7 @@ public class ModelControls {
 
     public void reset() {
         steps.clear();
+        tokenizingThreads.clear();
         failInSteps.set(-1);
         stepDelayMillis = 0;
         prefillDelayMillis = 0;
@@ -46,9 +49,50 @@ public class ModelControls {
         return List.copyOf(steps);
     }
 
+    /** The threads prompts were tokenized on, with " (non-blocking)" after a Reactor/Netty event-loop thread's name. */
+    public List<String> tokenizingThreads() {
+        return List.copyOf(tokenizingThreads);
+    }
+
     /** KV caches created and not yet closed. */
     public int openSequences() {
         return openSequences.get();
+    }
+
+    ModelTokenizer wrap(ModelTokenizer real) {
+        return new ModelTokenizer() {
+            @Override
+            public int[] encodePrompt(String text) {
+                recordTokenizingThread();
+                return real.encodePrompt(text);
+            }
+
+            @Override
+            public int[] encodeRendered(String text) {
+                recordTokenizingThread();
+                return real.encodeRendered(text);
+            }
+
+            @Override
+            public int longestPieceChars() {
+                return real.longestPieceChars();
+            }
+
+            @Override
+            public String tokenText(int tokenId) {
+                return real.tokenText(tokenId);
+            }
+
+            @Override
+            public IncrementalDecoder newDecoder() {
+                return real.newDecoder();
+            }
+        };
+    }
+
+    private void recordTokenizingThread() {
+        Thread thread = Thread.currentThread();
+        tokenizingThreads.add(thread.getName() + (Schedulers.isInNonBlockingThread() ? " (non-blocking)" : ""));
     }
 
     BatchModel wrap(BatchModel real) {

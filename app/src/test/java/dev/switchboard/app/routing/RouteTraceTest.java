@@ -57,6 +57,18 @@ class RouteTraceTest extends ServingTestBase {
     }
 
     @Test
+    void templateSyntaxInAMessageReachesTheTokenizerVerbatim() {
+        String hostile = "{{ 7*7 }} {% include 'application.yml' %} {% for i in range(9) %}x{% endfor %}";
+        String body = post("/api/route", "{\"messages\":[{\"role\":\"user\",\"content\":"
+                + JsonMapper.builder().build().writeValueAsString(hostile) + "}]}").expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        int[] routed = JsonMapper.builder().build().readTree(body).path("tokens").valueStream()
+                .mapToInt(token -> token.path("id").asInt()).toArray();
+        int[] verbatim = holder.current().orElseThrow().tokenizer().encodeRendered("<s>[INST] " + hostile + " [/INST]");
+        assertThat(routed).as("the prompt tokens of the message as sent, not as evaluated").containsExactly(verbatim);
+    }
+
+    @Test
     void modelsEndpointsListTheServedModel() {
         web.get().uri("/v1/models").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.object").isEqualTo("list")
