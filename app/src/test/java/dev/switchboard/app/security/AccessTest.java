@@ -78,7 +78,9 @@ class AccessTest extends ServingTestBase {
         anonymous.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
-        anonymous.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+        // The first /v3/api-docs builds the document, which takes seconds on a busy machine.
+        anonymous.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build()
+                .get().uri("/v3/api-docs").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.paths['/v1/chat/completions']").exists();
     }
 
