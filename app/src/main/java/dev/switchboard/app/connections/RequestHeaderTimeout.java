@@ -25,11 +25,13 @@ import org.springframework.http.HttpStatus;
 import reactor.netty.NettyPipeline;
 
 /**
- * Bounds the time from a request's first byte to the end of its headers, per connection (a slowloris client keeps
- * a connection by sending a header byte now and then, which resets any idle timer). Two handlers share the state:
- * one before the HTTP codec sees raw bytes arrive, one after it sees decoded requests and written responses. While
- * a response is being written, bytes of a next (pipelined) request only start the clock once that response ends,
- * so a long stream is never cut by its successor. When the time is up the client gets 408 and the connection closes.
+ * Bounds the time from a request's first byte to the end of its headers, per connection. reactor-netty's idle
+ * timeout already closes a connection whose headers never complete (its timer sits behind the HTTP codec, which
+ * passes nothing on for a partial header), but only after {@code server.netty.idle-timeout} and without a word; a
+ * client trickling its headers (slowloris) now holds a connection for this shorter time and is told 408. Two
+ * handlers share the state: one before the codec sees raw bytes arrive, one after it sees decoded requests and
+ * written responses. While a response is being written, bytes of a next (pipelined) request only start the clock
+ * once that response ends, so a long stream is never cut by its successor.
  */
 final class RequestHeaderTimeout {
 

@@ -12,7 +12,13 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
 import org.springframework.http.MediaType;
 
 /**
@@ -23,6 +29,20 @@ class ConnectionTimeoutsTest extends ServingTestBase {
 
     /** Far above both timeouts: a connection still open by then was never going to be closed. */
     private static final Duration GIVE_UP = Duration.ofSeconds(12);
+
+    @Autowired
+    ConfigurableEnvironment environment;
+
+    @Test
+    void theShippedConfigurationSetsBothTimeouts() {
+        // This context overrides both (see ServingTest); read what application.yml itself ships.
+        PropertySource<?> shipped = environment.getPropertySources().stream()
+                .filter(source -> source.getName().contains("application.yml")).findFirst().orElseThrow();
+        assertThat(shipped.getProperty("server.netty.idle-timeout")).as("idle timeout").hasToString("60s");
+        ConnectionProperties defaults = new Binder(new MapConfigurationPropertySource(Map.of()))
+                .bindOrCreate(ConnectionProperties.PREFIX, ConnectionProperties.class);
+        assertThat(defaults.headerReadTimeout()).as("header-read-timeout default").isEqualTo(Duration.ofSeconds(10));
+    }
 
     @Test
     void anIdleConnectionIsClosed() throws IOException {
