@@ -93,6 +93,11 @@ final class RoutingStatsWriter {
         return instanceId;
     }
 
+    /** The same writer with another limit per write (the shutdown flush has a budget of its own). */
+    RoutingStatsWriter withTimeout(Duration limit) {
+        return new RoutingStatsWriter(database, transactions, instanceId, limit);
+    }
+
     void writeWindow(ClosedWindow window) {
         WindowRows rows = WindowRows.of(window);
         Mono<Void> replace = Flux.concat(
