@@ -44,8 +44,9 @@ class ChatCompletionController {
         List<ChatMessage> messages = PromptParser.messages(fields);
         ServedModel model = models.require(request.model());
         int[] prompt = PromptParser.chatTokens(model, messages);
-        GenerationJob job = generation.start(model, prompt, request, null, "messages", ENDPOINT);
-        ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.CHAT, RequestBodies.newId("chatcmpl-"),
+        String id = RequestBodies.newId("chatcmpl-");
+        GenerationJob job = generation.start(id, model, prompt, request, null, "messages", ENDPOINT);
+        ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.CHAT, id,
                 Instant.now().getEpochSecond(), model.id(), request.includeUsage());
         return responder.respond(response, job, shape, request);
     }

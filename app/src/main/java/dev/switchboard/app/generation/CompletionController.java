@@ -43,8 +43,9 @@ class CompletionController {
         OpenAiRequest request = OpenAiRequest.parse(fields);
         ServedModel model = models.require(request.model());
         int[] prompt = PromptParser.completionTokens(model, fields);
-        GenerationJob job = generation.start(model, prompt, request, DEFAULT_MAX_TOKENS, "prompt", ENDPOINT);
-        ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.TEXT, RequestBodies.newId("cmpl-"),
+        String id = RequestBodies.newId("cmpl-");
+        GenerationJob job = generation.start(id, model, prompt, request, DEFAULT_MAX_TOKENS, "prompt", ENDPOINT);
+        ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.TEXT, id,
                 Instant.now().getEpochSecond(), model.id(), request.includeUsage());
         return responder.respond(response, job, shape, request);
     }

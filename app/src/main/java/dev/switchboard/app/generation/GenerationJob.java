@@ -1,6 +1,5 @@
 package dev.switchboard.app.generation;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -23,7 +22,7 @@ final class GenerationJob {
     private volatile boolean done;
 
     GenerationJob(GenerationSpec spec, long arrivedNanos, long deadlineNanos, Runnable onRelease) {
-        this.id = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        this.id = spec.requestId();
         this.spec = spec;
         this.arrivedNanos = arrivedNanos;
         this.deadlineNanos = deadlineNanos;

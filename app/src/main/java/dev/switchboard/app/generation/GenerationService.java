@@ -19,10 +19,11 @@ class GenerationService {
     }
 
     /**
+     * @param requestId the response's id, so that the stored request carries the id the client saw
      * @param defaultMaxTokens the endpoint's default length when the request sets none (16 for completions)
      * @param promptParam the parameter named in a context error ({@code messages} or {@code prompt})
      */
-    GenerationJob start(ServedModel model, int[] prompt, OpenAiRequest request, Integer defaultMaxTokens,
+    GenerationJob start(String requestId, ServedModel model, int[] prompt, OpenAiRequest request, Integer defaultMaxTokens,
             String promptParam, String endpoint) {
         int context = model.shape().contextLength();
         int room = context - prompt.length;
@@ -40,7 +41,7 @@ class GenerationService {
         SamplingParams sampling = new SamplingParams(request.temperature(), 0, request.topP(), request.seed(), maxTokens,
                 request.stop());
         RoutingCapture capture = request.routing() ? RoutingCapture.SELECTED : RoutingCapture.NONE;
-        return scheduler.submit(new GenerationSpec(model, prompt, sampling, capture, false, endpoint, request.domain()));
+        return scheduler.submit(new GenerationSpec(requestId, model, prompt, sampling, capture, false, endpoint, request.domain()));
     }
 
     /** A prefill-only job that reports the full routing of every prompt position. */
@@ -50,7 +51,7 @@ class GenerationService {
             throw ApiException.invalid("input", "context_length_exceeded", "This model's maximum context length is "
                     + context + " tokens. However, the input has " + prompt.length + " tokens.");
         }
-        return scheduler.submit(new GenerationSpec(model, prompt, SamplingParams.greedy(1), RoutingCapture.FULL, true,
+        return scheduler.submit(new GenerationSpec(RequestBodies.newId("route-"), model, prompt, SamplingParams.greedy(1), RoutingCapture.FULL, true,
                 endpoint, null));
     }
 }

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One validated generation request as the scheduler runs it.
  *
+ * @param requestId the id the client sees ({@code chatcmpl-…}, {@code cmpl-…}); logs and statistics use it too
  * @param promptTokens the prompt, already fitting the context together with {@code sampling.maxTokens()}
  * @param capture routing to report with each generated token (or, when {@code prefillOnly}, each prompt token)
  * @param prefillOnly run the prompt and report its routing, generate nothing ({@code /api/route})
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param domain the caller's {@code metadata.domain}, for routing statistics per domain
  */
 record GenerationSpec(
+        String requestId,
         ServedModel model,
         int[] promptTokens,
         SamplingParams sampling,

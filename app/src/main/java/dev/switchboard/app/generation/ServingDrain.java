@@ -22,6 +22,8 @@ class ServingDrain implements SmartLifecycle {
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
     private static final Logger log = LoggerFactory.getLogger(ServingDrain.class);
+    /** After the deadline, the longest wait for ended streams to send their last chunk (a step or two). */
+    static final Duration END_WAIT = Duration.ofSeconds(2);
 
     private final GenerationScheduler scheduler;
     private final ApplicationEventPublisher events;
@@ -55,7 +57,7 @@ class ServingDrain implements SmartLifecycle {
         if (!awaitIdle(drainTimeout)) {
             log.warn("Drain deadline passed with {} requests in flight; ending them now", scheduler.inFlight());
             scheduler.endAll();
-            awaitIdle(Duration.ofSeconds(5));
+            awaitIdle(END_WAIT);
         }
         log.info("Drained");
     }

@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestTimeout server-side deadline of one request from arrival; a running generation then ends
  *     with {@code finish_reason: "length"}
  * @param keepAlive interval of SSE comment lines ({@code : keep-alive}) while a stream has nothing to send
- * @param drainTimeout at shutdown, how long running streams may go on before they are ended
+ * @param drainTimeout at shutdown, how long running streams may go on before they are ended; 10 s keeps the whole
+ *     shutdown within Kubernetes' default 30 s grace period (the budget is in docs/API.md)
  * @param defaultMaxTokens cap on a chat completion's length when the request sets none (also bounded by the context)
  * @param maxPreparing most requests waiting for a preparation thread (parse, template, tokenize; one thread per
  *     core); beyond it: 429 with {@code Retry-After}
@@ -27,7 +28,7 @@ public record ServingProperties(
         @DefaultValue("2048") int maxPrefillTokens,
         @DefaultValue("5m") Duration requestTimeout,
         @DefaultValue("10s") Duration keepAlive,
-        @DefaultValue("30s") Duration drainTimeout,
+        @DefaultValue("10s") Duration drainTimeout,
         @DefaultValue("1024") int defaultMaxTokens,
         @DefaultValue("16") int maxPreparing) {
 

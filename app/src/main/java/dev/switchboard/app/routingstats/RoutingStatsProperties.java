@@ -15,6 +15,8 @@ import org.springframework.util.unit.DataSize;
  * @param window length of one statistics window (whole seconds)
  * @param flushInterval how often the flusher closes due windows and writes what is buffered
  * @param writeTimeout how long one database write may take before it counts as failed
+ * @param shutdownFlushTimeout at shutdown, the longest the final write of the open window and everything
+ *     buffered may take (part of the shutdown budget, see docs/STATISTICS.md); what is not written by then is lost
  * @param bufferBudget memory for closed windows not yet written; past it adjacent windows are merged
  * @param recordBudget memory for each queue of requests, traces and events not yet written
  * @param traceSampleRate fraction of requests whose per-token routing is traced (0 to 1)
@@ -27,6 +29,7 @@ record RoutingStatsProperties(
         @DefaultValue("10s") Duration window,
         @DefaultValue("1s") Duration flushInterval,
         @DefaultValue("10s") Duration writeTimeout,
+        @DefaultValue("3s") Duration shutdownFlushTimeout,
         @DefaultValue("32MB") DataSize bufferBudget,
         @DefaultValue("16MB") DataSize recordBudget,
         @DefaultValue("0.01") double traceSampleRate,
@@ -41,9 +44,10 @@ record RoutingStatsProperties(
         if (traceSampleRate < 0 || traceSampleRate > 1) {
             throw new IllegalArgumentException(PREFIX + ".trace-sample-rate must be between 0 and 1, found " + traceSampleRate);
         }
-        if (flushInterval.isNegative() || flushInterval.isZero() || writeTimeout.isNegative() || writeTimeout.isZero()) {
-            throw new IllegalArgumentException(PREFIX + ".flush-interval and write-timeout must be > 0, found "
-                    + flushInterval + " and " + writeTimeout);
+        if (flushInterval.isNegative() || flushInterval.isZero() || writeTimeout.isNegative() || writeTimeout.isZero()
+                || shutdownFlushTimeout.isNegative() || shutdownFlushTimeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".flush-interval, write-timeout and shutdown-flush-timeout must be > 0, found "
+                    + flushInterval + ", " + writeTimeout + " and " + shutdownFlushTimeout);
         }
         if (retention.rollupBucket().compareTo(window) < 0 || retention.rollupBucket().toMillis() % 1000 != 0) {
             throw new IllegalArgumentException(PREFIX + ".retention.rollup-bucket must be whole seconds and at least the window ("
@@ -54,17 +58,22 @@ record RoutingStatsProperties(
     /** Defaults, for code that builds the statistics without Spring (tests, benchmarks). */
     static RoutingStatsProperties defaults() {
         return new RoutingStatsProperties(true, null, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(10),
-                DataSize.ofMegabytes(32), DataSize.ofMegabytes(16), 0.01, Retention.defaults());
+                Duration.ofSeconds(3), DataSize.ofMegabytes(32), DataSize.ofMegabytes(16), 0.01, Retention.defaults());
     }
 
     RoutingStatsProperties withBufferBudget(DataSize budget) {
-        return new RoutingStatsProperties(enabled, instance, window, flushInterval, writeTimeout, budget, recordBudget,
+        return new RoutingStatsProperties(enabled, instance, window, flushInterval, writeTimeout, shutdownFlushTimeout, budget, recordBudget,
                 traceSampleRate, retention);
     }
 
     RoutingStatsProperties withTraceSampleRate(double rate) {
-        return new RoutingStatsProperties(enabled, instance, window, flushInterval, writeTimeout, bufferBudget, recordBudget,
+        return new RoutingStatsProperties(enabled, instance, window, flushInterval, writeTimeout, shutdownFlushTimeout, bufferBudget, recordBudget,
                 rate, retention);
+    }
+
+    RoutingStatsProperties withShutdownFlushTimeout(Duration timeout) {
+        return new RoutingStatsProperties(enabled, instance, window, flushInterval, writeTimeout, timeout, bufferBudget, recordBudget,
+                traceSampleRate, retention);
     }
 
     long windowSeconds() {

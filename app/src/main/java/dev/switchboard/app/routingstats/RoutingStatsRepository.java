@@ -8,8 +8,9 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 
 /**
- * Reads the routing statistics (raw windows and rollups together, through the {@code expert_usage} and
- * {@code layer_usage} views). Periods are grouped into buckets by their start. Reactive, read-only.
+ * Reads the routing statistics: raw windows and rollups (the {@code expert_usage} and {@code layer_usage}
+ * views) where the requested buckets need them, the 5-minute and hourly aggregates (V4) everywhere else
+ * ({@link ReadLevels}). Periods are grouped into buckets by their start. Reactive, read-only.
  */
 final class RoutingStatsRepository {
 
@@ -31,11 +32,29 @@ final class RoutingStatsRepository {
     private static final String BUCKET = "CASE WHEN $4::int <= 0 THEN $2::timestamptz"
             + " ELSE to_timestamp((floor(extract(epoch FROM period_start) / $4::int) * $4::int)::float8) END";
     static final long WHOLE_RANGE = 0;
+    /**
+     * The periods of model $1 in [$2, $3), each part of the range from its level ({@link ReadLevels}: $5 fiveFrom,
+     * $6 hourFrom, $7 hourTo, $8 fiveTo). {@code %1$s} is the raw view, {@code %2$s} the table prefix, {@code %3$s} the columns.
+     */
+    private static final String LEVELS = """
+            (SELECT period_start, %3$s FROM %1$s WHERE model_id = $1
+                AND ((period_start >= $2 AND period_start < $5) OR (period_start >= $8 AND period_start < $3))
+             UNION ALL
+             SELECT bucket_start, %3$s FROM %2$s_5m WHERE model_id = $1
+                AND ((bucket_start >= $5 AND bucket_start < $6) OR (bucket_start >= $7 AND bucket_start < $8))
+             UNION ALL
+             SELECT bucket_start, %3$s FROM %2$s_1h WHERE model_id = $1 AND bucket_start >= $6 AND bucket_start < $7) AS periods
+            """;
+    private static final String EXPERT_PERIODS = LEVELS.formatted("expert_usage", "expert",
+            "layer, expert, domain, first_choice, any_choice, router_prob_sum");
+    private static final String LAYER_PERIODS = LEVELS.formatted("layer_usage", "layer",
+            "layer, domain, num_experts, steps, tokens, dropped, aux_loss_sum, z_loss_sum, entropy_sum, consecutive_pairs, "
+                    + "same_first_pairs, first_or_second_pairs");
     private static final String EXPERTS = """
             SELECT bucket, domain, layer, expert, f, a, p, a::float8 / nullif(sum(a) OVER (PARTITION BY bucket, domain, layer), 0) AS share
               FROM (SELECT %s AS bucket, %s AS domain, layer, expert, sum(first_choice)::bigint AS f,
                            sum(any_choice)::bigint AS a, sum(router_prob_sum) AS p
-                      FROM expert_usage WHERE model_id = $1 AND period_start >= $2 AND period_start < $3
+                      FROM %s
                      GROUP BY 1, 2, layer, expert) t
              ORDER BY bucket, domain, layer, expert
             """;
@@ -44,7 +63,7 @@ final class RoutingStatsRepository {
                    sum(tokens)::bigint AS tokens, sum(dropped)::bigint AS dropped, sum(aux_loss_sum) AS aux,
                    sum(z_loss_sum) AS z, sum(entropy_sum) AS entropy, sum(consecutive_pairs)::bigint AS pairs,
                    sum(same_first_pairs)::bigint AS same_first, sum(first_or_second_pairs)::bigint AS first_or_second
-              FROM layer_usage WHERE model_id = $1 AND period_start >= $2 AND period_start < $3
+              FROM %s
              GROUP BY 1, 2, layer ORDER BY 1, 2, layer
             """;
 
@@ -56,16 +75,14 @@ final class RoutingStatsRepository {
 
     /** Per-expert totals by bucket; {@code byDomain} keeps domains apart, otherwise they are summed ('' in the result). */
     Flux<ExpertUsage> experts(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
-        return database.sql(EXPERTS.formatted(BUCKET, byDomain ? "domain" : "''"))
-                .bind(0, model).bind(1, from).bind(2, to).bind(3, (int) bucketSeconds)
+        return withLevels(database.sql(EXPERTS.formatted(BUCKET, byDomain ? "domain" : "''", EXPERT_PERIODS)), model, from, to, bucketSeconds)
                 .map(row -> new ExpertUsage(instant(row, "bucket"), row.get("domain", String.class), integer(row, "layer"),
                         integer(row, "expert"), along(row, "f"), along(row, "a"), adouble(row, "p"), adouble(row, "share")))
                 .all();
     }
 
     Flux<LayerUsage> layers(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
-        return database.sql(LAYERS.formatted(BUCKET, byDomain ? "domain" : "''"))
-                .bind(0, model).bind(1, from).bind(2, to).bind(3, (int) bucketSeconds)
+        return withLevels(database.sql(LAYERS.formatted(BUCKET, byDomain ? "domain" : "''", LAYER_PERIODS)), model, from, to, bucketSeconds)
                 .map(row -> new LayerUsage(instant(row, "bucket"), row.get("domain", String.class), integer(row, "layer"),
                         integer(row, "n"), along(row, "steps"), along(row, "tokens"), along(row, "dropped"), adouble(row, "aux"),
                         adouble(row, "z"), adouble(row, "entropy"), along(row, "pairs"), along(row, "same_first"),
@@ -96,6 +113,13 @@ final class RoutingStatsRepository {
                         row.get("model_id", String.class), row.get("layer", Integer.class), row.get("expert", Integer.class),
                         row.get("plugin", String.class), row.get("kind", String.class), row.get("reason", String.class)))
                 .all();
+    }
+
+    private static DatabaseClient.GenericExecuteSpec withLevels(DatabaseClient.GenericExecuteSpec sql, String model, Instant from,
+            Instant to, long bucketSeconds) {
+        ReadLevels levels = ReadLevels.of(from, to, bucketSeconds);
+        return sql.bind(0, model).bind(1, from).bind(2, to).bind(3, (int) bucketSeconds).bind(4, levels.fiveFrom())
+                .bind(5, levels.hourFrom()).bind(6, levels.hourTo()).bind(7, levels.fiveTo());
     }
 
     static List<ExpertUsage> ofLayer(List<ExpertUsage> all, Instant bucket, String domain, int layer) {

@@ -15,8 +15,9 @@ import reactor.core.publisher.Mono;
  * them after a failure whose outcome it cannot know (a lost commit acknowledgement):
  *
  * <ul>
- *   <li>a window replaces this instance's rows inside its span and upserts absolute values, in one
- *       transaction: a retry, or a later write of a merged window that contains it, leaves exact totals;
+ *   <li>a window replaces this instance's rows inside its span and upserts absolute values, and the 5-minute
+ *       and hourly aggregates of that span are recomputed ({@link AggregateRefresh}), in one transaction: a
+ *       retry, or a later write of a merged window that contains it, leaves exact totals;
  *   <li>requests, traces and events are keyed (request id; request, position, layer; event id) and
  *       inserted with {@code ON CONFLICT DO NOTHING}.
  * </ul>
@@ -93,6 +94,11 @@ final class RoutingStatsWriter {
         return instanceId;
     }
 
+    /** The same writer with another limit per write (the shutdown flush has a budget of its own). */
+    RoutingStatsWriter withTimeout(Duration limit) {
+        return new RoutingStatsWriter(database, transactions, instanceId, limit);
+    }
+
     void writeWindow(ClosedWindow window) {
         WindowRows rows = WindowRows.of(window);
         Mono<Void> replace = Flux.concat(
@@ -104,7 +110,8 @@ final class RoutingStatsWriter {
                                 .bind(5, rows.layerDomains()).bind(6, rows.numExperts()).bind(7, rows.steps())
                                 .bind(8, rows.tokens()).bind(9, rows.dropped()).bind(10, rows.auxLossSum())
                                 .bind(11, rows.zLossSum()).bind(12, rows.entropySum()).bind(13, rows.consecutivePairs())
-                                .bind(14, rows.sameFirstPairs()).bind(15, rows.firstOrSecondPairs()).fetch().rowsUpdated())
+                                .bind(14, rows.sameFirstPairs()).bind(15, rows.firstOrSecondPairs()).fetch().rowsUpdated(),
+                        AggregateRefresh.statements(database, window.start(), window.end()))
                 .then();
         transactions.transactional(replace).block(timeout);
     }

@@ -34,7 +34,7 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
         if (externalUrl != null && !externalUrl.isBlank()) {
             useExternal(environment, externalUrl.trim());
         } else if (environment.getProperty("spring.r2dbc.url") == null) {
-            useEmbedded(environment);
+            useEmbedded(environment, application);
         }
     }
 
@@ -45,9 +45,11 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
         environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, database.springProperties()));
     }
 
-    private void useEmbedded(ConfigurableEnvironment environment) {
+    private void useEmbedded(ConfigurableEnvironment environment, SpringApplication application) {
         DataDirectory dataDir = DataDirectory.prepare(environment.getProperty("switchboard.data-dir", "./data"));
-        EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.postgresDirectory());
+        EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
+        // The context's EmbeddedDatabaseStopper stops it last at close; a start-up that fails never gets there.
+        application.addListeners(new EmbeddedDatabaseFailureStopper(database));
         Map<String, Object> properties = new HashMap<>(database.springProperties());
         environment.getPropertySources().addFirst(new EmbeddedDatabasePropertySource(PROPERTY_SOURCE_NAME, properties, database));
     }

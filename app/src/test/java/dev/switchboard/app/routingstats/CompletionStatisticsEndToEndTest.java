@@ -80,6 +80,25 @@ class CompletionStatisticsEndToEndTest {
         assertThat(db.queryLong("SELECT count(*) FROM token_trace" + where)).isEqualTo(routedTokens * LAYERS);
     }
 
+    @Test
+    void theStoredRequestIdIsTheIdTheClientSaw() throws Exception {
+        String chatId = (String) post("/v1/chat/completions", Map.of("model", "tiny-gqa-top2", "max_tokens", 2,
+                "messages", List.of(Map.of("role", "user", "content", "Which id do you store?")))).get("id");
+        String textId = (String) post("/v1/completions", Map.of("model", "tiny-gqa-top2", "max_tokens", 2,
+                "prompt", "Which id do you store?")).get("id");
+        awaitFlushed();
+
+        assertThat(chatId).startsWith("chatcmpl-");
+        assertThat(textId).startsWith("cmpl-");
+        assertThat(TestDatabase.shared().query("SELECT id FROM completion_request WHERE id IN ('" + chatId + "', '" + textId + "') ORDER BY id"))
+                .containsExactly(Map.of("id", chatId), Map.of("id", textId));
+    }
+
+    private Map<?, ?> post(String path, Map<String, Object> body) {
+        return web.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
     /** One greedy chat completion; returns the tokens the model routed for it. */
     private long complete(String domain, String prompt) {
         Map<?, ?> response = web.post().uri("/v1/chat/completions")

@@ -27,7 +27,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "spring.flyway.user=postgres",
         "switchboard.data-dir=target/stats-api-test-data",
         "switchboard.stats.trace-sample-rate=1",
-        "switchboard.stats.flush-interval=200ms"})
+        "switchboard.stats.flush-interval=200ms",
+        // The tests close windows themselves (closeAndFlush); a 10 s window could also close on its own between a
+        // recorded step and the live frame that should show it, on a slow machine.
+        "switchboard.stats.window=1h"})
 @AutoConfigureWebTestClient
 @DirtiesContext // its flusher must not keep writing into the shared database while other test classes run
 class RoutingStatsApiTest {

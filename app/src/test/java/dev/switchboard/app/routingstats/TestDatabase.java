@@ -73,6 +73,42 @@ final class TestDatabase {
         }
     }
 
+    /**
+     * Freezes the server as a hung host or disk would: SIGSTOP to the postmaster and every backend. Connections
+     * still open and new ones both wait without an answer or an error. Always {@link #thaw()} in a finally block.
+     */
+    void freeze() {
+        signalServer("-STOP");
+    }
+
+    void thaw() {
+        signalServer("-CONT");
+    }
+
+    private void signalServer(String signal) {
+        long postmaster = postmasterPid();
+        List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(postmaster)));
+        ProcessHandle.of(postmaster).orElseThrow().descendants().forEach(p -> command.add(Long.toString(p.pid())));
+        try {
+            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+            if (exit != 0) throw new IllegalStateException(command + " exited with " + exit);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first line of postmaster.pid (pg_ctl, the library's process, has exited by now). */
+    private long postmasterPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(directory.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     DataSource jdbc() {
         return postgres.getPostgresDatabase();
     }

@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.r2dbc.core.DatabaseClient;
 
 /** Bad configuration ends start-up with one readable reason that names the setting to change. */
 class StartupFailureTest {
@@ -42,13 +45,48 @@ class StartupFailureTest {
     }
 
     @Test
-    void anUnwritableDataDirectoryFailsFastNamingTheSetting() throws IOException {
+    void aDataDirectoryThatIsAFileIsReportedAsAFile() throws IOException {
+        Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
+
+        StartupConfigurationException failure = startupFailure("--switchboard.data-dir=" + file);
+
+        assertThat(failure.getMessage()).contains(file + " is a file, not a folder");
+        assertThat(failure.setting()).contains("switchboard.data-dir");
+    }
+
+    @Test
+    void aDataDirectoryBelowAFileNamesTheFile() throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
 
         StartupConfigurationException failure = startupFailure("--switchboard.data-dir=" + file.resolve("data"));
 
-        assertThat(failure.getMessage()).contains("is not writable").contains(file.toString());
+        assertThat(failure.getMessage()).contains(file + " is a file, not a folder");
         assertThat(failure.setting()).contains("switchboard.data-dir");
+    }
+
+    @Test
+    void aFailingInitdbReportsPostgresqlsOwnReason() throws IOException {
+        // A postgres folder that is not a cluster and not empty: initdb refuses to touch it.
+        Path postgres = Files.createDirectories(tmp.resolve("data").resolve("postgres"));
+        Files.writeString(postgres.resolve("someone-elses-file"), "x");
+
+        StartupConfigurationException failure = startupFailure("--switchboard.data-dir=" + tmp.resolve("data"));
+
+        assertThat(failure.getMessage()).contains("exists but is not empty").doesNotContain("another Switchboard");
+    }
+
+    @Test
+    void aSecondApplicationOnTheDataDirectoryOfARunningOneIsRefused() throws Exception {
+        String dataDir = "--switchboard.data-dir=" + tmp.resolve("shared");
+        try (ConfigurableApplicationContext first = new SpringApplicationBuilder(SwitchboardApplication.class)
+                .run("--server.port=0", dataDir, "--switchboard.model=none")) {
+
+            StartupConfigurationException failure = startupFailure(dataDir, "--switchboard.model=none");
+
+            assertThat(failure.getMessage()).contains("is in use by another running Switchboard");
+            assertThat(first.getBean(DatabaseClient.class).sql("SELECT 1").map(row -> row.get(0, Integer.class)).one()
+                    .block(Duration.ofSeconds(10))).as("the first application's database still answers").isEqualTo(1);
+        }
     }
 
     @Test
