@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -15,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * The plugins folder as the registry should see it: every {@code *.jar} in it loaded (or refused), every
  * removed jar unloaded, every replaced jar reloaded. Used by the watcher for single files and by the admin
- * API for a full rescan.
+ * API for a full rescan, an unload that leaves the jar in place, and a reload.
  */
 final class PluginFolder {
 
@@ -23,6 +24,8 @@ final class PluginFolder {
     private final PluginRegistry registry;
     // What was loaded from each jar: a rescan reloads a jar only when its size or mtime changed.
     private final Map<Path, Stamp> loaded = new ConcurrentHashMap<>();
+    // Jars still in the folder whose plugin an admin unloaded, by plugin id: a reload by id finds them there.
+    private final Map<String, Path> unloadedByAdmin = new ConcurrentHashMap<>();
 
     record Stamp(long size, FileTime modified) {
         static Stamp of(Path file) throws IOException {
@@ -46,6 +49,7 @@ final class PluginFolder {
     /** Loads, reloads or unloads one jar to match the file as it is now; a jar unchanged since its load stays. */
     synchronized void refresh(Path jar) {
         Path file = directory.resolve(jar.getFileName());
+        unloadedByAdmin.values().remove(file);
         if (!Files.isRegularFile(file)) {
             loaded.remove(file);
             registry.unloadJar(file);
@@ -62,6 +66,38 @@ final class PluginFolder {
             loaded.remove(file);
             registry.unloadJar(file);
         }
+    }
+
+    /**
+     * Unloads plugin {@code id} and leaves its jar in the folder. The jar counts as not loaded from then on,
+     * so a {@link #rescan()} loads it again, and so does {@link #load} of {@link #unloadedJar}.
+     *
+     * @return the unloaded plugin, empty when no plugin has this id
+     * @throws IllegalStateException for a built-in plugin
+     */
+    synchronized Optional<PluginView> unload(String id) {
+        Optional<PluginView> gone = registry.unload(id);
+        gone.ifPresent(view -> {
+            Path jar = Path.of(view.source());
+            loaded.remove(jar);
+            unloadedByAdmin.put(id, jar);
+        });
+        return gone;
+    }
+
+    /** The jar in this folder that plugin {@code id} was unloaded from by an admin; empty when there is none. */
+    Optional<Path> unloadedJar(String id) {
+        return Optional.ofNullable(unloadedByAdmin.get(id)).filter(Files::isRegularFile);
+    }
+
+    /** Loads one jar of the folder now, replacing what was loaded from it, and remembers it as loaded. */
+    synchronized PluginView load(Path jar) throws IOException {
+        Path file = directory.resolve(jar.getFileName());
+        unloadedByAdmin.values().remove(file);
+        Stamp stamp = Stamp.of(file);
+        PluginView view = registry.load(file);
+        loaded.put(file, stamp);
+        return view;
     }
 
     /** Brings the registry in line with the whole folder; returns the jars it acted on. */

@@ -96,7 +96,12 @@ public final class MoeModel implements AutoCloseable {
 
     /** What every expert of this model must look like (width, inner width, precision, device). */
     public ExpertSpec expertSpec() {
-        return new ExpertSpec(config.hiddenSize(), config.intermediateSize(), options.workingType(), options.device(), Map.of());
+        return expertSpec(Map.of());
+    }
+
+    /** {@link #expertSpec()} carrying kind-specific {@code kindOptions} (documented by each kind). */
+    public ExpertSpec expertSpec(Map<String, String> kindOptions) {
+        return new ExpertSpec(config.hiddenSize(), config.intermediateSize(), options.workingType(), options.device(), kindOptions);
     }
 
     /**
@@ -106,11 +111,16 @@ public final class MoeModel implements AutoCloseable {
      * @throws IllegalArgumentException when the checkpoint has no such expert or the kind cannot build it
      */
     public Expert buildExpert(Checkpoint checkpoint, int layer, int expert, ExpertKind kind) {
+        return buildExpert(checkpoint, layer, expert, kind, Map.of());
+    }
+
+    /** {@link #buildExpert(Checkpoint, int, int, ExpertKind)} with kind-specific options in the spec. */
+    public Expert buildExpert(Checkpoint checkpoint, int layer, int expert, ExpertKind kind, Map<String, String> kindOptions) {
         Objects.checkIndex(layer, config.numHiddenLayers());
         Objects.checkIndex(expert, config.numLocalExperts());
         try (CheckpointExpertWeights weights = new CheckpointExpertWeights(checkpoint, layer, expert, manager,
                 options.workingType())) {
-            return kind.create(expertSpec(), weights);
+            return kind.create(expertSpec(kindOptions), weights);
         }
     }
 
