@@ -103,6 +103,20 @@ class PluginAdminEdgesTest extends ExpertAdminTestBase {
         post("/v1/chat/completions", chat("\"max_tokens\":2")).expectStatus().isOk();
     }
 
+    @Test
+    void theHostClosesEachOfAPluginsExpertsExactlyOnce() throws Exception {
+        api.install(new TestPluginJars(work).countingKind("counting", "counted"), "counting");
+
+        // Layer 0's experts go in and out through a table swap; layer 1's are still live when the plugin unloads.
+        api.post("/api/admin/experts/layers/0/replace", "{\"kind\":\"counted\"}", 200);
+        api.post("/api/admin/experts/layers/1/replace", "{\"kind\":\"counted\"}", 200);
+        api.post("/api/admin/experts/layers/0/replace", "{\"kind\":\"swiglu\"}", 200);
+        api.delete("/api/admin/plugins/counting", 200);
+
+        assertThat(Integer.getInteger("counting.created")).isEqualTo(8);
+        assertThat(Integer.getInteger("counting.closed")).as("one close() per expert").isEqualTo(8);
+    }
+
     private static String message(JsonNode answer) {
         return answer.path("error").path("message").asString();
     }

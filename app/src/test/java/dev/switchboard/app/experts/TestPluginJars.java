@@ -163,6 +163,49 @@ final class TestPluginJars {
                 Map.of("experts/scaled/calibration.txt", "The quick brown fox jumps over the lazy dog."));
     }
 
+    /**
+     * A plugin offering kind {@code kindName}, which reads no weights and builds identity experts that count
+     * how often they are built and how often the host closes them, in the system properties
+     * {@code <id>.created} and {@code <id>.closed} (the one JVM-wide place both class loaders see).
+     */
+    Path countingKind(String id, String kindName) throws IOException {
+        String pkg = "testplugin" + (++counter);
+        String source = """
+                package %1$s;
+
+                import ai.djl.ndarray.NDArray;
+                import dev.switchboard.spi.*;
+                import java.util.List;
+                import java.util.Set;
+
+                public class Provider implements ExpertProvider {
+                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
+                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
+
+                    static void count(String what) {
+                        synchronized (System.getProperties()) {
+                            String key = "%2$s." + what;
+                            System.setProperty(key, Integer.toString(Integer.getInteger(key, 0) + 1));
+                        }
+                    }
+
+                    static class Kind implements ExpertKind {
+                        public String name() { return "%3$s"; }
+                        public Set<String> weightNames() { return Set.of(); }
+                        public Expert create(ExpertSpec spec, ExpertWeights weights) { count("created"); return new Counted(); }
+                    }
+
+                    static class Counted implements Expert {
+                        public NDArray forward(NDArray tokens) { return tokens.mul(1f); }
+                        public long parameterCount() { return 0; }
+                        public long memoryBytes() { return 0; }
+                        public void close() { count("closed"); }
+                    }
+                }
+                """.formatted(pkg, id, kindName);
+        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+    }
+
     /** A jar with classes but no service entry. */
     Path withoutProvider() throws IOException {
         String pkg = "testplugin" + (++counter);
