@@ -12,6 +12,7 @@ import dev.switchboard.spi.ExpertKind;
 import dev.switchboard.spi.ExpertSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +45,9 @@ class ContributedExpertOperations {
      * Adds contributed expert {@code name} of plugin {@code pluginId} as the last expert of every layer.
      *
      * @param bias the selection bias, or null for the one the plugin declares
+     * @param options kind-specific options handed to the kind in {@code ExpertSpec.options}
      */
-    ExpertTableView add(String pluginId, String name, @Nullable Float bias) {
+    ExpertTableView add(String pluginId, String name, @Nullable Float bias, Map<String, String> options) {
         ServedModel served = editor.served();
         ServedExperts experts = served.experts();
         // Read the plugin before taking the edit lock: an unload holds the registry's lock and waits for edits.
@@ -64,7 +66,7 @@ class ContributedExpertOperations {
             if (added.find(pluginId, name).isPresent()) {
                 throw ExpertErrors.conflict("contributed expert " + pluginId + "/" + name + " is already in the model");
             }
-            List<Expert> perLayer = build(experts, files, kind, contributed);
+            List<Expert> perLayer = build(experts, files, kind, contributed, options);
             try {
                 float[][] rows = new GateRows(editor, served, files).rows();
                 if (plugin.state() != PluginState.STARTED) {
@@ -145,8 +147,8 @@ class ContributedExpertOperations {
     }
 
     private static List<Expert> build(ServedExperts experts, ContributedWeights files, ExpertKind kind,
-            ContributedExpert contributed) {
-        ExpertSpec spec = experts.model().expertSpec();
+            ContributedExpert contributed, Map<String, String> options) {
+        ExpertSpec spec = experts.model().expertSpec(options);
         int layers = experts.model().config().numHiddenLayers();
         List<Expert> perLayer = new ArrayList<>(layers);
         for (int l = 0; l < layers; l++) {

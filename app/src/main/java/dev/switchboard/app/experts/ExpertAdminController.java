@@ -1,5 +1,6 @@
 package dev.switchboard.app.experts;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -22,11 +23,15 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping("/api/admin/experts")
 class ExpertAdminController {
 
-    /** Body of a replace: the kind to rebuild with, and one expert (or null for every checkpoint expert of the layer). */
-    record ReplaceRequest(@Nullable String kind, @Nullable Integer expert) {}
+    /**
+     * Body of a replace: the kind to rebuild with, one expert (or null for every checkpoint expert of the layer),
+     * and optional kind-specific options handed to the kind in {@code ExpertSpec.options}.
+     */
+    record ReplaceRequest(@Nullable String kind, @Nullable Integer expert, @Nullable Map<String, String> options) {}
 
-    /** Body of an add: the plugin id, the contributed expert's name, an optional selection bias. */
-    record AddRequest(@Nullable String plugin, @Nullable String name, @Nullable Float selectionBias) {}
+    /** Body of an add: the plugin id, the contributed expert's name, an optional selection bias and kind options. */
+    record AddRequest(@Nullable String plugin, @Nullable String name, @Nullable Float selectionBias,
+            @Nullable Map<String, String> options) {}
 
     private final ExpertOperations experts;
     private final ContributedExpertOperations contributed;
@@ -55,14 +60,15 @@ class ExpertAdminController {
     /** Rebuilds one or all checkpoint experts of a layer with another kind from the same weights. */
     @PostMapping("/layers/{layer}/replace")
     Mono<ExpertTableView> replace(@PathVariable int layer, @RequestBody ReplaceRequest request) {
-        return blocking(() -> experts.replace(layer, request.expert(), required("kind", request.kind())));
+        return blocking(() -> experts.replace(layer, request.expert(), required("kind", request.kind()),
+                options(request.options())));
     }
 
     /** Adds a plugin's contributed expert to every layer. */
     @PostMapping("/contributed")
     Mono<ExpertTableView> add(@RequestBody AddRequest request) {
         return blocking(() -> contributed.add(required("plugin", request.plugin()), required("name", request.name()),
-                request.selectionBias()));
+                request.selectionBias(), options(request.options())));
     }
 
     /** Removes a contributed expert from every layer. */
@@ -76,6 +82,19 @@ class ExpertAdminController {
             throw ExpertErrors.invalid(field, "'" + field + "' is required");
         }
         return value;
+    }
+
+    /** The options as a kind receives them: never null, no null keys or values (JSON {@code null} is refused). */
+    private static Map<String, String> options(@Nullable Map<String, String> options) {
+        if (options == null) {
+            return Map.of();
+        }
+        options.forEach((key, value) -> {
+            if (value == null) {
+                throw ExpertErrors.invalid("options", "option '" + key + "' has no value; options are strings");
+            }
+        });
+        return Map.copyOf(options);
     }
 
     private static <T> Mono<T> blocking(Callable<T> work) {

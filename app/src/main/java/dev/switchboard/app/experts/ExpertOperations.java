@@ -10,6 +10,7 @@ import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -90,9 +91,10 @@ class ExpertOperations {
 
     /**
      * Rebuilds checkpoint experts of a layer with {@code kindName} from the same checkpoint weights: expert
-     * {@code only}, or every checkpoint expert of the layer when {@code only} is null. Disabled flags stay.
+     * {@code only}, or every checkpoint expert of the layer when {@code only} is null, passing {@code options}
+     * to the kind in {@code ExpertSpec.options}. Disabled flags stay.
      */
-    ExpertTableView replace(int layer, Integer only, String kindName) {
+    ExpertTableView replace(int layer, Integer only, String kindName, Map<String, String> options) {
         ServedModel served = editor.served();
         ServedExperts experts = served.experts();
         ExpertKind kind = registry.kind(kindName).orElseThrow(() -> ExpertErrors.invalid("kind", "unknown expert kind '"
@@ -111,7 +113,7 @@ class ExpertOperations {
                 throw ExpertErrors.conflict("expert " + only + " of layer " + layer + " was contributed by a plugin; only"
                         + " the checkpoint's experts 0.." + (experts.checkpointExperts() - 1) + " can be rebuilt with another kind");
             }
-            List<Expert> fresh = build(experts, layer, targets, kind);
+            List<Expert> fresh = build(experts, layer, targets, kind, options);
             try {
                 editor.swap(experts, table -> {
                     LayerExperts next = table.layer(layer);
@@ -133,11 +135,12 @@ class ExpertOperations {
         return list();
     }
 
-    private static List<Expert> build(ServedExperts experts, int layer, List<Integer> targets, ExpertKind kind) {
+    private static List<Expert> build(ServedExperts experts, int layer, List<Integer> targets, ExpertKind kind,
+            Map<String, String> options) {
         List<Expert> fresh = new ArrayList<>();
         for (int e : targets) {
             try {
-                fresh.add(experts.model().buildExpert(experts.checkpoint(), layer, e, kind));
+                fresh.add(experts.model().buildExpert(experts.checkpoint(), layer, e, kind, options));
             } catch (IllegalArgumentException | IllegalStateException wrong) {
                 fresh.forEach(Expert::close);
                 throw ExpertErrors.invalid("kind", "expert kind '" + kind.name() + "' cannot build expert " + e

@@ -4,21 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.runtime.model.ExpertTable;
+import dev.switchboard.runtime.model.LayerExperts;
 import dev.switchboard.runtime.model.MoeModel;
 
 /**
  * The router rows of a contributed expert, one {@code [dModel]} row per MoE layer: {@code layer-<N>/gate.bin}
- * from the jar when every layer ships one; otherwise derived from the jar's {@code calibration.txt}:
- *
- * <pre>
- *   m_l   = mean over the calibration tokens of the hidden state at layer l's MoE input (after the
- *           post-attention RMSNorm), from one prefill of the text through the live model
- *   row_l = m_l / ‖m_l‖ · mean_e ‖W_g[l][e]‖      (the mean norm of the layer's existing gate rows)
- * </pre>
- *
- * The row points where the calibration text's tokens sit, so tokens like them score highest for the new
- * expert; the scale makes its logits comparable with the trained rows. Untrained, it rarely wins top-k alone:
- * the plugin's selection bias decides how much traffic it gets.
+ * from the jar when every layer ships one; otherwise derived from the jar's {@code calibration.txt}: one
+ * prefill of the text through the live model gives each calibration token's hidden state at every layer's
+ * MoE input (after the post-attention RMSNorm), and {@link CalibratedRow} turns them into a row that points
+ * where those tokens sit, scaled so that, untrained, it rarely wins a top-k place on its own: the plugin's
+ * selection bias decides how much traffic the expert gets.
  */
 final class GateRows {
 
@@ -52,11 +47,17 @@ final class GateRows {
                     + " a calibration.txt to compute its router rows from");
         }
         int[] tokens = served.tokenizer().encodePrompt(text);
-        float[][] means = editor.betweenSteps(() -> model.meanMoeInputs(tokens)); // [layers][dModel]
+        float[][] inputs = editor.betweenSteps(() -> model.moeInputs(tokens)); // [layers][tokens * dModel]
         ExpertTable table = model.experts();
+        int k = model.config().numExpertsPerTok();
         float[][] rows = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            rows[l] = scaled(means[l], meanRowNorm(asFloats(table.layer(l).gate()), dModel));
+            LayerExperts layer = table.layer(l);
+            boolean[] disabled = new boolean[layer.size()];
+            for (int e = 0; e < disabled.length; e++) {
+                disabled[e] = layer.isDisabled(e);
+            }
+            rows[l] = CalibratedRow.of(inputs[l], asFloats(layer.gate()), disabled, k, dModel);
         }
         return rows;
     }
@@ -69,36 +70,5 @@ final class GateRows {
         try (NDArray converted = gate.toType(DataType.FLOAT32, true)) {
             return converted.toFloatArray();
         }
-    }
-
-    private static float[] scaled(float[] direction, double norm) {
-        double length = 0;
-        for (float v : direction) {
-            length += (double) v * v;
-        }
-        length = Math.sqrt(length);
-        float[] row = new float[direction.length];
-        if (length == 0) {
-            return row; // no direction: the expert is selected by its bias alone
-        }
-        for (int i = 0; i < row.length; i++) {
-            row[i] = (float) (direction[i] / length * norm);
-        }
-        return row;
-    }
-
-    /** Mean L2 norm of the rows of a row-major {@code [rows, dModel]} gate. */
-    private static double meanRowNorm(float[] gate, int dModel) {
-        int rows = gate.length / dModel;
-        double sum = 0;
-        for (int r = 0; r < rows; r++) {
-            double square = 0;
-            for (int c = 0; c < dModel; c++) {
-                float v = gate[r * dModel + c];
-                square += (double) v * v;
-            }
-            sum += Math.sqrt(square);
-        }
-        return rows == 0 ? 1 : sum / rows;
     }
 }

@@ -1,22 +1,24 @@
 package dev.switchboard.app.experts;
 
+import dev.switchboard.app.errors.ApiException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Admin API for expert plugins. Under {@code /api/admin/**}, which the security configuration restricts
  * to the admin bearer token. Loading and unloading block (class loading, draining the model), so they run
- * off the event loop.
+ * off the event loop; the listing is lock-free and answers on it. Errors are OpenAI-shaped, and a 404 names
+ * the unknown id and the known ones.
  */
 @RestController
 @RequestMapping("/api/admin/plugins")
@@ -30,7 +32,7 @@ class PluginAdminController {
         this.folder = folder;
     }
 
-    /** Every plugin with its state, and the reason for each refused one. */
+    /** Every plugin with its state, and the reason for each refused one. Lock-free: answers even while a load hangs. */
     @GetMapping
     List<PluginView> list() {
         return registry.list();
@@ -45,38 +47,40 @@ class PluginAdminController {
         });
     }
 
-    /** Unloads and loads again the jar a plugin came from. */
+    /** Unloads and loads again the jar a plugin came from; also brings back a plugin unloaded by DELETE. */
     @PostMapping("/{id}/reload")
     Mono<PluginView> reload(@PathVariable String id) {
         return blocking(() -> {
-            PluginView plugin = find(id);
-            if (Plugin.CLASSPATH.equals(plugin.source())) {
-                throw new ResponseStatusException(HttpStatus.CONFLICT, "plugin " + plugin.label() + " is built in");
+            Optional<PluginView> plugin = find(id);
+            if (plugin.isPresent() && Plugin.CLASSPATH.equals(plugin.get().source())) {
+                throw ExpertErrors.conflict("plugin " + plugin.get().label() + " is built in");
             }
-            return registry.load(java.nio.file.Path.of(plugin.source()));
+            Path jar = plugin.map(view -> Path.of(view.source())).or(() -> folder.unloadedJar(id))
+                    .orElseThrow(() -> notFound(id));
+            return folder.load(jar);
         });
     }
 
-    /** Unloads a plugin: its experts leave the model, then its code is released. */
+    /** Unloads a plugin: its experts leave the model, then its code is released. Its jar stays in the folder. */
     @DeleteMapping("/{id}")
     Mono<PluginView> unload(@PathVariable String id) {
         return blocking(() -> {
             try {
-                return registry.unload(id).orElseThrow(() -> notFound(id));
+                return folder.unload(id).orElseThrow(() -> notFound(id));
             } catch (IllegalStateException builtIn) {
-                throw new ResponseStatusException(HttpStatus.CONFLICT, builtIn.getMessage());
+                throw ExpertErrors.conflict(builtIn.getMessage());
             }
         });
     }
 
-    private PluginView find(String id) {
+    private Optional<PluginView> find(String id) {
         return registry.list().stream().filter(view -> view.id().equals(id))
-                .min((a, b) -> Boolean.compare(b.state() == PluginState.STARTED, a.state() == PluginState.STARTED))
-                .orElseThrow(() -> notFound(id));
+                .min((a, b) -> Boolean.compare(b.state() == PluginState.STARTED, a.state() == PluginState.STARTED));
     }
 
-    private static ResponseStatusException notFound(String id) {
-        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no plugin with id '" + id + "'");
+    private ApiException notFound(String id) {
+        return ExpertErrors.notFound("id", "no plugin with id '" + id + "'; plugins: "
+                + registry.list().stream().map(PluginView::id).toList());
     }
 
     private static <T> Mono<T> blocking(Callable<T> work) {

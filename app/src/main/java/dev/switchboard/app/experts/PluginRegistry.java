@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * The expert plugins of this process: built-ins from the class path and jars from the plugins folder,
  * each moved through {@link PluginState} in explicit phases, and the expert kinds they offer.
  *
- * <p>Load and unload are serialised (one at a time); kind look-ups are lock-free. A refused plugin stays
- * listed as {@link PluginState#FAILED} with its reason until its jar is removed or replaced.
+ * <p>Load and unload are serialised (one at a time); kind look-ups and {@link #list()} are lock-free, so the
+ * admin listing answers at once (on the event loop) even while a plugin's initialisation hangs inside a load.
+ * A refused plugin stays listed as {@link PluginState#FAILED} with its reason until its jar is removed or replaced.
  */
 public final class PluginRegistry implements AutoCloseable {
 
@@ -34,6 +35,8 @@ public final class PluginRegistry implements AutoCloseable {
     private final PluginDiscovery discovery;
     private final List<ExpertLifecycleListener> listeners;
     private final Map<String, Plugin> plugins = new LinkedHashMap<>(); // by source; guarded by this
+    // What list() shows: a copy of plugins' values, republished after every change, read without the lock.
+    private volatile List<Plugin> listed = List.of();
     private final Map<String, TrackedKind> kinds = new ConcurrentHashMap<>();
     private volatile PluginDrain drain = PluginDrain.NONE;
 
@@ -61,6 +64,7 @@ public final class PluginRegistry implements AutoCloseable {
             Plugin plugin = Plugin.builtIn();
             String key = Plugin.CLASSPATH + ":" + candidate.type().getName();
             plugins.put(key, plugin);
+            publish();
             emit(plugin, PluginState.DISCOVERED, candidate.type().getName());
             try {
                 start(plugin, discovery.discoverBuiltIn(candidate));
@@ -82,6 +86,7 @@ public final class PluginRegistry implements AutoCloseable {
         unloadJar(normalised);
         Plugin plugin = Plugin.fromJar(normalised);
         plugins.put(normalised.toString(), plugin);
+        publish(); // listed as DISCOVERED while its provider initialises
         emit(plugin, PluginState.DISCOVERED, normalised.toString());
         try {
             start(plugin, discovery.discover(normalised));
@@ -120,9 +125,9 @@ public final class PluginRegistry implements AutoCloseable {
         return plugin == null ? Optional.empty() : Optional.of(unload(key, plugin));
     }
 
-    /** Every plugin, built-ins first, in load order. */
-    public synchronized List<PluginView> list() {
-        return plugins.values().stream().map(Plugin::view).toList();
+    /** Every plugin, built-ins first, in load order. Lock-free: never waits for a load or unload in progress. */
+    public List<PluginView> list() {
+        return listed.stream().map(Plugin::view).toList();
     }
 
     /** The started kind with this name. */
@@ -163,9 +168,9 @@ public final class PluginRegistry implements AutoCloseable {
         return expert instanceof TrackedExpert tracked ? Optional.of(tracked.pluginLabel()) : Optional.empty();
     }
 
-    /** Plugins that ship whole experts, for the model's expert lifecycle. */
-    synchronized List<Plugin> startedPlugins() {
-        return plugins.values().stream().filter(p -> p.state() == PluginState.STARTED).toList();
+    /** Plugins that ship whole experts, for the model's expert lifecycle. Lock-free, like {@link #list()}. */
+    List<Plugin> startedPlugins() {
+        return listed.stream().filter(p -> p.state() == PluginState.STARTED).toList();
     }
 
     /** Unloads every jar plugin, in reverse load order. */
@@ -226,7 +231,12 @@ public final class PluginRegistry implements AutoCloseable {
             emit(plugin, PluginState.UNLOADED, "");
         }
         plugins.remove(key);
+        publish();
         return plugin.view();
+    }
+
+    private void publish() {
+        listed = List.copyOf(plugins.values());
     }
 
     private void fail(Plugin plugin, PluginRefusedException refusal) {

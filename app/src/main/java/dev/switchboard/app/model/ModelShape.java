@@ -5,7 +5,7 @@ package dev.switchboard.app.model;
  *
  * @param contextLength most tokens one sequence may hold (prompt plus completion)
  * @param layers MoE layers
- * @param experts experts per layer
+ * @param experts experts per layer in the checkpoint (contributed experts added at run time are not counted)
  * @param expertsPerToken k of top-k routing
  * @param eosTokenId the end-of-sequence token that stops generation
  * @param vocabSize number of token ids

@@ -38,7 +38,7 @@ class RouteController {
         ObjectNode root = json.createObjectNode();
         root.put("model", trace.model().id());
         root.put("layers", shape.layers());
-        root.put("experts", shape.experts());
+        root.put("experts", expertsRoutedOver(trace, shape));
         root.put("experts_per_token", shape.expertsPerToken());
         ArrayNode tokens = root.putArray("tokens");
         for (int position = 0; position < trace.tokens().length; position++) {
@@ -66,5 +66,17 @@ class RouteController {
             }
         }
         return root;
+    }
+
+    /**
+     * Experts per layer in the expert table this prefill was routed through: the width of the router's
+     * distribution, which counts contributed experts added since the checkpoint was loaded.
+     */
+    private static int expertsRoutedOver(PrefillTrace trace, ModelShape shape) {
+        TokenRouting[] routing = trace.routing();
+        if (routing.length == 0 || routing[0].probabilities() == null || routing[0].probabilities().length == 0) {
+            return shape.experts();
+        }
+        return routing[0].probabilities()[0].length;
     }
 }

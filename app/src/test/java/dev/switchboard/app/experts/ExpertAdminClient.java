@@ -138,6 +138,11 @@ final class ExpertAdminClient {
         return plugin.path("id").asString() + "@" + plugin.path("version").asString();
     }
 
+    /** {@code GET /api/admin/plugins}. */
+    JsonNode plugins() {
+        return json(admin.get().uri("/api/admin/plugins").exchange().expectStatus().isOk());
+    }
+
     JsonNode plugin(Predicate<JsonNode> wanted) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {

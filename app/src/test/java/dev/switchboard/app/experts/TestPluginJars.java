@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -109,6 +110,102 @@ final class TestPluginJars {
         return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
     }
 
+    /**
+     * A plugin offering kind {@code kindName}, which reads no weights and needs the kind option {@code scale}
+     * ({@code y = scale · x}): without it, or with a value that is no number, {@code create} refuses with a
+     * message naming it. It also contributes expert {@code scaled} of that kind, with router rows from a
+     * calibration text and selection bias 0.
+     */
+    Path optionedKind(String id, String kindName) throws IOException {
+        String pkg = "testplugin" + (++counter);
+        String source = """
+                package %1$s;
+
+                import ai.djl.ndarray.NDArray;
+                import dev.switchboard.spi.*;
+                import java.util.List;
+                import java.util.Set;
+
+                public class Provider implements ExpertProvider {
+                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
+                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
+                    public List<ContributedExpert> contributedExperts() {
+                        return List.of(new ContributedExpert("scaled", "%3$s", "experts/scaled", 0f));
+                    }
+
+                    static class Kind implements ExpertKind {
+                        public String name() { return "%3$s"; }
+                        public Set<String> weightNames() { return Set.of(); }
+                        public Expert create(ExpertSpec spec, ExpertWeights weights) {
+                            String scale = spec.options().get("scale");
+                            if (scale == null) {
+                                throw new IllegalArgumentException("option 'scale' is required, got options " + spec.options());
+                            }
+                            try {
+                                return new Scaled(Float.parseFloat(scale));
+                            } catch (NumberFormatException e) {
+                                throw new IllegalArgumentException("option 'scale' must be a number, got '" + scale + "'");
+                            }
+                        }
+                    }
+
+                    static class Scaled implements Expert {
+                        private final float scale;
+                        Scaled(float scale) { this.scale = scale; }
+                        public NDArray forward(NDArray tokens) { return tokens.mul(scale); }
+                        public long parameterCount() { return 0; }
+                        public long memoryBytes() { return 0; }
+                        public void close() {}
+                    }
+                }
+                """.formatted(pkg, id, kindName);
+        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar",
+                Map.of("experts/scaled/calibration.txt", "The quick brown fox jumps over the lazy dog."));
+    }
+
+    /**
+     * A plugin offering kind {@code kindName}, which reads no weights and builds identity experts that count
+     * how often they are built and how often the host closes them, in the system properties
+     * {@code <id>.created} and {@code <id>.closed} (the one JVM-wide place both class loaders see).
+     */
+    Path countingKind(String id, String kindName) throws IOException {
+        String pkg = "testplugin" + (++counter);
+        String source = """
+                package %1$s;
+
+                import ai.djl.ndarray.NDArray;
+                import dev.switchboard.spi.*;
+                import java.util.List;
+                import java.util.Set;
+
+                public class Provider implements ExpertProvider {
+                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
+                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
+
+                    static void count(String what) {
+                        synchronized (System.getProperties()) {
+                            String key = "%2$s." + what;
+                            System.setProperty(key, Integer.toString(Integer.getInteger(key, 0) + 1));
+                        }
+                    }
+
+                    static class Kind implements ExpertKind {
+                        public String name() { return "%3$s"; }
+                        public Set<String> weightNames() { return Set.of(); }
+                        public Expert create(ExpertSpec spec, ExpertWeights weights) { count("created"); return new Counted(); }
+                    }
+
+                    static class Counted implements Expert {
+                        public NDArray forward(NDArray tokens) { return tokens.mul(1f); }
+                        public long parameterCount() { return 0; }
+                        public long memoryBytes() { return 0; }
+                        public void close() { count("closed"); }
+                    }
+                }
+                """.formatted(pkg, id, kindName);
+        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+    }
+
     /** A jar with classes but no service entry. */
     Path withoutProvider() throws IOException {
         String pkg = "testplugin" + (++counter);
@@ -116,6 +213,12 @@ final class TestPluginJars {
     }
 
     private Path jar(String pkg, String source, String providerClass, String fileName) throws IOException {
+        return jar(pkg, source, providerClass, fileName, Map.of());
+    }
+
+    /** Compiles {@code source} and packs it with its service entry and {@code resources} (jar path to text). */
+    private Path jar(String pkg, String source, String providerClass, String fileName, Map<String, String> resources)
+            throws IOException {
         Path src = Files.createDirectories(workDir.resolve("src-" + pkg).resolve(pkg));
         Path classes = Files.createDirectories(workDir.resolve("classes-" + pkg));
         Path file = src.resolve(source.contains("class Provider") ? "Provider.java" : "Nothing.java");
@@ -140,6 +243,10 @@ final class TestPluginJars {
                     out.putNextEntry(new JarEntry(classes.relativize(clazz).toString().replace('\\', '/')));
                     Files.copy(clazz, out);
                 }
+            }
+            for (Map.Entry<String, String> resource : resources.entrySet()) {
+                out.putNextEntry(new JarEntry(resource.getKey()));
+                out.write(resource.getValue().getBytes(StandardCharsets.UTF_8));
             }
         }
         return jar;

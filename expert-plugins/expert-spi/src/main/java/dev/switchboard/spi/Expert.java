@@ -13,8 +13,10 @@ import ai.djl.ndarray.NDArray;
  * <p><b>Threads.</b> {@code forward} may be called concurrently from several threads; implementations
  * hold only immutable state after construction.
  *
- * <p><b>Lifecycle.</b> Created by {@link ExpertKind#create}; {@link #close()} frees its native memory
- * and is called once, after the last {@code forward} has returned.
+ * <p><b>Lifecycle.</b> Created by {@link ExpertKind#create}; {@link #close()} frees its native memory.
+ * The host calls it at most once per expert, after the last {@code forward} has returned (the table swap
+ * and the plugin's unload may both release an expert; the host's own wrapper passes on only the first
+ * call). Implementations make it idempotent all the same, for callers outside the host such as tests.
  */
 public interface Expert extends AutoCloseable {
 
@@ -27,7 +29,7 @@ public interface Expert extends AutoCloseable {
     /** Bytes of native memory this expert holds. */
     long memoryBytes();
 
-    /** Frees the expert's native memory. Idempotent. */
+    /** Frees the expert's native memory. Called at most once by the host; idempotent all the same. */
     @Override
     void close();
 }

@@ -96,7 +96,12 @@ public final class MoeModel implements AutoCloseable {
 
     /** What every expert of this model must look like (width, inner width, precision, device). */
     public ExpertSpec expertSpec() {
-        return new ExpertSpec(config.hiddenSize(), config.intermediateSize(), options.workingType(), options.device(), Map.of());
+        return expertSpec(Map.of());
+    }
+
+    /** {@link #expertSpec()} carrying kind-specific {@code kindOptions} (documented by each kind). */
+    public ExpertSpec expertSpec(Map<String, String> kindOptions) {
+        return new ExpertSpec(config.hiddenSize(), config.intermediateSize(), options.workingType(), options.device(), kindOptions);
     }
 
     /**
@@ -106,27 +111,48 @@ public final class MoeModel implements AutoCloseable {
      * @throws IllegalArgumentException when the checkpoint has no such expert or the kind cannot build it
      */
     public Expert buildExpert(Checkpoint checkpoint, int layer, int expert, ExpertKind kind) {
+        return buildExpert(checkpoint, layer, expert, kind, Map.of());
+    }
+
+    /** {@link #buildExpert(Checkpoint, int, int, ExpertKind)} with kind-specific options in the spec. */
+    public Expert buildExpert(Checkpoint checkpoint, int layer, int expert, ExpertKind kind, Map<String, String> kindOptions) {
         Objects.checkIndex(layer, config.numHiddenLayers());
         Objects.checkIndex(expert, config.numLocalExperts());
         try (CheckpointExpertWeights weights = new CheckpointExpertWeights(checkpoint, layer, expert, manager,
                 options.workingType())) {
-            return kind.create(expertSpec(), weights);
+            return kind.create(expertSpec(kindOptions), weights);
         }
     }
 
     /**
      * The mean hidden state at each layer's MoE input (after the post-attention norm) over {@code tokenIds},
-     * run as one prefill of a fresh sequence through the live experts: {@code [layers][hidden]}. Used to
-     * derive router rows for a new expert from calibration text.
+     * run as one prefill of a fresh sequence through the live experts: {@code [layers][hidden]}.
      */
     public float[][] meanMoeInputs(int[] tokenIds) {
-        float[][] means = new float[config.numHiddenLayers()][];
-        try (SequenceState sequence = newSequence()) {
-            forwardPass.run(List.of(new StepInput(sequence, tokenIds)), ForwardOptions.DEFAULT, experts, this::disable,
-                    (layer, moeInput) -> means[layer] = moeInput.mean(new int[] {0}).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                            .toFloatArray()); // (hidden)
+        float[][] inputs = moeInputs(tokenIds); // [layers][tokens * hidden]
+        int hidden = config.hiddenSize();
+        float[][] means = new float[inputs.length][hidden];
+        for (int l = 0; l < inputs.length; l++) {
+            for (int i = 0; i < inputs[l].length; i++) {
+                means[l][i % hidden] += inputs[l][i] / tokenIds.length;
+            }
         }
         return means;
+    }
+
+    /**
+     * The hidden state of every token of {@code tokenIds} at each layer's MoE input (after the post-attention
+     * norm), run as one prefill of a fresh sequence through the live experts: per layer a row-major
+     * {@code [tokens, hidden]} array. Used to derive router rows for a new expert from calibration text.
+     */
+    public float[][] moeInputs(int[] tokenIds) {
+        float[][] inputs = new float[config.numHiddenLayers()][];
+        try (SequenceState sequence = newSequence()) {
+            forwardPass.run(List.of(new StepInput(sequence, tokenIds)), ForwardOptions.DEFAULT, experts, this::disable,
+                    (layer, moeInput) -> inputs[layer] = moeInput.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                            .toFloatArray()); // (tokens, hidden)
+        }
+        return inputs;
     }
 
     /** The live expert table. */
