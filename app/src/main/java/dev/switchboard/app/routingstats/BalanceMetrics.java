@@ -1,15 +1,15 @@
 package dev.switchboard.app.routingstats;
 
 /**
- * Load-balance measures of one layer over one period, from per-expert totals. Formulas from
- * /work/shared/MOE-NOTES.md (cited per method). "Load" is the tokens an expert received (any of the
+ * Load-balance measures of one layer over one period, from per-expert totals. Formulas and papers in
+ * docs/MOE.md#balance-metrics. "Load" is the tokens an expert received (any of the
  * top-k; the count Shazeer's Load(X) approximates), "importance" the summed router probability.
  */
 final class BalanceMetrics {
 
     private BalanceMetrics() {}
 
-    /** Coefficient of variation std/mean, population std (Shazeer et al. 2017, MOE-NOTES §1.1, §5.2); 0 when the mean is 0. */
+    /** Coefficient of variation std/mean, population std (Shazeer et al. 2017); 0 when the mean is 0. */
     static double coefficientOfVariation(double[] x) {
         double mean = mean(x);
         if (mean == 0) return 0;
@@ -18,19 +18,19 @@ final class BalanceMetrics {
         return Math.sqrt(squares / x.length) / mean;
     }
 
-    /** max/mean load (Shazeer Table 6, MOE-NOTES §5.2); 1 is perfect balance. */
+    /** max/mean load (Shazeer et al. 2017, Table 6); 1 is perfect balance. */
     static double maxOverMean(double[] x) {
         double mean = mean(x);
         return mean == 0 ? 0 : max(x) / mean;
     }
 
-    /** MaxVio = (max_i Load_i − mean Load) / mean Load (Loss-Free Balancing, MOE-NOTES §1.7). */
+    /** MaxVio = (max_i Load_i − mean Load) / mean Load (Wang et al. 2024, Loss-Free Balancing). */
     static double maxViolation(double[] x) {
         double mean = mean(x);
         return mean == 0 ? 0 : (max(x) - mean) / mean;
     }
 
-    /** Jain's fairness index (Σx)² / (N·Σx²) (MOE-NOTES §5.5); 1 is perfect balance, 1/N all on one expert. */
+    /** Jain's fairness index (Σx)² / (N·Σx²); 1 is perfect balance, 1/N all on one expert. */
     static double jainIndex(double[] x) {
         double sum = 0;
         double squares = 0;
@@ -41,14 +41,14 @@ final class BalanceMetrics {
         return squares == 0 ? 0 : sum * sum / (x.length * squares);
     }
 
-    /** Fraction of experts that received no token (MOE-NOTES §5.5). */
+    /** Fraction of experts that received no token. */
     static double deadExpertFraction(double[] load) {
         int dead = 0;
         for (double v : load) if (v == 0) dead++;
         return (double) dead / load.length;
     }
 
-    /** exp(H(p))/N of the load shares p (expert diversity, MOE-NOTES §5.5); 1 when uniform. */
+    /** exp(H(p))/N of the load shares p (expert diversity); 1 when uniform. */
     static double loadDiversity(double[] load) {
         double sum = 0;
         for (double v : load) sum += v;
@@ -61,7 +61,7 @@ final class BalanceMetrics {
     }
 
     /**
-     * Switch load-balancing loss α-free part N·Σ f_i·P_i over the whole period (MOE-NOTES §1.3):
+     * Switch load-balancing loss α-free part N·Σ f_i·P_i over the whole period (docs/MOE.md#switch-load-balancing-loss):
      * f_i = firstChoice_i / T, P_i = routerProbabilitySum_i / T; minimum 1 at uniform routing.
      */
     static double switchAuxLoss(double[] firstChoice, double[] routerProbabilitySum, long tokens) {
@@ -73,14 +73,14 @@ final class BalanceMetrics {
         return firstChoice.length * sum;
     }
 
-    /** Random-routing baseline of "same first choice" for consecutive tokens: 1/N (Mixtral Table 5, MOE-NOTES §1.5). */
+    /** Random-routing baseline of "same first choice" for consecutive tokens: 1/N (Mixtral Table 5; docs/MOE.md#consecutive-tokens). */
     static double randomSameFirstRate(int numExperts) {
         return numExperts == 0 ? 0 : 1.0 / numExperts;
     }
 
     /**
      * Random-routing baseline of "first-or-second choices share an expert": 1 − ((N−k)/N)·((N−k−1)/(N−1))
-     * with k = 2 (Mixtral Table 5: 1 − (6/8)(5/7) ≈ 46% for N = 8, MOE-NOTES §1.5). With one expert per
+     * with k = 2 (Mixtral Table 5: 1 − (6/8)(5/7) ≈ 46% for N = 8). With one expert per
      * token it is the first-choice baseline.
      */
     static double randomFirstOrSecondRate(int numExperts, int topK) {

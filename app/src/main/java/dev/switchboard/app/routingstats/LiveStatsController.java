@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code GET /api/stats/live}: Server-Sent Events with the open window's running totals, one frame per
  * flush interval. Frames are written by hand as {@code data: <json>\n\n} (with the space; Spring's SSE
- * writer omits it, see PITFALLS.md).
+ * writer omits it, CONTRIBUTING.md#trap-sse-space).
  *
  * <p>The stream never ends by itself, so at shutdown every open one is ended first: otherwise the web server's
  * graceful shutdown waits its whole phase timeout (30 s) for a connected dashboard.

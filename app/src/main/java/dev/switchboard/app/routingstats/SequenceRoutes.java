@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Remembers, per layer, the experts chosen for the previous token of one sequence, so that
  * {@link RoutingStatsRecorder#recordTokenRoutes} can count consecutive tokens routed to the same expert
- * (Mixtral paper, Table 5; MOE-NOTES.md §1.5). Open one per sequence with
+ * (Mixtral paper, Table 5; docs/MOE.md#consecutive-tokens). Open one per sequence with
  * {@link RoutingStatsRecorder#openSequence}.
  *
  * <p>Not thread-safe: a sequence's tokens are routed one after another, by one thread at a time.

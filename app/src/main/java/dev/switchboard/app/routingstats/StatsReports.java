@@ -8,7 +8,7 @@ import java.util.List;
 /** Turns summed rows into the paper-style reports the API returns. Pure functions; the formulas live in {@link BalanceMetrics}. */
 final class StatsReports {
 
-    /** Load-balance gauges of one layer in one bucket (MOE-NOTES §1 and §5). */
+    /** Load-balance gauges of one layer in one bucket (docs/MOE.md#balance-metrics). */
     record BalanceGauges(Instant bucketStart, int layer, int numExperts, long tokens, double dropRate,
             double cvLoad, double cvImportance, double maxMeanLoad, double maxVio, double jainIndex,
             double deadExpertFraction, double loadDiversity, double routerPerplexityRatio,

@@ -18,8 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the packaged jar's {@code generate} command as a user would ({@code java -jar switchboard.jar
- * generate ...}) on the committed reference checkpoints, and compares with what the independent numpy
- * reference ({@code ../shared/reference/ref_mixtral.py}, Hugging Face semantics) computed.
+ * generate ...}) on the committed reference checkpoints, and compares with what an independent numpy
+ * implementation of Hugging Face Mixtral semantics computed (see the fixtures' regenerate.sh).
  */
 class GenerateCommandIT {
 

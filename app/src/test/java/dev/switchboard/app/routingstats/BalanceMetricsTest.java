@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-/** Hand-computed cases for the load-balance formulas (MOE-NOTES.md §1 and §5). Tolerance 1e-12. */
+/** Hand-computed cases for the load-balance formulas (docs/MOE.md#balance-metrics). Tolerance 1e-12. */
 class BalanceMetricsTest {
 
     private static final double[] SKEWED = {4, 3, 1, 0}; // mean 2, squared deviations 4+1+1+4 = 10
@@ -33,7 +33,7 @@ class BalanceMetricsTest {
 
     @Test
     void switchAuxLossIsOneAtUniformRoutingAndNWhenAllOnOneExpert() {
-        // MOE-NOTES §1.3: N · Σ f_i · P_i, minimum 1 at uniform routing.
+        // docs/MOE.md#switch-load-balancing-loss: N · Σ f_i · P_i, minimum 1 at uniform routing.
         assertThat(BalanceMetrics.switchAuxLoss(new double[] {10, 10, 10, 10}, new double[] {10, 10, 10, 10}, 40))
                 .isCloseTo(1.0, within(1e-12));
         assertThat(BalanceMetrics.switchAuxLoss(new double[] {40, 0, 0, 0}, new double[] {40, 0, 0, 0}, 40))

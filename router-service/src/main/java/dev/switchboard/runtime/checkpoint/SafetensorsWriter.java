@@ -13,15 +13,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes float tensors as one {@code .safetensors} file (F32 or BF16), in insertion order. The file is written
- * next to its target and moved into place, so a reader never sees half a checkpoint.
+ * next to its target and moved into place, so a reader never sees half a checkpoint. Tensors can be given as
+ * values or as a supplier called once while writing, so a checkpoint larger than the heap can be written one
+ * tensor at a time.
  */
 public final class SafetensorsWriter {
 
-    /** One tensor: its shape and row-major values. */
-    private record Entry(long[] shape, float[] values) {}
+    /** One tensor: its shape and its row-major values, produced when the file is written. */
+    private record Entry(long[] shape, long count, Supplier<float[]> values) {}
 
     private final TensorDtype dtype;
     private final Map<String, Entry> tensors = new LinkedHashMap<>();
@@ -35,14 +38,13 @@ public final class SafetensorsWriter {
     }
 
     public SafetensorsWriter add(String name, long[] shape, float[] values) {
-        long count = 1;
-        for (long dim : shape) {
-            count *= dim;
-        }
-        if (count != values.length) {
-            throw new IllegalArgumentException(name + ": shape holds " + count + " values, got " + values.length);
-        }
-        if (tensors.putIfAbsent(name, new Entry(shape.clone(), values)) != null) {
+        requireCount(name, count(shape), values.length);
+        return add(name, shape, () -> values);
+    }
+
+    /** A tensor whose values {@code values} produces during {@link #write}, once, in insertion order. */
+    public SafetensorsWriter add(String name, long[] shape, Supplier<float[]> values) {
+        if (tensors.putIfAbsent(name, new Entry(shape.clone(), count(shape), values)) != null) {
             throw new IllegalArgumentException(name + ": added twice");
         }
         return this;
@@ -60,7 +62,7 @@ public final class SafetensorsWriter {
                 shape.add(dim);
             }
             info.add("shape", shape);
-            long end = offset + (long) tensor.getValue().values().length * width;
+            long end = offset + tensor.getValue().count() * width;
             JsonArray offsets = new JsonArray();
             offsets.add(offset);
             offsets.add(end);
@@ -74,8 +76,10 @@ public final class SafetensorsWriter {
             ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
             out.write(length.array());
             out.write(headerBytes);
-            for (Entry tensor : tensors.values()) {
-                out.write(encode(tensor.values(), width));
+            for (Map.Entry<String, Entry> tensor : tensors.entrySet()) {
+                float[] values = tensor.getValue().values().get();
+                requireCount(tensor.getKey(), tensor.getValue().count(), values.length);
+                out.write(encode(values, width));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write safetensors", e);
@@ -84,6 +88,20 @@ public final class SafetensorsWriter {
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot move the written safetensors into place", e);
+        }
+    }
+
+    private static long count(long[] shape) {
+        long count = 1;
+        for (long dim : shape) {
+            count *= dim;
+        }
+        return count;
+    }
+
+    private static void requireCount(String name, long count, int values) {
+        if (count != values) {
+            throw new IllegalArgumentException(name + ": shape holds " + count + " values, got " + values);
         }
     }
 

@@ -18,7 +18,7 @@ import java.nio.ShortBuffer;
  * mapped bytes without a copy ({@code torch::from_blob}); the result is then cloned or cast by torch so
  * that it never aliases the read-only mapping (an in-place op on such an alias would crash the JVM, and
  * the mapping is released when the checkpoint closes). BF16 is widened in Java because DJL's BFLOAT16
- * aborts the JVM (see PITFALLS.md).
+ * aborts the JVM (CONTRIBUTING.md#trap-bf16).
  */
 final class TensorLoader {
 

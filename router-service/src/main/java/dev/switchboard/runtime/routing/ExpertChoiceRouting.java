@@ -3,7 +3,7 @@ package dev.switchboard.runtime.routing;
 import java.util.Arrays;
 
 /**
- * Expert-choice routing (Zhou et al. 2022, arXiv:2202.09368; MOE-NOTES.md §1.6):
+ * Expert-choice routing (Zhou et al. 2022, arXiv:2202.09368; docs/MOE.md#expert-choice):
  * {@code S = softmax(X·W_g)} per token, then each expert picks its top-c tokens,
  * {@code G, I = TopK(Sᵀ, c)}, with {@code c = ceil(tokens × capacityFactor / numExperts)} capped at tokens.
  * A token may get 0..N experts; its weight for expert e is {@code S[t,e]}. Each token's entries are
@@ -14,7 +14,7 @@ import java.util.Arrays;
  * {@link RoutingDecision#droppedTokens()}.
  *
  * <p>Needs the whole sequence at once, so it refuses {@link RoutingPhase#DECODE}: an expert cannot
- * choose among tokens that do not exist yet (§1.6, "not causal").
+ * choose among tokens that do not exist yet (the paper's "not causal" limitation).
  *
  * <p>Disabled experts get probability 0 in S and pick no tokens. A per-expert selection bias adds the
  * same constant to all of one expert's scores, so it cannot change which tokens that expert picks: it

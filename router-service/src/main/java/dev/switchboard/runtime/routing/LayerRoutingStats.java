@@ -1,7 +1,7 @@
 package dev.switchboard.runtime.routing;
 
 /**
- * Batch statistics of one MoE layer in one forward step (MOE-NOTES.md §1.3, §1.4), computed by
+ * Batch statistics of one MoE layer in one forward step (docs/MOE.md#losses), computed by
  * {@link RouterStatistics#compute}. Loads count what was dispatched; the aux loss counts a token
  * dropped for capacity at its argmax expert (Switch computes f before capacity). HF's top-k variant
  * of the balancing loss is {@link RouterStatistics#hfLoadBalancingLoss}.

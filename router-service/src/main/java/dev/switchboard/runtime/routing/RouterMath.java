@@ -35,7 +35,7 @@ final class RouterMath {
 
     /**
      * Softmax of one token's logits over the enabled experts, written to {@code probabilities} at the
-     * same offset (MOE-NOTES.md §1.5, HF: softmax over all experts in float32 before top-k).
+     * same offset (docs/MOE.md#router-softmax, HF: softmax over all experts in float32 before top-k).
      * Disabled experts count as logit −∞, so their probability is exactly 0 and the others'
      * renormalise. Max-subtracted for stability; exp and the sum run in double, the result is
      * stored in float32.

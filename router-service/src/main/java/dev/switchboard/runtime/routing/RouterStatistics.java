@@ -74,7 +74,7 @@ public final class RouterStatistics {
     }
 
     /**
-     * Switch Transformer load-balancing loss (Fedus et al. 2021, eq. 4; MOE-NOTES.md §1.3), without α:
+     * Switch Transformer load-balancing loss (Fedus et al. 2021, eq. 4; docs/MOE.md#switch-load-balancing-loss), without α:
      * {@code N · Σ_i f_i · P_i}, {@code f_i} = fraction of tokens whose router argmax is expert i,
      * {@code P_i} = mean router probability of expert i. 1 at uniform routing.
      * A token dropped for capacity (no entries) still counts in {@code f} for its argmax expert,
@@ -98,7 +98,7 @@ public final class RouterStatistics {
     }
 
     /**
-     * Hugging Face's {@code load_balancing_loss_func} (modeling_mixtral.py; MOE-NOTES.md §1.5) for one
+     * Hugging Face's {@code load_balancing_loss_func} (modeling_mixtral.py; docs/MOE.md#hf-load-balancing-loss) for one
      * layer: {@code N · Σ_i tokens_per_expert_i · router_prob_i} where {@code tokens_per_expert} is the
      * mean of the one-hot top-k selections summed over the k ranks (= anyChoice_i / T, as a token's
      * k experts are distinct) and {@code router_prob_i} = P_i. Its minimum is k, not 1, at uniform

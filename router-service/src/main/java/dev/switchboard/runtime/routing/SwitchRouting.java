@@ -3,7 +3,7 @@ package dev.switchboard.runtime.routing;
 import java.util.Arrays;
 
 /**
- * Switch Transformer top-1 routing with expert capacity (Fedus et al. 2021; MOE-NOTES.md §1.3):
+ * Switch Transformer top-1 routing with expert capacity (Fedus et al. 2021; docs/MOE.md#switch-top-1):
  * {@code p = softmax(logits)}, {@code j = argmax p}, {@code y = p_j · E_j(x)} — the weight is the
  * unnormalised probability {@code p_j}, not 1.
  *

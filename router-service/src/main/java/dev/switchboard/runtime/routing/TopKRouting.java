@@ -1,18 +1,18 @@
 package dev.switchboard.runtime.routing;
 
 /**
- * Token-choice top-k routing as Hugging Face Mixtral does it (MOE-NOTES.md §1.5): softmax over all
+ * Token-choice top-k routing as Hugging Face Mixtral does it (docs/MOE.md#token-choice-top-k): softmax over all
  * experts in float32, pick the k most probable, renormalise the k weights when {@code normTopkProb}
- * (Mixtral) or keep the raw probabilities (Qwen-MoE, OLMoE: §1.8).
+ * (Mixtral) or keep the raw probabilities (Qwen-MoE, OLMoE).
  *
  * <p>For Mixtral the renormalised weights equal the paper's {@code Softmax(TopK(x·W_g))} (a softmax
- * restricted to a subset is the renormalised full softmax, §1.5).
+ * restricted to a subset is the renormalised full softmax).
  *
  * <p>Masking: disabled experts get logit −∞ before the softmax, so their probability is 0 and the
  * remaining experts' probabilities renormalise; they can never be selected. If fewer than k experts
  * are enabled, every enabled expert is used; if none is, routing throws {@link IllegalStateException}.
  *
- * <p>Selection bias (DeepSeek-V3, §1.7): experts are <em>selected</em> by {@code p_e + bias_e} but their
+ * <p>Selection bias (DeepSeek-V3; docs/MOE.md#selection-bias): experts are <em>selected</em> by {@code p_e + bias_e} but their
  * weights are gathered from the <em>unbiased</em> {@code p_e}. Gathering from the biased score is a
  * known bug of copied code; {@code TopKRoutingTest} guards against it.
  *
@@ -72,7 +72,7 @@ public final class TopKRouting implements RoutingStrategy {
             selectTopK(probabilities, base, numExperts, context, k, experts, out);
             double sum = 0;
             for (int i = 0; i < k; i++) {
-                // Weight from the UNBIASED probability, whatever the selection score was (§1.7).
+                // Weight from the UNBIASED probability, whatever the selection score was (docs/MOE.md#selection-bias).
                 weights[out + i] = probabilities[base + experts[out + i]];
                 sum += weights[out + i];
             }

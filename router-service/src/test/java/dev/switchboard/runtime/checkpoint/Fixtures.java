@@ -4,7 +4,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 
-/** The committed reference checkpoints (made by /work/shared/reference/make_mixtral.py, see regenerate.sh). */
+/** The committed reference checkpoints (made with an independent numpy implementation of Hugging Face Mixtral semantics, see regenerate.sh). */
 final class Fixtures {
 
     static final String TINY_F32 = "tiny-gqa-top2";

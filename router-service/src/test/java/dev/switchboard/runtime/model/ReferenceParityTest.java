@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The model against the independent numpy reference (ref_mixtral.py, Hugging Face Mixtral semantics):
+ * The model against an independent numpy implementation of Hugging Face Mixtral semantics (see fixtures/regenerate.sh):
  * logits at the last prompt position and 16 greedy tokens, for every committed fixture.
  */
 class ReferenceParityTest {

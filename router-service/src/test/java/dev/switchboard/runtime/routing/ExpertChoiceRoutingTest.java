@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expert-choice routing (Zhou et al. 2022; MOE-NOTES.md §1.6): S = softmax(logits) per token,
+ * Expert-choice routing (Zhou et al. 2022; docs/MOE.md#expert-choice): S = softmax(logits) per token,
  * G, I = TopK(Sᵀ, c) with c = ceil(tokens × capacityFactor / numExperts), weight S[t,e].
  */
 class ExpertChoiceRoutingTest {

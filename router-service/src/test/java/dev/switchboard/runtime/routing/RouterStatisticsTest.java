@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-/** Hand-computed checks of the losses in MOE-NOTES.md §1.3 (Switch), §1.4 (z-loss), §1.5 (HF). Tolerance 1e-6. */
+/** Hand-computed checks of the losses in docs/MOE.md#losses (Switch, z-loss, HF). Tolerance 1e-6. */
 class RouterStatisticsTest {
 
     private static final double TOL = 1e-6;

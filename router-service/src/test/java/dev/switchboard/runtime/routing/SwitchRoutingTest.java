@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 
 /**
- * Switch top-1 with capacity (MOE-NOTES.md §1.3): j = argmax p, y = p_j · E_j(x),
+ * Switch top-1 with capacity (docs/MOE.md#switch-top-1): j = argmax p, y = p_j · E_j(x),
  * capacity = ceil(tokens / numExperts × capacityFactor), overflow tokens dropped in order.
  */
 class SwitchRoutingTest {

@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * HF Mixtral top-k routing (MOE-NOTES.md §1.5): p = softmax(logits) over all experts, select top-k,
- * w = p_sel / Σ p_sel when normTopkProb, else w = p_sel (§1.8). Logits are ln(q) for hand-picked q so
+ * HF Mixtral top-k routing (docs/MOE.md#token-choice-top-k): p = softmax(logits) over all experts, select top-k,
+ * w = p_sel / Σ p_sel when normTopkProb, else w = p_sel. Logits are ln(q) for hand-picked q so
  * that softmax(logits) = q / Σ q exactly in closed form. Tolerance 1e-6 (float32 round-off).
  */
 class TopKRoutingTest {
@@ -60,7 +60,7 @@ class TopKRoutingTest {
 
     @Test
     void matchesPaperSoftmaxOverTopKLogits() {
-        // Mixtral paper/reference: softmax(topk(logits)). Equal to HF's renormalised full softmax (§1.5).
+        // Mixtral paper/reference: softmax(topk(logits)). Equal to HF's renormalised full softmax (docs/MOE.md#token-choice-top-k).
         float[] logits = {0.3f, -1.2f, 2.5f, 0.9f, -0.4f, 1.7f, 0.0f, -2.0f};
         RoutingDecision d = TopKRouting.renormalised(2).route(logits, 1, 8, PREFILL);
 
@@ -119,7 +119,7 @@ class TopKRoutingTest {
 
     @Test
     void selectionBiasChangesSelectionButNotWeights() {
-        // DeepSeek-V3 (§1.7): select by p + b, weight by the unbiased p.
+        // DeepSeek-V3 (docs/MOE.md#selection-bias): select by p + b, weight by the unbiased p.
         // p = (0.1, 0.2, 0.3, 0.4), b = (0.5, 0, 0, 0): scores (0.6, 0.2, 0.3, 0.4) -> select 0 then 3.
         RoutingContext ctx = PREFILL.withSelectionBias(new float[] {0.5f, 0f, 0f, 0f});
 
