@@ -3,6 +3,7 @@ package dev.switchboard.app.generation;
 import dev.switchboard.runtime.routing.RoutingPhase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -53,8 +54,11 @@ class GenerationMetrics {
     }
 
     void gauges(Supplier<Number> queued, Supplier<Number> running) {
-        registry.gauge("switchboard.queue.size", queued, s -> s.get().doubleValue());
-        registry.gauge("switchboard.sequences.running", running, s -> s.get().doubleValue());
+        // Strong references: registry.gauge(...) holds its object weakly, and these lambdas have no other
+        // owner, so the gauges read NaN after the first garbage collection.
+        Gauge.builder("switchboard.queue.size", queued, s -> s.get().doubleValue()).strongReference(true).register(registry);
+        Gauge.builder("switchboard.sequences.running", running, s -> s.get().doubleValue()).strongReference(true)
+                .register(registry);
     }
 
     void firstToken(Duration sinceArrival) {
