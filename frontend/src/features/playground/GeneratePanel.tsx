@@ -43,9 +43,8 @@ export function GeneratePanel({ model, prompt, layer }: Props) {
             const background = first === undefined ? '#ffffff' : expertColour(first);
             const routes = piece.experts.map((layers, t) => `token ${t + 1}: ${(layers[layer] ?? []).map((e, k) => `E${e} ${((piece.weights[t]?.[layer]?.[k] ?? 0) * 100).toFixed(0)}%`).join(', ')}`);
             return (
-              <span key={i} class="token" tabIndex={0} style={{ background, color: textColourOn(background) }}
-                title={routes.join('; ')} aria-label={`${piece.text || '(no text)'}: ${routes.join('; ')}`}>
-                {piece.text === '' ? '∅' : piece.text}
+              <span key={i} class="token" tabIndex={0} style={{ background, color: textColourOn(background) }} title={routes.join('; ')}>
+                {piece.text === '' ? '∅' : piece.text}<span class="sr-only"> ({routes.join('; ')})</span>
               </span>
             );
           })}

@@ -21,11 +21,13 @@ export function TokenStrip({ tokens, layer, selected, onSelect }: Props) {
         const first = route?.experts[0] ?? 0;
         const background = expertColour(first);
         return (
-          <span key={token.position} tabIndex={0} class="token" data-expert={first}
+          <span key={token.position} role="button" tabIndex={0} class="token" data-expert={first}
+            data-experts={route?.experts.join(' ')}
             aria-current={selected === token.position ? 'true' : undefined}
             aria-label={`${displayText(token.text)}: expert ${route?.experts.join(' and ') ?? '?'}`}
             style={{ background, color: textColourOn(background) }}
-            onMouseEnter={() => { onSelect(token.position); }} onFocus={() => { onSelect(token.position); }}>
+            onMouseEnter={() => { onSelect(token.position); }} onFocus={() => { onSelect(token.position); }}
+            onClick={() => { onSelect(token.position); }}>
             {displayText(token.text)}
           </span>
         );
