@@ -10,5 +10,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // stopping the app drains it and stops its embedded PostgreSQL, which takes longer than the default
+    teardownTimeout: 120_000,
   },
 });

@@ -1,5 +1,6 @@
 /**
- * The live heatmap: layer × expert load of the current statistics window, on a diverging scale centred on
+ * The live heatmap: layer × expert load of the current statistics window (or of the previous one while the
+ * current one is still empty), on a diverging scale centred on
  * the fair share 1/N. Every cell also prints its share, so nothing depends on colour alone. Frames are
  * coalesced to one render per animation frame, and not rendered while the tab is hidden.
  */
@@ -20,35 +21,50 @@ function statusText(status: LiveStatus): string {
   }
 }
 
-function useLiveWindow(model: string): [LiveWindow | null, LiveStatus] {
-  const [window, setWindow] = useState<LiveWindow | null>(null);
+interface LiveWindows {
+  current: LiveWindow;
+  /** The last frame of the window before the current one: complete, and shown while the new one is still empty. */
+  previous: LiveWindow | null;
+}
+
+function useLiveWindows(model: string): [LiveWindows | null, LiveStatus] {
+  const [windows, setWindows] = useState<LiveWindows | null>(null);
   const [status, setStatus] = useState<LiveStatus>({ state: 'connecting', attempt: 1 });
-  const latest = useRef<LiveWindow | null>(null);
+  const latest = useRef<LiveWindows | null>(null);
   useEffect(() => {
     let frame = 0;
     const close = openLiveStream(model, {
       onStatus: setStatus,
       onWindow: (next) => {
-        latest.current = next; // only the newest frame is kept: no buffer grows while hidden
+        const before = latest.current;
+        // only the newest frame (and the previous window's last) is kept: nothing grows while the tab is hidden
+        latest.current = {
+          current: next,
+          previous: before === null ? null : before.current.windowStart === next.windowStart ? before.previous : before.current,
+        };
         if (frame === 0 && !document.hidden) {
-          frame = requestAnimationFrame(() => { frame = 0; setWindow(latest.current); });
+          frame = requestAnimationFrame(() => { frame = 0; setWindows(latest.current); });
         }
       },
     });
     return () => { close(); cancelAnimationFrame(frame); };
   }, [model]);
-  return [window, status];
+  return [windows, status];
 }
+
+const hasTokens = (window: LiveWindow): boolean => window.layers.some((layer) => layer.tokens > 0);
 
 export function LiveHeatmap({ model }: { model: string }) {
   const [choice, setChoice] = useState<Choice>('first');
-  const [window, status] = useLiveWindow(model);
+  const [windows, status] = useLiveWindows(model);
+  const showPrevious = windows !== null && !hasTokens(windows.current) && windows.previous !== null && hasTokens(windows.previous);
+  const window = windows === null ? null : showPrevious ? windows.previous : windows.current;
   const map = window === null ? null : heatmapOf(window, choice);
   const tokens = map === null ? 0 : Math.max(0, ...map.tokensPerLayer);
 
   return (
     <section aria-labelledby="heatmap-title">
-      <h2 id="heatmap-title">Expert load, current window</h2>
+      <h2 id="heatmap-title">Expert load, live</h2>
       <div class="toolbar">
         <fieldset>
           <legend>Count</legend>
@@ -66,7 +82,8 @@ export function LiveHeatmap({ model }: { model: string }) {
       {window !== null && map !== null && (
         <>
           <p class="caption">
-            Window from {formatLocalTime(window.windowStart)} (10 s windows, source /api/stats/live):{' '}
+            {showPrevious ? 'Previous window' : 'Window'} from {formatLocalTime(window.windowStart)}
+            {showPrevious ? ' (the current one has no tokens yet)' : ''} (source /api/stats/live):{' '}
             <span data-testid="window-tokens">{formatInteger(tokens)}</span> tokens.
             Fair share 1/N = {map.experts === 0 ? '–' : formatPercent(map.fairShare)}.
           </p>

@@ -1,5 +1,6 @@
-/** Overview: live expert load, balance over time, serving figures. */
+/** Overview: live expert load, serving figures, balance over time, collapse warnings. */
 import { BalancePanel } from './BalancePanel';
+import { CollapseWarnings } from './CollapseWarnings';
 import { LiveHeatmap } from './LiveHeatmap';
 import { ServingPanel } from './ServingPanel';
 
@@ -9,6 +10,7 @@ export function OverviewView({ model }: { model: string }) {
       <LiveHeatmap model={model} />
       <ServingPanel />
       <BalancePanel model={model} />
+      <CollapseWarnings model={model} />
     </div>
   );
 }
