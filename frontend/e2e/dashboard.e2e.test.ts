@@ -61,16 +61,17 @@ afterAll(async () => {
 
 describe('sign-in', () => {
   it('shows the sign-in form within a second of opening the app', async () => {
+    /** Milliseconds from navigation start to the first render, measured by the browser itself. */
     const load = async (): Promise<number> => {
-      const started = Date.now();
       await page.goto('/');
       await page.getByLabel('Admin token').waitFor();
-      return Date.now() - started;
+      return page.evaluate(() => performance.getEntriesByName('switchboard:first-render')[0]?.startTime ?? Infinity);
     };
-    // The first load also pays for the JVM's first static-file request and Chromium's first renderer;
-    // both are recorded, the budget applies to a load from a warm server.
-    measures.signInColdMs = await load();
-    measures.signInInteractiveMs = await load();
+    // The first load also pays for the JVM's first static-file request and Chromium's first renderer; it is
+    // recorded, and the budget applies to the median of three loads from the warm server.
+    measures.signInColdMs = Math.round(await load());
+    const warm = [await load(), await load(), await load()].sort((a, b) => a - b);
+    measures.signInInteractiveMs = Math.round(warm[1] ?? Infinity);
     expect(measures.signInInteractiveMs).toBeLessThan(1000);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}/sign-in.png` });
@@ -183,6 +184,20 @@ describe('expert lifecycle from the UI', () => {
     } finally {
       await enableExpert(0, expert);
     }
+  });
+
+  it('overview after traffic: balance over time from the database, axe clean', async () => {
+    watched.errors.length = 0;
+    await page.goto('/#/overview');
+    await expect.poll(async () => {
+      await complete(MODEL, 'Which expert takes this token?');
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return page.locator('#balance-title').locator('..').locator('figure.chart').count();
+    }, { timeout: 60_000, interval: 2000 }).toBe(1);
+    await page.getByTestId('heatmap').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/overview.png`, fullPage: true });
+    expect(watched.errors).toEqual([]);
   });
 
   it('signs out', async () => {

@@ -5,4 +5,6 @@ import './styles.css';
 const root = document.getElementById('app');
 if (root !== null) {
   render(<App />, root);
+  // Preact renders synchronously: from here the first view is in the DOM and takes input (read by the e2e budget check).
+  performance.mark('switchboard:first-render');
 }

@@ -1,8 +1,9 @@
 /** One layer's experts: kind, plugin, origin, size, state, recent load, and the actions on each. */
+import type uPlot from 'uplot';
 import type { Expert, ExpertLayer } from '../../api/types';
 import type { Confirmation } from '../../ui/ConfirmDialog';
 import { expertColour } from '../../ui/expertColours';
-import { formatBytes, formatDecimal, formatInteger } from '../../ui/format';
+import { formatBytes, formatDecimal, formatInteger, formatPercent } from '../../ui/format';
 import { TimeChart } from '../../ui/TimeChart';
 import { expertApi } from './expertApi';
 import { sparklineKey, type Sparklines } from './recentLoad';
@@ -12,6 +13,11 @@ interface Props {
   sparklines: Sparklines;
   confirm: (confirmation: Confirmation) => void;
   apply: (change: () => Promise<unknown>) => Promise<void>;
+}
+
+function lastShare(line: uPlot.AlignedData): number {
+  const shares = line[1] ?? [];
+  return shares[shares.length - 1] ?? 0;
 }
 
 /** `<plugin id>/<name>` for a contributed expert, null for a checkpoint one. */
@@ -77,9 +83,14 @@ export function ExpertLayerTable({ layer, sparklines, confirm, apply }: Props) {
               <td>{formatBytes(expert.memoryBytes)}</td>
               <td><span class={`state state-${expert.state}`}>{expert.state}</span>{expert.reason !== null && <span class="reason"> ({expert.reason})</span>}</td>
               <td>{formatDecimal(expert.selectionBias)}</td>
-              <td>{line === undefined ? <span class="muted">no traffic</span>
-                : <TimeChart sparkline height={28} data={line} title={`Share of layer ${layer.layer}'s assignments to expert ${expert.index} per minute`}
-                  series={[{ label: `E${expert.index}`, colour: expertColour(expert.index) }]} />}</td>
+              <td>{line === undefined ? <span class="muted">no traffic</span> : (
+                <div class="load-cell">
+                  <TimeChart sparkline height={28} data={line} title={`Share of layer ${layer.layer}'s assignments to expert ${expert.index} per minute`}
+                    series={[{ label: `E${expert.index}`, colour: expertColour(expert.index) }]} />
+                  {/* the last minute's share in words: a one-bucket sparkline has no line to see */}
+                  <span>{formatPercent(lastShare(line))}</span>
+                </div>
+              )}</td>
               <td><ExpertActions layer={layer.layer} expert={expert} confirm={confirm} apply={apply} /></td>
             </tr>
           );
