@@ -1,5 +1,11 @@
 # Multi-stage build: compile with the Maven wrapper, run on a JRE.
+# The dashboard builds with Node 20 + npm (the JDK image's own apt nodejs is too old), taken from the Node image.
+FROM node:20-bookworm-slim AS node
+
 FROM eclipse-temurin:17-jdk AS build
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+RUN ln -s /usr/local/lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 WORKDIR /src
 COPY . .
 RUN ./mvnw --batch-mode --no-transfer-progress -DskipTests package

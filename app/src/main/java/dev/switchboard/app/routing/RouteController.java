@@ -1,71 +1,64 @@
 package dev.switchboard.app.routing;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.app.generation.PrefillTraces;
 import dev.switchboard.app.generation.PrefillTraces.PrefillTrace;
 import dev.switchboard.app.model.ModelShape;
 import dev.switchboard.app.model.TokenRouting;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /api/route}: the routing playground's data. Takes {@code input} text or chat {@code messages},
  * runs the prefill and answers, per prompt token, its text and per MoE layer the chosen experts, their
- * weights and the router's full distribution over all experts.
+ * weights and the router's full distribution over all experts. The answer is typed (records below) so the
+ * OpenAPI document describes it and the dashboard's types are checked against it.
  */
 @RestController
 class RouteController {
 
-    private final JsonMapper json;
+    /** The whole trace: the model's shape and one entry per prompt token. */
+    record RouteTrace(String model, int layers, int experts, @JsonProperty("experts_per_token") int expertsPerToken,
+            List<RoutedToken> tokens) {}
+
+    /** One prompt token: its position, vocabulary id, raw vocabulary piece ({@code ▁the}) and routing per layer. */
+    record RoutedToken(int position, int id, String text, List<LayerRoute> layers) {}
+
+    /**
+     * One token at one MoE layer: the top-k experts (first choice first), their renormalised routing weights,
+     * and the router's softmax over all experts (empty when the runtime did not capture it).
+     */
+    record LayerRoute(int layer, int[] experts, float[] weights, float[] probabilities) {}
+
     private final PrefillTraces traces;
 
-    RouteController(JsonMapper json, PrefillTraces traces) {
-        this.json = json;
+    RouteController(PrefillTraces traces) {
         this.traces = traces;
     }
 
     @PostMapping("/api/route")
-    Mono<ObjectNode> route(@RequestBody String body) {
-        return traces.trace(body).map(this::render);
+    Mono<RouteTrace> route(@RequestBody String body) {
+        return traces.trace(body).map(RouteController::render);
     }
 
-    private ObjectNode render(PrefillTrace trace) {
+    private static RouteTrace render(PrefillTrace trace) {
         ModelShape shape = trace.model().shape();
-        ObjectNode root = json.createObjectNode();
-        root.put("model", trace.model().id());
-        root.put("layers", shape.layers());
-        root.put("experts", expertsRoutedOver(trace, shape));
-        root.put("experts_per_token", shape.expertsPerToken());
-        ArrayNode tokens = root.putArray("tokens");
+        List<RoutedToken> tokens = new ArrayList<>(trace.tokens().length);
         for (int position = 0; position < trace.tokens().length; position++) {
-            ObjectNode token = tokens.addObject();
-            token.put("position", position);
-            token.put("id", trace.tokens()[position]);
-            token.put("text", trace.model().tokenizer().tokenText(trace.tokens()[position]));
-            ArrayNode layers = token.putArray("layers");
             TokenRouting routing = trace.routing()[position];
+            List<LayerRoute> layers = new ArrayList<>(routing.experts().length);
             for (int layer = 0; layer < routing.experts().length; layer++) {
-                ObjectNode entry = layers.addObject();
-                entry.put("layer", layer);
-                ArrayNode experts = entry.putArray("experts");
-                ArrayNode weights = entry.putArray("weights");
-                for (int k = 0; k < routing.experts()[layer].length; k++) {
-                    experts.add(routing.experts()[layer][k]);
-                    weights.add(routing.weights()[layer][k]);
-                }
-                ArrayNode distribution = entry.putArray("probabilities");
-                if (routing.probabilities() != null) {
-                    for (float p : routing.probabilities()[layer]) {
-                        distribution.add(p);
-                    }
-                }
+                float[] probabilities = routing.probabilities() == null ? new float[0] : routing.probabilities()[layer];
+                layers.add(new LayerRoute(layer, routing.experts()[layer], routing.weights()[layer], probabilities));
             }
+            int id = trace.tokens()[position];
+            tokens.add(new RoutedToken(position, id, trace.model().tokenizer().tokenText(id), layers));
         }
-        return root;
+        return new RouteTrace(trace.model().id(), shape.layers(), expertsRoutedOver(trace, shape), shape.expertsPerToken(), tokens);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.switchboard.app.routingstats;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +52,9 @@ class LiveStatsController implements SmartLifecycle {
         this.interval = properties.flushInterval();
     }
 
+    // The frames are written by hand, so the OpenAPI document learns their shape from here.
+    @ApiResponse(responseCode = "200", description = "One LiveWindow per flush interval as an SSE data frame",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = LiveWindow.class)))
     @GetMapping("/api/stats/live")
     Mono<Void> live(@RequestParam(required = false) @Nullable String model, ServerHttpResponse response) {
         response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);

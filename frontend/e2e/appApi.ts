@@ -1,0 +1,25 @@
+/** Direct calls to the app from the test (traffic for the heatmap, the served routing), with the admin token. */
+import { inject } from 'vitest';
+
+async function post(path: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${inject('appUrl')}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${inject('adminToken')}` },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+export async function complete(model: string, content: string): Promise<void> {
+  await post('/v1/chat/completions', { model, messages: [{ role: 'user', content }], max_tokens: 8, temperature: 0 });
+}
+
+export async function firstChoices(input: string, layer: number): Promise<number[]> {
+  const trace = (await post('/api/route', { input })) as { tokens: { layers: { experts: number[] }[] }[] };
+  return trace.tokens.map((token) => token.layers[layer]?.experts[0] ?? -1);
+}
+
+export async function enableExpert(layer: number, expert: number): Promise<void> {
+  await post(`/api/admin/experts/layers/${layer}/experts/${expert}/enable`, {});
+}

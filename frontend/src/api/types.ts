@@ -1,0 +1,217 @@
+/**
+ * The API's shapes, written once. Each interface tagged `@openapi Name` is checked field by field, both
+ * ways, against the schema of that name in the app's OpenAPI document (e2e/openApiContract.e2e.test.ts).
+ * Instants are ISO-8601 strings; `| null` marks fields the server documents as nullable.
+ */
+
+/** @openapi ExpertTableView — GET /api/admin/experts and the answer of every expert change. */
+export interface ExpertTableView {
+  model: string;
+  expertsPerToken: number;
+  layers: ExpertLayer[];
+}
+
+/** @openapi Layer */
+export interface ExpertLayer {
+  layer: number;
+  numExperts: number;
+  experts: Expert[];
+}
+
+export type ExpertState = 'enabled' | 'disabled' | 'failed';
+
+/** @openapi Expert */
+export interface Expert {
+  index: number;
+  kind: string;
+  plugin: string | null;
+  origin: string;
+  parameters: number;
+  memoryBytes: number;
+  state: ExpertState;
+  selectionBias: number;
+  reason: string | null;
+}
+
+export type PluginState = 'DISCOVERED' | 'VALIDATED' | 'STARTED' | 'DRAINING' | 'UNLOADED' | 'FAILED';
+
+/** @openapi PluginView — GET /api/admin/plugins. */
+export interface PluginView {
+  id: string;
+  version: string;
+  source: string;
+  requiresSpi: string;
+  hostSpi: string;
+  state: PluginState;
+  reason: string;
+  kinds: string[];
+  contributedExperts: string[];
+  liveExperts: number;
+}
+
+/** @openapi ReplaceRequest — POST /api/admin/experts/layers/{layer}/replace. */
+export interface ReplaceRequest {
+  kind: string;
+  expert: number | null;
+}
+
+/** @openapi AddRequest — POST /api/admin/experts/contributed. */
+export interface AddRequest {
+  plugin: string;
+  name: string;
+  selectionBias: number | null;
+}
+
+/** @openapi ExpertUsage — GET /api/stats/utilisation. */
+export interface ExpertUsage {
+  bucketStart: string;
+  domain: string;
+  layer: number;
+  expert: number;
+  firstChoice: number;
+  anyChoice: number;
+  routerProbabilitySum: number;
+  share: number;
+}
+
+/** @openapi BalanceGauges — GET /api/stats/balance. */
+export interface BalanceGauges {
+  bucketStart: string;
+  layer: number;
+  numExperts: number;
+  tokens: number;
+  dropRate: number;
+  cvLoad: number;
+  cvImportance: number;
+  maxMeanLoad: number;
+  maxVio: number;
+  jainIndex: number;
+  deadExpertFraction: number;
+  loadDiversity: number;
+  routerPerplexityRatio: number;
+  auxLossPerStep: number;
+  auxLoss: number;
+  zLoss: number;
+}
+
+/** @openapi ExpertEvent — GET /api/stats/events. */
+export interface ExpertEvent {
+  occurredAt: string;
+  instanceId: string;
+  modelId: string | null;
+  layer: number | null;
+  expert: number | null;
+  plugin: string | null;
+  kind: string;
+  reason: string | null;
+}
+
+/** @openapi DomainDistribution — GET /api/stats/domains. */
+export interface DomainDistribution {
+  domain: string;
+  layer: number;
+  assignments: number;
+  uniformShare: number;
+  shares: number[];
+}
+
+/** @openapi ConsecutiveRates — GET /api/stats/consecutive. */
+export interface ConsecutiveRates {
+  domain: string;
+  layer: number;
+  pairs: number;
+  sameFirstRate: number;
+  firstOrSecondRate: number;
+  randomSameFirstRate: number;
+  randomFirstOrSecondRate: number;
+}
+
+/** @openapi TokenCount — GET /api/stats/top-tokens. */
+export interface TokenCount {
+  token: string;
+  count: number;
+}
+
+/** @openapi LiveLayer */
+export interface LiveLayer {
+  model: string;
+  domain: string;
+  layer: number;
+  tokens: number;
+  dropped: number;
+  firstChoice: number[];
+  anyChoice: number[];
+}
+
+/** @openapi LiveWindow — one frame of GET /api/stats/live (SSE). */
+export interface LiveWindow {
+  windowStart: string;
+  layers: LiveLayer[];
+}
+
+/** @openapi ServingFigures — GET /api/stats/serving. */
+export interface ServingFigures {
+  at: string;
+  requestsFinished: number;
+  requestsRejected: number;
+  generatedTokens: number;
+  promptTokens: number;
+  queued: number;
+  running: number;
+  timeToFirstTokenP50Seconds: number;
+  timeToFirstTokenP90Seconds: number;
+  interTokenLatencyP50Seconds: number;
+  interTokenLatencyP90Seconds: number;
+}
+
+/** @openapi RouteTrace — POST /api/route. */
+export interface RouteTrace {
+  model: string;
+  layers: number;
+  experts: number;
+  experts_per_token: number;
+  tokens: RoutedToken[];
+}
+
+/** @openapi RoutedToken */
+export interface RoutedToken {
+  position: number;
+  id: number;
+  text: string;
+  layers: LayerRoute[];
+}
+
+/** @openapi LayerRoute */
+export interface LayerRoute {
+  layer: number;
+  experts: number[];
+  weights: number[];
+  probabilities: number[];
+}
+
+/** A chat message of the OpenAI API. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/**
+ * One streamed chunk of POST /v1/chat/completions with `"routing": true` (docs/API.md): `routed_experts`
+ * and `routed_weights` are `[tokens][layers][k]`, one entry per generated token behind the chunk's text.
+ * The completion endpoints answer untyped JSON in the OpenAPI document, so this one is not checked there.
+ */
+export interface ChatChunk {
+  id: string;
+  choices: {
+    index: number;
+    delta: { role?: string; content?: string };
+    finish_reason: string | null;
+    routed_experts?: number[][][];
+    routed_weights?: number[][][];
+  }[];
+}
+
+/** The OpenAI-shaped error body every route answers on failure. */
+export interface ApiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}

@@ -1,0 +1,43 @@
+/**
+ * The playground's two calls: POST /api/route (the prompt's full routing trace) and a streamed chat
+ * completion with `"routing": true`, whose chunks carry each generated token's experts and weights.
+ */
+import { authorisedFetch, errorOf, sendJson } from '../../api/http';
+import { readSseData } from '../../api/sseEvents';
+import type { ChatChunk, RouteTrace } from '../../api/types';
+
+export const routePrompt = (input: string): Promise<RouteTrace> => sendJson<RouteTrace>('POST', '/api/route', { input });
+
+/** One streamed piece of text and the routing of the tokens behind it ([tokens][layers][k]). */
+export interface GeneratedPiece {
+  text: string;
+  experts: number[][][];
+  weights: number[][][];
+}
+
+export async function generate(model: string, prompt: string, maxTokens: number, onPiece: (piece: GeneratedPiece) => void,
+  signal: AbortSignal): Promise<void> {
+  const response = await authorisedFetch('/v1/chat/completions', {
+    method: 'POST',
+    signal,
+    headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+    body: JSON.stringify({
+      model, messages: [{ role: 'user', content: prompt }], stream: true, routing: true, max_tokens: maxTokens, temperature: 0,
+    }),
+  });
+  if (!response.ok) {
+    throw await errorOf(response);
+  }
+  await readSseData(response, (data) => {
+    if (data === '[DONE]') return;
+    const chunk = JSON.parse(data) as ChatChunk | { error: { message: string } };
+    if ('error' in chunk) throw new Error(chunk.error.message);
+    for (const choice of chunk.choices) {
+      const experts = choice.routed_experts ?? [];
+      const text = choice.delta.content ?? '';
+      if (text !== '' || experts.length > 0) {
+        onPiece({ text, experts, weights: choice.routed_weights ?? [] });
+      }
+    }
+  });
+}
