@@ -104,9 +104,12 @@ class RepositoryStandsAloneTest {
         if (listed != null) {
             return listed;
         }
+        Set<String> ignoredFolders = ignoredFolders(root);
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(Files::isRegularFile)
                     .filter(p -> !isSkipped(root.relativize(p)))
+                    .filter(p -> root.relativize(p).getNameCount() < 2
+                            || !ignoredFolders.contains(root.relativize(p).getName(0).toString()))
                     .toList();
         }
     }
@@ -119,6 +122,21 @@ class RepositoryStandsAloneTest {
             }
         }
         return false;
+    }
+
+    /** Folders the root .gitignore names ({@code data/}, {@code plugins/}, …): run-time output, not sources. */
+    private static Set<String> ignoredFolders(Path root) throws IOException {
+        Set<String> folders = new HashSet<>();
+        Path gitignore = root.resolve(".gitignore");
+        if (Files.isRegularFile(gitignore)) {
+            for (String line : Files.readAllLines(gitignore)) {
+                String entry = line.trim();
+                if (entry.endsWith("/") && !entry.startsWith("#") && !entry.contains("*")) {
+                    folders.add(entry.substring(entry.startsWith("/") ? 1 : 0, entry.length() - 1));
+                }
+            }
+        }
+        return folders;
     }
 
     private static List<Path> gitLsFiles(Path root) throws IOException {

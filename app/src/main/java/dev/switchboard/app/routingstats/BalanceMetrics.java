@@ -81,10 +81,10 @@ final class BalanceMetrics {
     /**
      * Random-routing baseline of "first-or-second choices share an expert": 1 − ((N−k)/N)·((N−k−1)/(N−1))
      * with k = 2 (Mixtral Table 5: 1 − (6/8)(5/7) ≈ 46% for N = 8). With one expert per
-     * token it is the first-choice baseline.
+     * token it is the first-choice baseline; with two experts both tokens hold both, so the overlap is certain (1).
      */
     static double randomFirstOrSecondRate(int numExperts, int topK) {
-        if (topK < 2 || numExperts < 3) return randomSameFirstRate(numExperts);
+        if (topK < 2 || numExperts < 2) return randomSameFirstRate(numExperts);
         double n = numExperts;
         return 1 - ((n - 2) / n) * ((n - 3) / (n - 1));
     }

@@ -45,5 +45,9 @@ class BalanceMetricsTest {
         assertThat(BalanceMetrics.randomSameFirstRate(8)).isEqualTo(0.125);
         assertThat(BalanceMetrics.randomFirstOrSecondRate(8, 2)).isCloseTo(1 - (6.0 / 8) * (5.0 / 7), within(1e-12)); // ≈ 46%
         assertThat(BalanceMetrics.randomFirstOrSecondRate(8, 1)).isEqualTo(0.125);
+        // Two experts, top-2: every token holds both, so any two tokens overlap.
+        assertThat(BalanceMetrics.randomFirstOrSecondRate(2, 2)).isEqualTo(1.0);
+        // Three experts, top-2: two random pairs out of three always share one.
+        assertThat(BalanceMetrics.randomFirstOrSecondRate(3, 2)).isEqualTo(1.0);
     }
 }
