@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * How to pick each next token of one sequence, validated on construction.
  *
- * @param temperature divides the logits before the softmax; 0 means greedy (argmax), must be finite and &ge; 0
+ * @param temperature divides the logits before the softmax; 0 means greedy (argmax), and so does a temperature
+ *     too small for 1/T to be finite; must be finite and &ge; 0
  * @param topK keep only the k most likely tokens before sampling; 0 turns it off
  * @param topP nucleus sampling: keep the smallest set of most likely tokens whose probability
  *     reaches topP; in (0, 1], 1 turns it off
@@ -42,8 +43,12 @@ public record SamplingParams(double temperature, int topK, double topP, Long see
         return new SamplingParams(0, 0, 1, null, maxTokens, List.of());
     }
 
-    /** Whether the next token is the argmax rather than a random draw. */
+    /**
+     * Whether the next token is the argmax rather than a random draw: temperature 0, or one so small (a
+     * subnormal such as 1e-320) that 1/T overflows to infinity, where (logit − max)·(1/T) would be NaN for the
+     * best token and the draw would fall through to token 0. Such a temperature means "greedy" anyway.
+     */
     public boolean isGreedy() {
-        return temperature == 0;
+        return Double.isInfinite(1.0 / temperature);
     }
 }

@@ -53,6 +53,19 @@ class SamplerTest {
     }
 
     @Test
+    void aSubnormalTemperatureIsGreedyNotTokenZero() {
+        // 1/1e-320 overflows to infinity; sampled, (max − max)·∞ is NaN and every draw fell through to token 0.
+        for (double temperature : new double[] {1e-320, Double.MIN_VALUE, Double.MIN_NORMAL / 4}) {
+            Sampler sampler = new Sampler(params(temperature, 0, 1, 7));
+            assertThat(new SamplingParams(temperature, 0, 1, 7L, 1, List.of()).isGreedy()).isTrue();
+            for (int draw = 0; draw < 20; draw++) {
+                assertThat(sampler.sample(new float[] {0.1f, 2f, -3f, 1.9f})).as("T = " + temperature).isEqualTo(1);
+            }
+        }
+        assertThat(params(1e-300, 0, 1, 7).isGreedy()).as("1/T still finite: a (very cold) draw").isFalse();
+    }
+
+    @Test
     void sameSeedAndLogitsGiveTheSameTokens() {
         SplittableRandom data = new SplittableRandom(1);
         float[][] steps = new float[50][1000];
