@@ -29,9 +29,11 @@ class GenerationService {
         int maxTokens = request.maxTokens() != null
                 ? request.maxTokens()
                 : Math.min(defaultMaxTokens == null ? limits.defaultMaxTokens() : defaultMaxTokens, room);
-        if (maxTokens < 1 || prompt.length + maxTokens > context) {
+        // In long: a max_tokens near Integer.MAX_VALUE must not wrap the sum below the context and pass.
+        long requested = (long) prompt.length + Math.max(maxTokens, 1);
+        if (maxTokens < 1 || requested > context) {
             throw ApiException.invalid(promptParam, "context_length_exceeded", "This model's maximum context length is "
-                    + context + " tokens. However, you requested " + (prompt.length + Math.max(maxTokens, 1)) + " tokens ("
+                    + context + " tokens. However, you requested " + requested + " tokens ("
                     + prompt.length + " in the " + promptParam + ", " + Math.max(maxTokens, 1) + " in the completion). "
                     + "Please reduce the length of the " + promptParam + " or completion.");
         }

@@ -40,6 +40,9 @@ class InvalidRequestTest extends ServingTestBase {
         "logprobs                 | {" + M + "," + HELLO + ",\"logprobs\":true}                   | logprobs",
         "penalty                  | {" + M + "," + HELLO + ",\"frequency_penalty\":0.5}           | frequency_penalty",
         "context overflow         | {" + M + "," + HELLO + ",\"max_tokens\":5000}                 | messages",
+        // prompt + 2^31−1 wrapped negative in int arithmetic and passed the context check.
+        "max_tokens int max       | {" + M + "," + HELLO + ",\"max_tokens\":2147483647}           | messages",
+        "max_completion int max   | {" + M + "," + HELLO + ",\"max_completion_tokens\":2147483647} | messages",
     })
     void chatMistakesAre400NamingTheParameter(String name, String body, String param) {
         post("/v1/chat/completions", body).expectStatus().isBadRequest()
