@@ -3,6 +3,7 @@ package dev.switchboard.app.generation;
 import dev.switchboard.runtime.routing.RoutingPhase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -52,9 +53,15 @@ class GenerationMetrics {
                 .tag("phase", phase).register(registry);
     }
 
+    /**
+     * Registers the two scheduler gauges. Micrometer holds a gauge's state object weakly; the suppliers are
+     * fresh lambdas nobody else references, so without {@code strongReference} the first GC turns both into NaN.
+     */
     void gauges(Supplier<Number> queued, Supplier<Number> running) {
-        registry.gauge("switchboard.queue.size", queued, s -> s.get().doubleValue());
-        registry.gauge("switchboard.sequences.running", running, s -> s.get().doubleValue());
+        Gauge.builder("switchboard.queue.size", queued, s -> s.get().doubleValue())
+                .description("Requests waiting for a place in the batch").strongReference(true).register(registry);
+        Gauge.builder("switchboard.sequences.running", running, s -> s.get().doubleValue())
+                .description("Sequences in the running batch").strongReference(true).register(registry);
     }
 
     void firstToken(Duration sinceArrival) {
