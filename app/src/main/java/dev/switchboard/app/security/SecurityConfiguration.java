@@ -17,18 +17,27 @@ import org.springframework.security.authentication.ReactiveAuthenticationManager
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity.AuthorizeExchangeSpec;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import reactor.core.publisher.Mono;
 
 /**
- * Deny by default: the routes of {@link RouteAccess} get their access level, everything else is denied.
- * Stateless (no session, no cookies), so CSRF protection has nothing to protect and is off; credentials
- * travel as bearer tokens. Failures answer in OpenAI's error shape (401 with {@code WWW-Authenticate: Bearer}, 403).
+ * Deny by default: the routes of {@link RouteAccess} get their access level, unknown paths 404 for everyone.
+ * Stateless (no session, no cookies), so CSRF tokens have nothing to protect and are off; credentials travel
+ * as bearer tokens. What a browser can still send cross-site without credentials is stopped by
+ * {@link ForeignOriginFilter} and {@link JsonBodyFilter}. Failures answer in OpenAI's error shape (401 with
+ * {@code WWW-Authenticate: Bearer}, 403, 404, 405, 415, and 400 for the firewall's refusals).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -61,7 +70,7 @@ class SecurityConfiguration {
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, Credentials credentials,
             ReactiveAuthenticationManager manager, AccessProperties properties) {
         AuthenticationWebFilter bearer = new AuthenticationWebFilter(manager);
-        bearer.setServerAuthenticationConverter(new BearerTokenConverter(credentials));
+        bearer.setServerAuthenticationConverter(publicRoutesIgnoreUnknownKeys(new BearerTokenConverter(credentials)));
         bearer.setAuthenticationFailureHandler((exchange, failure) ->
                 unauthorized(exchange.getExchange().getResponse(), "Incorrect API key provided"));
 
@@ -71,7 +80,10 @@ class SecurityConfiguration {
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .addFilterBefore(new ForeignOriginFilter(properties.corsAllowedOrigins()), SecurityWebFiltersOrder.CORS)
+                .addFilterBefore(new UnknownRouteFilter(), SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
+                .addFilterAfter(new JsonBodyFilter(), SecurityWebFiltersOrder.AUTHORIZATION)
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint((exchange, denied) -> unauthorized(exchange.getResponse(),
                                 "This route needs credentials: send Authorization: Bearer <key>"))
@@ -87,11 +99,31 @@ class SecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * On public routes a key that matches nothing leaves the caller anonymous instead of failing with 401: probes
+     * and the dashboard must answer whatever header a client or proxy adds. A valid admin token still
+     * authenticates there, which is what shows health details.
+     */
+    private static ServerAuthenticationConverter publicRoutesIgnoreUnknownKeys(ServerAuthenticationConverter converter) {
+        ServerWebExchangeMatcher publicRoutes = new OrServerWebExchangeMatcher(RouteAccess.RULES.stream()
+                .filter(rule -> rule.access() == Access.PUBLIC)
+                .map(SecurityConfiguration::matcher)
+                .toList());
+        return exchange -> publicRoutes.matches(exchange).flatMap(match -> match.isMatch()
+                ? converter.convert(exchange).filter(Authentication::isAuthenticated)
+                : converter.convert(exchange));
+    }
+
+    /** The firewall's refusals ({@code %00}, {@code ..}, {@code TRACE}, ...) as 400 in OpenAI's shape, not an empty body. */
+    @Bean
+    ServerExchangeRejectedHandler openAiShapedFirewallRejections() {
+        return (exchange, rejected) -> OpenAiErrorBody.write(exchange.getResponse(),
+                ApiException.invalid(null, "request_rejected", rejected.getMessage()));
+    }
+
     private static void applyRouteTable(AuthorizeExchangeSpec exchanges, boolean apiKeysRequired) {
         for (RouteAccess.Rule rule : RouteAccess.RULES) {
-            AuthorizeExchangeSpec.Access access = rule.method() == null
-                    ? exchanges.pathMatchers(rule.pattern())
-                    : exchanges.pathMatchers(rule.method(), rule.pattern());
+            AuthorizeExchangeSpec.Access access = exchanges.matchers(matcher(rule));
             switch (rule.access()) {
                 case PUBLIC -> access.permitAll();
                 case INFERENCE -> {
@@ -105,6 +137,13 @@ class SecurityConfiguration {
             }
         }
         exchanges.anyExchange().denyAll();
+    }
+
+    /** The rule's path and method, as {@link RouteAccess.Rule#allows} reads them (HEAD with GET). */
+    private static ServerWebExchangeMatcher matcher(RouteAccess.Rule rule) {
+        ServerWebExchangeMatcher path = new PathPatternParserServerWebExchangeMatcher(rule.pattern());
+        return exchange -> path.matches(exchange).filter(match -> match.isMatch()
+                && rule.allows(exchange.getRequest().getMethod())).switchIfEmpty(MatchResult.notMatch());
     }
 
     private static Mono<Void> unauthorized(ServerHttpResponse response, String message) {

@@ -32,12 +32,13 @@ class ModelLoadingReadinessTest {
     void readinessIsDownUntilTheModelHasLoaded() {
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SwitchboardApplication.class, HeldBackLoader.class)
                 .run("--server.port=0", "--switchboard.data-dir=" + dataDir, "--switchboard.model=" + ServingTest.FIXTURE,
-                        "--spring.main.allow-bean-definition-overriding=true")) {
+                        "--switchboard.security.admin-token=loading-admin", "--spring.main.allow-bean-definition-overriding=true")) {
             WebTestClient web = WebTestClient.bindToServer()
                     .baseUrl("http://localhost:" + app.getEnvironment().getProperty("local.server.port"))
                     .responseTimeout(Duration.ofSeconds(30)).build();
 
-            web.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503)
+            web.get().uri("/actuator/health/readiness").header("Authorization", "Bearer loading-admin").exchange()
+                    .expectStatus().isEqualTo(503)
                     .expectBody().jsonPath("$.components.model.status").isEqualTo("DOWN");
             web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
             web.post().uri("/v1/chat/completions").header("Content-Type", "application/json")

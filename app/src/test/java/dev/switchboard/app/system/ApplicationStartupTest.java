@@ -18,9 +18,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         classes = SwitchboardApplication.class,
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {"switchboard.data-dir=target/test-data/startup", "switchboard.security.admin-token=startup-admin",
-            "switchboard.model=none"})
+            "switchboard.model=none", "switchboard.security.cors-allowed-origins=" + ApplicationStartupTest.ALLOWED_ORIGIN})
 @AutoConfigureWebTestClient
 class ApplicationStartupTest {
+
+    static final String ALLOWED_ORIGIN = "https://dashboard.example";
 
     @Autowired
     DatabaseClient database;
@@ -41,7 +43,7 @@ class ApplicationStartupTest {
 
     @Test
     void healthIsUpWithTheDatabaseAndProbes() {
-        web.get().uri("/actuator/health").exchange()
+        web.get().uri("/actuator/health").header("Authorization", "Bearer startup-admin").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
@@ -73,5 +75,18 @@ class ApplicationStartupTest {
                 .expectStatus().isOk()
                 .expectBody(String.class)
                 .value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void anOriginListedForCorsMayCallInferenceAndAnotherMayNot() {
+        String chat = "{\"model\":\"any\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        web.post().uri("/v1/chat/completions").header("Origin", ALLOWED_ORIGIN).header("Content-Type", "application/json")
+                .bodyValue(chat).exchange()
+                .expectStatus().isEqualTo(503) // reached the endpoint: no model here
+                .expectHeader().valueEquals("Access-Control-Allow-Origin", ALLOWED_ORIGIN);
+        web.post().uri("/v1/chat/completions").header("Origin", "https://evil.example").header("Content-Type", "application/json")
+                .bodyValue(chat).exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error.code").isEqualTo("origin_not_allowed");
     }
 }
