@@ -34,7 +34,9 @@ import org.springframework.context.annotation.Import;
             "switchboard.serving.keep-alive=150ms",
             "switchboard.serving.drain-timeout=2s",
             "switchboard.serving.default-max-tokens=64",
-            "spring.http.codecs.max-in-memory-size=64KB"
+            "spring.http.codecs.max-in-memory-size=64KB",
+            "server.netty.idle-timeout=" + ServingTest.IDLE_TIMEOUT_MILLIS + "ms",
+            "switchboard.connections.header-read-timeout=" + ServingTest.HEADER_READ_TIMEOUT_MILLIS + "ms"
         })
 @AutoConfigureWebTestClient
 @Import(ControlledModelConfiguration.class)
@@ -46,6 +48,9 @@ public @interface ServingTest {
     String API_KEY = "test-inference-key";
     String API_KEY_SHA256 = "5e8f80c7c258c9a7bcbe2cf24265b92aa66937b76afac044d0b38e96a9627e00";
     String ADMIN_TOKEN = "test-admin-token";
+    /** Short connection timeouts, so that closing idle and slow connections is quick to observe. */
+    long IDLE_TIMEOUT_MILLIS = 2000;
+    long HEADER_READ_TIMEOUT_MILLIS = 1500;
     /** The watched plugins folder, relative to the app module. */
     String PLUGINS = "target/test-plugins/serving";
 }
