@@ -16,7 +16,13 @@ import org.springframework.web.util.pattern.PathPatternParser;
 final class RouteAccess {
 
     /** One row of the table; {@code method} null means any method. */
-    record Rule(@Nullable HttpMethod method, String pattern, Access access) {}
+    record Rule(@Nullable HttpMethod method, String pattern, Access access) {
+
+        /** HEAD is a GET without the body (WebFlux answers it from the GET handler): probes that use it get GET's access. */
+        boolean allows(HttpMethod requested) {
+            return method == null || method.equals(requested) || (method.equals(HttpMethod.GET) && requested.equals(HttpMethod.HEAD));
+        }
+    }
 
     static final List<Rule> RULES = List.of(
             // Probes: liveness and readiness must answer without credentials.

@@ -27,6 +27,7 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import reactor.core.publisher.Mono;
@@ -106,7 +107,7 @@ class SecurityConfiguration {
     private static ServerAuthenticationConverter publicRoutesIgnoreUnknownKeys(ServerAuthenticationConverter converter) {
         ServerWebExchangeMatcher publicRoutes = new OrServerWebExchangeMatcher(RouteAccess.RULES.stream()
                 .filter(rule -> rule.access() == Access.PUBLIC)
-                .map(rule -> (ServerWebExchangeMatcher) new PathPatternParserServerWebExchangeMatcher(rule.pattern(), rule.method()))
+                .map(SecurityConfiguration::matcher)
                 .toList());
         return exchange -> publicRoutes.matches(exchange).flatMap(match -> match.isMatch()
                 ? converter.convert(exchange).filter(Authentication::isAuthenticated)
@@ -122,9 +123,7 @@ class SecurityConfiguration {
 
     private static void applyRouteTable(AuthorizeExchangeSpec exchanges, boolean apiKeysRequired) {
         for (RouteAccess.Rule rule : RouteAccess.RULES) {
-            AuthorizeExchangeSpec.Access access = rule.method() == null
-                    ? exchanges.pathMatchers(rule.pattern())
-                    : exchanges.pathMatchers(rule.method(), rule.pattern());
+            AuthorizeExchangeSpec.Access access = exchanges.matchers(matcher(rule));
             switch (rule.access()) {
                 case PUBLIC -> access.permitAll();
                 case INFERENCE -> {
@@ -138,6 +137,13 @@ class SecurityConfiguration {
             }
         }
         exchanges.anyExchange().denyAll();
+    }
+
+    /** The rule's path and method, as {@link RouteAccess.Rule#allows} reads them (HEAD with GET). */
+    private static ServerWebExchangeMatcher matcher(RouteAccess.Rule rule) {
+        ServerWebExchangeMatcher path = new PathPatternParserServerWebExchangeMatcher(rule.pattern());
+        return exchange -> path.matches(exchange).filter(match -> match.isMatch()
+                && rule.allows(exchange.getRequest().getMethod())).switchIfEmpty(MatchResult.notMatch());
     }
 
     private static Mono<Void> unauthorized(ServerHttpResponse response, String message) {

@@ -33,7 +33,7 @@ final class UnknownRouteFilter implements WebFilter {
         }
         Set<HttpMethod> allowed = new LinkedHashSet<>();
         for (RouteAccess.Rule rule : rules) {
-            if (rule.method() == null || rule.method().equals(request.getMethod())) {
+            if (rule.allows(request.getMethod())) {
                 return chain.filter(exchange);
             }
             allowed.add(rule.method());

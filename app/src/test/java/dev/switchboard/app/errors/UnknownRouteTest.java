@@ -46,6 +46,13 @@ class UnknownRouteTest extends ServingTestBase {
     }
 
     @Test
+    void headIsAnsweredWhereGetIs() {
+        anonymous.head().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        anonymous.head().uri("/v1/models").exchange().expectStatus().isUnauthorized();
+        web.head().uri("/v1/models").exchange().expectStatus().isOk();
+    }
+
+    @Test
     void firewallRefusalsAre400WithAnOpenAiBody() throws IOException {
         for (String requestLine : List.of("GET /v1/models%00 HTTP/1.1", "GET /v1/../actuator/prometheus HTTP/1.1",
                 "GET /assets/%2e%2e/application.yml HTTP/1.1", "TRACE / HTTP/1.1")) {
