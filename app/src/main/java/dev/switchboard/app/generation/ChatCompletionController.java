@@ -35,19 +35,22 @@ class ChatCompletionController {
 
     @PostMapping("/v1/chat/completions")
     Mono<Void> chat(@RequestBody String body, ServerHttpResponse response) {
-        return preparation.run(ENDPOINT, () -> start(body, response)).flatMap(responding -> responding);
+        return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(prepared -> start(prepared, response));
     }
 
-    private Mono<Void> start(String body, ServerHttpResponse response) {
+    private PreparedRequest prepare(String body) {
         RequestFields fields = RequestBodies.parse(json, body);
         OpenAiRequest request = OpenAiRequest.parse(fields);
         List<ChatMessage> messages = PromptParser.messages(fields);
         ServedModel model = models.require(request.model());
-        int[] prompt = PromptParser.chatTokens(model, messages);
+        return new PreparedRequest(request, model, PromptParser.chatTokens(model, messages));
+    }
+
+    private Mono<Void> start(PreparedRequest prepared, ServerHttpResponse response) {
         String id = RequestBodies.newId("chatcmpl-");
-        GenerationJob job = generation.start(id, model, prompt, request, null, "messages", ENDPOINT);
+        GenerationJob job = generation.start(id, prepared.model(), prepared.prompt(), prepared.request(), null, "messages", ENDPOINT);
         ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.CHAT, id,
-                Instant.now().getEpochSecond(), model.id(), request.includeUsage());
-        return responder.respond(response, job, shape, request);
+                Instant.now().getEpochSecond(), prepared.model().id(), prepared.request().includeUsage());
+        return responder.respond(response, job, shape, prepared.request());
     }
 }

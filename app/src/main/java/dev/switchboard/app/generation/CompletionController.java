@@ -35,18 +35,22 @@ class CompletionController {
 
     @PostMapping("/v1/completions")
     Mono<Void> complete(@RequestBody String body, ServerHttpResponse response) {
-        return preparation.run(ENDPOINT, () -> start(body, response)).flatMap(responding -> responding);
+        return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(prepared -> start(prepared, response));
     }
 
-    private Mono<Void> start(String body, ServerHttpResponse response) {
+    private PreparedRequest prepare(String body) {
         RequestFields fields = RequestBodies.parse(json, body);
         OpenAiRequest request = OpenAiRequest.parse(fields);
         ServedModel model = models.require(request.model());
-        int[] prompt = PromptParser.completionTokens(model, fields);
+        return new PreparedRequest(request, model, PromptParser.completionTokens(model, fields));
+    }
+
+    private Mono<Void> start(PreparedRequest prepared, ServerHttpResponse response) {
         String id = RequestBodies.newId("cmpl-");
-        GenerationJob job = generation.start(id, model, prompt, request, DEFAULT_MAX_TOKENS, "prompt", ENDPOINT);
+        GenerationJob job = generation.start(id, prepared.model(), prepared.prompt(), prepared.request(), DEFAULT_MAX_TOKENS,
+                "prompt", ENDPOINT);
         ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.TEXT, id,
-                Instant.now().getEpochSecond(), model.id(), request.includeUsage());
-        return responder.respond(response, job, shape, request);
+                Instant.now().getEpochSecond(), prepared.model().id(), prepared.request().includeUsage());
+        return responder.respond(response, job, shape, prepared.request());
     }
 }

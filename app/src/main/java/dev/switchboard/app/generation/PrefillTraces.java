@@ -37,10 +37,13 @@ public class PrefillTraces {
      *     (rendered with the chat template)
      */
     public Mono<PrefillTrace> trace(String body) {
-        return preparation.run(ENDPOINT, () -> start(body)).flatMap(trace -> trace);
+        return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(this::start);
     }
 
-    private Mono<PrefillTrace> start(String body) {
+    /** Parsed and tokenized, not yet submitted (a request dropped meanwhile never reaches the scheduler). */
+    private record TracePrompt(ServedModel model, int[] prompt) {}
+
+    private TracePrompt prepare(String body) {
         RequestFields fields = RequestBodies.parse(json, body);
         String requested = fields.optionalString("model");
         ServedModel model = requested == null ? models.require() : models.require(requested);
@@ -55,7 +58,12 @@ public class PrefillTraces {
             PromptLength.requireFits(model, input.length(), "input");
             prompt = model.tokenizer().encodePrompt(input);
         }
-        GenerationJob job = generation.trace(model, prompt, ENDPOINT);
+        return new TracePrompt(model, prompt);
+    }
+
+    private Mono<PrefillTrace> start(TracePrompt traced) {
+        ServedModel model = traced.model();
+        GenerationJob job = generation.trace(model, traced.prompt(), ENDPOINT);
         return job.events().filter(event -> event instanceof GenerationEvent.Prefilled || event instanceof GenerationEvent.Failed)
                 .next()
                 .map(event -> {
