@@ -94,10 +94,12 @@ class PluginAdminEdgesTest extends ExpertAdminTestBase {
                 "{\"kind\":\"needs-scale\",\"expert\":1,\"options\":{\"scale\":\"1.5\"}}", 200);
         assertThat(replaced.path("layers").path(0).path("experts").path(1).path("kind").asString()).isEqualTo("needs-scale");
 
-        assertThat(message(api.post("/api/admin/experts/contributed", "{\"plugin\":\"optioned\",\"name\":\"scaled\"}", 400)))
-                .contains("option 'scale' is required");
-        JsonNode added = api.post("/api/admin/experts/contributed",
-                "{\"plugin\":\"optioned\",\"name\":\"scaled\",\"options\":{\"scale\":\"0.5\"}}", 200);
+        // The request's option replaces the one the plugin declares for its contributed expert...
+        assertThat(message(api.post("/api/admin/experts/contributed",
+                "{\"plugin\":\"optioned\",\"name\":\"scaled\",\"options\":{\"scale\":\"abc\"}}", 400)))
+                .contains("option 'scale' must be a number, got 'abc'");
+        // ...and without one, the plugin's own (scale=0.25) reaches the kind.
+        JsonNode added = api.post("/api/admin/experts/contributed", "{\"plugin\":\"optioned\",\"name\":\"scaled\"}", 200);
         assertThat(added.path("layers").path(1).path("numExperts").asInt()).isEqualTo(5);
         assertThat(added.path("layers").path(1).path("experts").path(4).path("kind").asString()).isEqualTo("needs-scale");
         post("/v1/chat/completions", chat("\"max_tokens\":2")).expectStatus().isOk();

@@ -113,8 +113,8 @@ final class TestPluginJars {
     /**
      * A plugin offering kind {@code kindName}, which reads no weights and needs the kind option {@code scale}
      * ({@code y = scale · x}): without it, or with a value that is no number, {@code create} refuses with a
-     * message naming it. It also contributes expert {@code scaled} of that kind, with router rows from a
-     * calibration text and selection bias 0.
+     * message naming it. It also contributes expert {@code scaled} of that kind, declared with option
+     * {@code scale=0.25}, router rows from a calibration text and selection bias 0.
      */
     Path optionedKind(String id, String kindName) throws IOException {
         String pkg = "testplugin" + (++counter);
@@ -130,7 +130,7 @@ final class TestPluginJars {
                     public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
                     public List<ExpertKind> kinds() { return List.of(new Kind()); }
                     public List<ContributedExpert> contributedExperts() {
-                        return List.of(new ContributedExpert("scaled", "%3$s", "experts/scaled", 0f));
+                        return List.of(new ContributedExpert("scaled", "%3$s", "experts/scaled", 0f, java.util.Map.of("scale", "0.25")));
                     }
 
                     static class Kind implements ExpertKind {
