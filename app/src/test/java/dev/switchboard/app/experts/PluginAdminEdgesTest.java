@@ -15,8 +15,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The plugin admin API at its edges: a plugin unloaded by DELETE comes back with a rescan or a reload (its jar
- * stayed in the folder), an unknown id is a 404 that says so, and the listing answers while a plugin hangs in
- * its initialisation.
+ * stayed in the folder), an unknown id is a 404 that says so, the listing answers while a plugin hangs in its
+ * initialisation, kind options reach the kind, the host closes each expert once, and a kind whose code fails
+ * to link gets an answer instead of a request left hanging.
  */
 class PluginAdminEdgesTest extends ExpertAdminTestBase {
 
@@ -117,6 +118,15 @@ class PluginAdminEdgesTest extends ExpertAdminTestBase {
 
         assertThat(Integer.getInteger("counting.created")).isEqualTo(8);
         assertThat(Integer.getInteger("counting.closed")).as("one close() per expert").isEqualTo(8);
+    }
+
+    @Test
+    void aKindThatFailsToLinkIsAnsweredNotLeftHanging() throws Exception {
+        api.install(new TestPluginJars(work).unlinkableKind("unlinkable", "unlinkable-kind"), "unlinkable");
+
+        assertThat(message(api.post("/api/admin/experts/layers/0/replace", "{\"kind\":\"unlinkable-kind\",\"expert\":0}", 400)))
+                .contains("could not run: java.lang.NoClassDefFoundError: com/acme/NativeKernel");
+        assertThat(api.table().path("layers").path(0).path("experts").path(0).path("kind").asString()).isEqualTo("swiglu");
     }
 
     private static String message(JsonNode answer) {

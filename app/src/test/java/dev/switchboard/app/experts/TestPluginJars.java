@@ -206,6 +206,32 @@ final class TestPluginJars {
         return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
     }
 
+    /** A plugin offering kind {@code kindName}, whose {@code create} fails to link: a class its jar lacks. */
+    Path unlinkableKind(String id, String kindName) throws IOException {
+        String pkg = "testplugin" + (++counter);
+        String source = """
+                package %1$s;
+
+                import dev.switchboard.spi.*;
+                import java.util.List;
+                import java.util.Set;
+
+                public class Provider implements ExpertProvider {
+                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
+                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
+
+                    static class Kind implements ExpertKind {
+                        public String name() { return "%3$s"; }
+                        public Set<String> weightNames() { return Set.of(); }
+                        public Expert create(ExpertSpec spec, ExpertWeights weights) {
+                            throw new NoClassDefFoundError("com/acme/NativeKernel");
+                        }
+                    }
+                }
+                """.formatted(pkg, id, kindName);
+        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+    }
+
     /** A jar with classes but no service entry. */
     Path withoutProvider() throws IOException {
         String pkg = "testplugin" + (++counter);
