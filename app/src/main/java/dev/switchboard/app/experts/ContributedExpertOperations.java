@@ -11,6 +11,7 @@ import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import dev.switchboard.spi.ExpertSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -45,7 +46,8 @@ class ContributedExpertOperations {
      * Adds contributed expert {@code name} of plugin {@code pluginId} as the last expert of every layer.
      *
      * @param bias the selection bias, or null for the one the plugin declares
-     * @param options kind-specific options handed to the kind in {@code ExpertSpec.options}
+     * @param options kind-specific options handed to the kind in {@code ExpertSpec.options}, over those the plugin
+     *     declares for the expert
      */
     ExpertTableView add(String pluginId, String name, @Nullable Float bias, Map<String, String> options) {
         ServedModel served = editor.served();
@@ -66,7 +68,7 @@ class ContributedExpertOperations {
             if (added.find(pluginId, name).isPresent()) {
                 throw ExpertErrors.conflict("contributed expert " + pluginId + "/" + name + " is already in the model");
             }
-            List<Expert> perLayer = build(experts, files, kind, contributed, options);
+            List<Expert> perLayer = build(experts, files, kind, contributed, withOverrides(contributed.options(), options));
             try {
                 float[][] rows = new GateRows(editor, served, files).rows();
                 if (plugin.state() != PluginState.STARTED) {
@@ -161,6 +163,13 @@ class ContributedExpertOperations {
             }
         }
         return perLayer;
+    }
+
+    /** The plugin's options for its contributed expert, each replaced by the request's option of the same name. */
+    private static Map<String, String> withOverrides(Map<String, String> declared, Map<String, String> requested) {
+        Map<String, String> merged = new HashMap<>(declared);
+        merged.putAll(requested);
+        return merged;
     }
 
     private static int indexOf(LayerExperts layer, Expert expert) {

@@ -12,8 +12,9 @@ import dev.switchboard.runtime.model.MoeModel;
  * from the jar when every layer ships one; otherwise derived from the jar's {@code calibration.txt}: one
  * prefill of the text through the live model gives each calibration token's hidden state at every layer's
  * MoE input (after the post-attention RMSNorm), and {@link CalibratedRow} turns them into a row that points
- * where those tokens sit, scaled so that, untrained, it rarely wins a top-k place on its own: the plugin's
- * selection bias decides how much traffic the expert gets.
+ * where those tokens sit, scaled to stay below the layer's top-k threshold on those very tokens, so that,
+ * untrained, it takes few top-k places on its own (see {@link CalibratedRow} for the rule and its floor): the
+ * plugin's selection bias decides how much traffic the expert gets.
  */
 final class GateRows {
 

@@ -41,7 +41,14 @@ final class TrackedKind implements ExpertKind {
             throw new IllegalStateException("plugin " + plugin.label() + " is " + plugin.state()
                     + "; kind '" + kind.name() + "' can no longer build experts");
         }
-        Expert expert = kind.create(spec, weights);
+        Expert expert;
+        try {
+            expert = kind.create(spec, weights);
+        } catch (LinkageError broken) {
+            // Reactor treats a LinkageError as fatal and drops it, which would leave the admin request unanswered.
+            throw new IllegalStateException("kind '" + kind.name() + "' of plugin " + plugin.label()
+                    + " could not run: " + broken, broken);
+        }
         if (expert == null) {
             throw new IllegalStateException("kind '" + kind.name() + "' of plugin " + plugin.label() + " returned no expert");
         }

@@ -106,6 +106,9 @@ public class ModelHolder implements SmartLifecycle, DisposableBean {
             }
             return;
         }
+        if (!shippedDefault) {
+            ModelPreflight.check(directory, id); // a corrupt checkpoint ends start-up here, with one line
+        }
         loadingThread = new Thread(this::load, "model-loader");
         loadingThread.setDaemon(true);
         loadingThread.start();

@@ -15,8 +15,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The plugin admin API at its edges: a plugin unloaded by DELETE comes back with a rescan or a reload (its jar
- * stayed in the folder), an unknown id is a 404 that says so, and the listing answers while a plugin hangs in
- * its initialisation.
+ * stayed in the folder), an unknown id is a 404 that says so, the listing answers while a plugin hangs in its
+ * initialisation, kind options reach the kind, the host closes each expert once, and a kind whose code fails
+ * to link gets an answer instead of a request left hanging.
  */
 class PluginAdminEdgesTest extends ExpertAdminTestBase {
 
@@ -94,10 +95,12 @@ class PluginAdminEdgesTest extends ExpertAdminTestBase {
                 "{\"kind\":\"needs-scale\",\"expert\":1,\"options\":{\"scale\":\"1.5\"}}", 200);
         assertThat(replaced.path("layers").path(0).path("experts").path(1).path("kind").asString()).isEqualTo("needs-scale");
 
-        assertThat(message(api.post("/api/admin/experts/contributed", "{\"plugin\":\"optioned\",\"name\":\"scaled\"}", 400)))
-                .contains("option 'scale' is required");
-        JsonNode added = api.post("/api/admin/experts/contributed",
-                "{\"plugin\":\"optioned\",\"name\":\"scaled\",\"options\":{\"scale\":\"0.5\"}}", 200);
+        // The request's option replaces the one the plugin declares for its contributed expert...
+        assertThat(message(api.post("/api/admin/experts/contributed",
+                "{\"plugin\":\"optioned\",\"name\":\"scaled\",\"options\":{\"scale\":\"abc\"}}", 400)))
+                .contains("option 'scale' must be a number, got 'abc'");
+        // ...and without one, the plugin's own (scale=0.25) reaches the kind.
+        JsonNode added = api.post("/api/admin/experts/contributed", "{\"plugin\":\"optioned\",\"name\":\"scaled\"}", 200);
         assertThat(added.path("layers").path(1).path("numExperts").asInt()).isEqualTo(5);
         assertThat(added.path("layers").path(1).path("experts").path(4).path("kind").asString()).isEqualTo("needs-scale");
         post("/v1/chat/completions", chat("\"max_tokens\":2")).expectStatus().isOk();
@@ -115,6 +118,15 @@ class PluginAdminEdgesTest extends ExpertAdminTestBase {
 
         assertThat(Integer.getInteger("counting.created")).isEqualTo(8);
         assertThat(Integer.getInteger("counting.closed")).as("one close() per expert").isEqualTo(8);
+    }
+
+    @Test
+    void aKindThatFailsToLinkIsAnsweredNotLeftHanging() throws Exception {
+        api.install(new TestPluginJars(work).unlinkableKind("unlinkable", "unlinkable-kind"), "unlinkable");
+
+        assertThat(message(api.post("/api/admin/experts/layers/0/replace", "{\"kind\":\"unlinkable-kind\",\"expert\":0}", 400)))
+                .contains("could not run: java.lang.NoClassDefFoundError: com/acme/NativeKernel");
+        assertThat(api.table().path("layers").path(0).path("experts").path(0).path("kind").asString()).isEqualTo("swiglu");
     }
 
     private static String message(JsonNode answer) {

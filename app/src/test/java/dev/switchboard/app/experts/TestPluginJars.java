@@ -113,8 +113,8 @@ final class TestPluginJars {
     /**
      * A plugin offering kind {@code kindName}, which reads no weights and needs the kind option {@code scale}
      * ({@code y = scale · x}): without it, or with a value that is no number, {@code create} refuses with a
-     * message naming it. It also contributes expert {@code scaled} of that kind, with router rows from a
-     * calibration text and selection bias 0.
+     * message naming it. It also contributes expert {@code scaled} of that kind, declared with option
+     * {@code scale=0.25}, router rows from a calibration text and selection bias 0.
      */
     Path optionedKind(String id, String kindName) throws IOException {
         String pkg = "testplugin" + (++counter);
@@ -130,7 +130,7 @@ final class TestPluginJars {
                     public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
                     public List<ExpertKind> kinds() { return List.of(new Kind()); }
                     public List<ContributedExpert> contributedExperts() {
-                        return List.of(new ContributedExpert("scaled", "%3$s", "experts/scaled", 0f));
+                        return List.of(new ContributedExpert("scaled", "%3$s", "experts/scaled", 0f, java.util.Map.of("scale", "0.25")));
                     }
 
                     static class Kind implements ExpertKind {
@@ -200,6 +200,32 @@ final class TestPluginJars {
                         public long parameterCount() { return 0; }
                         public long memoryBytes() { return 0; }
                         public void close() { count("closed"); }
+                    }
+                }
+                """.formatted(pkg, id, kindName);
+        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+    }
+
+    /** A plugin offering kind {@code kindName}, whose {@code create} fails to link: a class its jar lacks. */
+    Path unlinkableKind(String id, String kindName) throws IOException {
+        String pkg = "testplugin" + (++counter);
+        String source = """
+                package %1$s;
+
+                import dev.switchboard.spi.*;
+                import java.util.List;
+                import java.util.Set;
+
+                public class Provider implements ExpertProvider {
+                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
+                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
+
+                    static class Kind implements ExpertKind {
+                        public String name() { return "%3$s"; }
+                        public Set<String> weightNames() { return Set.of(); }
+                        public Expert create(ExpertSpec spec, ExpertWeights weights) {
+                            throw new NoClassDefFoundError("com/acme/NativeKernel");
+                        }
                     }
                 }
                 """.formatted(pkg, id, kindName);
