@@ -89,7 +89,7 @@ class PreparationAdmissionTest {
         byte[] hugeChat = chat("word ".repeat(200_000)).getBytes(StandardCharsets.UTF_8);
         ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
-        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         ExecutorService clients = Executors.newFixedThreadPool(4);
         List<Future<?>> senders = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
@@ -104,7 +104,7 @@ class PreparationAdmissionTest {
             }));
         }
         List<Long> livenessMillis = new ArrayList<>();
-        Thread.sleep(300); // the senders are under way
+        Thread.sleep(2000); // the senders are under way and the JIT has compiled their path: steady state is measured
         while (System.nanoTime() < until) {
             long sent = System.nanoTime();
             HttpResponse<Void> liveness = prober.send(HttpRequest.newBuilder(base.resolve("/actuator/health/liveness"))
