@@ -131,6 +131,15 @@ describe('views', () => {
     expect(watched.errors).toEqual([]);
   });
 
+  it('routing playground: a chat message is routed with the chat template around it', async () => {
+    const plain = await page.getByTestId('token-strip').locator('.token').count();
+    await page.getByLabel(/As a chat message/).check();
+    await page.getByRole('button', { name: 'Route', exact: true }).click();
+    await expect.poll(() => page.getByTestId('token-strip').locator('.token').count(), { timeout: 30_000 }).toBeGreaterThan(plain);
+    await page.getByLabel(/As a chat message/).uncheck();
+    expect(watched.errors).toEqual([]);
+  });
+
   it('routing playground: generation streams coloured tokens', async () => {
     await page.getByRole('button', { name: /Generate/ }).click();
     await expect.poll(() => page.getByTestId('generated').locator('.token').count(), { timeout: 60_000 }).toBeGreaterThan(1);

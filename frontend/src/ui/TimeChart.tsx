@@ -32,7 +32,8 @@ function options(props: Props, width: number): uPlot.Options {
     legend: { show: !sparkline },
     cursor: { show: !sparkline },
     axes: sparkline ? [{ show: false }, { show: false }] : [{}, { label: props.yLabel ?? '' }],
-    scales: { x: { time: true } },
+    // One bucket alone would make uPlot span years around it; give it a minute each side instead.
+    scales: { x: { time: true, range: (_plot, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) } },
     series: [
       {},
       ...series.map((s) => ({
@@ -40,7 +41,8 @@ function options(props: Props, width: number): uPlot.Options {
         stroke: s.colour,
         width: sparkline ? 1.5 : 2,
         ...(s.dashed === true ? { dash: [6, 4] } : {}),
-        points: { show: false },
+        // a line needs two buckets: show the points while there are fewer
+        points: { show: props.data[0].length < 3 },
       })),
     ],
   };

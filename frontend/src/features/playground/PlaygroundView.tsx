@@ -26,13 +26,14 @@ export function PlaygroundView({ model }: { model: string }) {
   const [layer, setLayer] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const [grid, setGrid] = useState(false);
+  const [asChat, setAsChat] = useState(false);
 
   const route = async (event: Event): Promise<void> => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const next = await routePrompt(prompt);
+      const next = await routePrompt(prompt, asChat);
       setTrace(next);
       setSelected(Math.min(1, next.tokens.length - 1));
       setLayer((current) => Math.min(current, next.layers - 1));
@@ -51,6 +52,8 @@ export function PlaygroundView({ model }: { model: string }) {
       <form class="prompt" onSubmit={(event) => void route(event)}>
         <label for="prompt">Text to route</label>
         <textarea id="prompt" rows={3} value={prompt} onInput={(event) => { setPrompt(event.currentTarget.value); }} />
+        <label><input type="checkbox" checked={asChat} onChange={(event) => { setAsChat(event.currentTarget.checked); }} />
+          {' '}As a chat message (rendered with the model's chat template, as the generation below sees it)</label>
         <button type="submit" disabled={busy || prompt.trim() === ''}>{busy ? 'Routing…' : 'Route'}</button>
       </form>
       {error !== null && <Failure error={error} />}

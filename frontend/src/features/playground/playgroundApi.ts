@@ -6,7 +6,11 @@ import { authorisedFetch, errorOf, sendJson } from '../../api/http';
 import { readSseData } from '../../api/sseEvents';
 import type { ChatChunk, RouteTrace } from '../../api/types';
 
-export const routePrompt = (input: string): Promise<RouteTrace> => sendJson<RouteTrace>('POST', '/api/route', { input });
+/** Routes plain text (tokenized with BOS), or the text as one user message rendered with the model's chat template. */
+export function routePrompt(text: string, asChat: boolean): Promise<RouteTrace> {
+  const body = asChat ? { messages: [{ role: 'user', content: text }] } : { input: text };
+  return sendJson<RouteTrace>('POST', '/api/route', body);
+}
 
 /** One streamed piece of text and the routing of the tokens behind it ([tokens][layers][k]). */
 export interface GeneratedPiece {
