@@ -9,12 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.SplittableRandom;
 
 /**
  * Trains a model from a {@link TrainingRecipe} into a Hugging Face model folder: learns the tokenizer on the
@@ -23,9 +20,6 @@ import java.util.SplittableRandom;
  * {@code generation_config.json} and {@code training-report.json} (held-out loss per domain, throughput).
  */
 public final class TrainingRun {
-
-    /** Held-out windows per domain. */
-    private static final int HELD_OUT_WINDOWS = 16;
 
     /** Progress of the run: phases as text, then the trainer's steps and evaluations. */
     public interface Progress extends Trainer.Listener {
@@ -41,38 +35,22 @@ public final class TrainingRun {
     public static Result run(TrainingRecipe recipe, Path out, Progress progress) {
         createDirectories(out);
         TrainingOptions options = recipe.options();
-        Map<String, List<String>> training = new LinkedHashMap<>();
-        Map<String, List<String>> heldOut = new LinkedHashMap<>();
-        for (TrainingRecipe.CorpusDomain domain : recipe.domains()) {
-            List<String> documents = new ArrayList<>(CorpusReader.documents(domain, recipe.directory(), options.seed()));
-            Collections.shuffle(documents, new Random(options.seed()));
-            int held = (int) Math.ceil(documents.size() * recipe.heldOutShare());
-            heldOut.put(domain.name(), documents.subList(0, held));
-            training.put(domain.name(), documents.subList(held, documents.size()));
-            progress.onPhase(String.format("domain %s: %d documents (%d held out), %,d characters", domain.name(),
-                    documents.size(), held, documents.stream().mapToLong(String::length).sum()));
-        }
+        CorpusSplit split = CorpusSplit.of(recipe, progress::onPhase);
         progress.onPhase("learning a " + recipe.config().vocabSize() + "-piece BPE vocabulary");
-        TokenizerWriter.write(BpeTrainer.train(training.values().stream().flatMap(List::stream).toList(),
+        TokenizerWriter.write(BpeTrainer.train(split.training().values().stream().flatMap(List::stream).toList(),
                 recipe.config().vocabSize()), out);
 
         List<TokenWindows.Domain> trainingDomains = new ArrayList<>();
         Map<String, List<TokenWindows.Batch>> heldOutBatches = new LinkedHashMap<>();
-        SplittableRandom heldOutRandom = new SplittableRandom(options.seed() + 1);
         try (MoeTokenizer tokenizer = MoeTokenizer.load(out)) {
             for (TrainingRecipe.CorpusDomain domain : recipe.domains()) {
-                int[] stream = stream(tokenizer, training.get(domain.name()));
+                int[] stream = stream(tokenizer, split.training().get(domain.name()));
                 trainingDomains.add(new TokenWindows.Domain(domain.name(), stream, domain.weight()));
-                int[] held = stream(tokenizer, heldOut.get(domain.name()));
-                progress.onPhase(String.format("domain %s: %,d training tokens, %,d held-out tokens", domain.name(),
-                        stream.length, held.length));
-                if (held.length <= options.window()) {
-                    progress.onPhase("domain " + domain.name() + ": held-out text is shorter than one window; not evaluated");
-                    continue;
-                }
-                TokenWindows windows = new TokenWindows(List.of(new TokenWindows.Domain(domain.name(), held, 1)),
-                        options.window());
-                heldOutBatches.put(domain.name(), List.of(windows.sample(HELD_OUT_WINDOWS, heldOutRandom)));
+                progress.onPhase(String.format("domain %s: %,d training tokens", domain.name(), stream.length));
+            }
+            for (HeldOutSet.Domain domain : HeldOutSet.build(split.heldOut(), tokenizer, BpeTrainer.Vocabulary.BOS,
+                    BpeTrainer.Vocabulary.EOS, options.window(), HeldOutSet.WINDOWS_PER_DOMAIN, options.seed(), progress::onPhase)) {
+                heldOutBatches.put(domain.name(), List.of(domain.windows()));
             }
         }
         List<TokenWindows.Batch> allHeldOut = heldOutBatches.values().stream().flatMap(List::stream).toList();
