@@ -42,12 +42,17 @@ final class EvalText {
             line(out, "  expert  load   first  top tokens");
             for (int e = 0; e < layer.numExperts(); e++) {
                 String tokens = layer.topTokens().isEmpty() ? "" : layer.topTokens().get(e).stream()
-                        .map(t -> t.token() + " " + t.count()).collect(Collectors.joining(", "));
+                        .map(t -> printable(t.token()) + " " + t.count()).collect(Collectors.joining(", "));
                 line(out, "  %6d %5.1f%% %6d  %s", e, assignments == 0 ? 0 : 100.0 * layer.load()[e] / assignments,
                         layer.firstChoice()[e], tokens);
             }
         }
         return out.toString().stripTrailing();
+    }
+
+    /** A piece as one visible word: a newline or tab piece would otherwise break the table. */
+    private static String printable(String piece) {
+        return piece.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r");
     }
 
     private static void line(StringBuilder out, String format, Object... args) {
