@@ -6,6 +6,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import dev.switchboard.app.bench.BenchCommand;
+import dev.switchboard.app.eval.EvalCommand;
 import dev.switchboard.app.loadgen.LoadgenCommand;
 import dev.switchboard.app.makecheckpoint.MakeCheckpointCommand;
 import dev.switchboard.app.routingstats.StatsBenchCommand;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandLine {
 
-    private static final List<String> COMMANDS = List.of("generate", "bench", "bench-stats", "loadgen", "train", "make-checkpoint");
+    private static final List<String> COMMANDS = List.of("generate", "bench", "bench-stats", "loadgen", "train", "eval", "make-checkpoint");
 
     private CommandLine() {}
 
@@ -40,6 +41,7 @@ public final class CommandLine {
                 case "bench-stats" -> new StatsBenchCommand(System.out).run(rest);
                 case "loadgen" -> new LoadgenCommand(System.out).run(rest);
                 case "train" -> new TrainCommand(System.out).run(rest);
+                case "eval" -> new EvalCommand(System.out).run(rest);
                 case "make-checkpoint" -> new MakeCheckpointCommand(System.out).run(rest);
                 default -> throw new CliUsageException("unknown command " + args[0]);
             }
@@ -51,6 +53,7 @@ public final class CommandLine {
                 case "bench-stats" -> StatsBenchCommand.USAGE;
                 case "loadgen" -> LoadgenCommand.USAGE;
                 case "train" -> TrainCommand.USAGE;
+                case "eval" -> EvalCommand.USAGE;
                 case "make-checkpoint" -> MakeCheckpointCommand.USAGE;
                 default -> GenerateArguments.USAGE;
             });

@@ -4,13 +4,14 @@ package dev.switchboard.app.routingstats;
  * Load-balance measures of one layer over one period, from per-expert totals. Formulas and papers in
  * docs/MOE.md#balance-metrics. "Load" is the tokens an expert received (any of the
  * top-k; the count Shazeer's Load(X) approximates), "importance" the summed router probability.
+ * Public because the {@code eval} command reports the same gauges as the statistics API, from the same code.
  */
-final class BalanceMetrics {
+public final class BalanceMetrics {
 
     private BalanceMetrics() {}
 
     /** Coefficient of variation std/mean, population std (Shazeer et al. 2017); 0 when the mean is 0. */
-    static double coefficientOfVariation(double[] x) {
+    public static double coefficientOfVariation(double[] x) {
         double mean = mean(x);
         if (mean == 0) return 0;
         double squares = 0;
@@ -19,19 +20,19 @@ final class BalanceMetrics {
     }
 
     /** max/mean load (Shazeer et al. 2017, Table 6); 1 is perfect balance. */
-    static double maxOverMean(double[] x) {
+    public static double maxOverMean(double[] x) {
         double mean = mean(x);
         return mean == 0 ? 0 : max(x) / mean;
     }
 
     /** MaxVio = (max_i Load_i − mean Load) / mean Load (Wang et al. 2024, Loss-Free Balancing). */
-    static double maxViolation(double[] x) {
+    public static double maxViolation(double[] x) {
         double mean = mean(x);
         return mean == 0 ? 0 : (max(x) - mean) / mean;
     }
 
     /** Jain's fairness index (Σx)² / (N·Σx²); 1 is perfect balance, 1/N all on one expert. */
-    static double jainIndex(double[] x) {
+    public static double jainIndex(double[] x) {
         double sum = 0;
         double squares = 0;
         for (double v : x) {
@@ -42,14 +43,14 @@ final class BalanceMetrics {
     }
 
     /** Fraction of experts that received no token. */
-    static double deadExpertFraction(double[] load) {
+    public static double deadExpertFraction(double[] load) {
         int dead = 0;
         for (double v : load) if (v == 0) dead++;
         return (double) dead / load.length;
     }
 
     /** exp(H(p))/N of the load shares p (expert diversity); 1 when uniform. */
-    static double loadDiversity(double[] load) {
+    public static double loadDiversity(double[] load) {
         double sum = 0;
         for (double v : load) sum += v;
         if (sum == 0) return 0;
@@ -64,7 +65,7 @@ final class BalanceMetrics {
      * Switch load-balancing loss α-free part N·Σ f_i·P_i over the whole period (docs/MOE.md#switch-load-balancing-loss):
      * f_i = firstChoice_i / T, P_i = routerProbabilitySum_i / T; minimum 1 at uniform routing.
      */
-    static double switchAuxLoss(double[] firstChoice, double[] routerProbabilitySum, long tokens) {
+    public static double switchAuxLoss(double[] firstChoice, double[] routerProbabilitySum, long tokens) {
         if (tokens == 0) return 0;
         double sum = 0;
         for (int i = 0; i < firstChoice.length; i++) {
@@ -74,7 +75,7 @@ final class BalanceMetrics {
     }
 
     /** Random-routing baseline of "same first choice" for consecutive tokens: 1/N (Mixtral Table 5; docs/MOE.md#consecutive-tokens). */
-    static double randomSameFirstRate(int numExperts) {
+    public static double randomSameFirstRate(int numExperts) {
         return numExperts == 0 ? 0 : 1.0 / numExperts;
     }
 
@@ -83,10 +84,15 @@ final class BalanceMetrics {
      * with k = 2 (Mixtral Table 5: 1 − (6/8)(5/7) ≈ 46% for N = 8). With one expert per
      * token it is the first-choice baseline; with two experts both tokens hold both, so the overlap is certain (1).
      */
-    static double randomFirstOrSecondRate(int numExperts, int topK) {
+    public static double randomFirstOrSecondRate(int numExperts, int topK) {
         if (topK < 2 || numExperts < 2) return randomSameFirstRate(numExperts);
         double n = numExperts;
         return 1 - ((n - 2) / n) * ((n - 3) / (n - 1));
+    }
+
+    /** exp(mean router entropy)/N (docs/MOE.md#router-entropy), from the entropy summed over {@code tokens} tokens. */
+    public static double routerPerplexityRatio(double entropySum, long tokens, int numExperts) {
+        return numExperts == 0 || tokens == 0 ? 0 : Math.exp(entropySum / tokens) / numExperts;
     }
 
     private static double mean(double[] x) {

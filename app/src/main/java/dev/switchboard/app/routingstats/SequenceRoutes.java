@@ -8,6 +8,8 @@ import java.util.Arrays;
  * (Mixtral paper, Table 5; docs/MOE.md#consecutive-tokens). Open one per sequence with
  * {@link RoutingStatsRecorder#openSequence}.
  *
+ * <p>The {@code eval} command classifies held-out pairs with it too, so both count pairs the same way.
+ *
  * <p>Not thread-safe: a sequence's tokens are routed one after another, by one thread at a time.
  */
 public final class SequenceRoutes {
@@ -18,7 +20,7 @@ public final class SequenceRoutes {
     private final String domain;
     private int[][] previous = new int[0][];
 
-    SequenceRoutes(String modelId, String domain) {
+    public SequenceRoutes(String modelId, String domain) {
         this.modelId = modelId;
         this.domain = domain;
     }
@@ -32,7 +34,7 @@ public final class SequenceRoutes {
     }
 
     /** Outcome of comparing a token's choices with the previous token's at the same layer. */
-    enum Pair {
+    public enum Pair {
         /** No previous token at this layer (first token, or the previous or this one was dropped). */
         NONE,
         /** First choices differ and the first two choices share no expert. */
@@ -48,7 +50,7 @@ public final class SequenceRoutes {
      * token's at {@code layer}, then remembers them. A dropped token breaks the chain: neither the pair
      * into it nor the pair out of it is counted, because it has no first choice.
      */
-    Pair next(int layer, int[] selectedExperts) {
+    public Pair next(int layer, int[] selectedExperts) {
         if (layer < 0) {
             throw new IllegalArgumentException("layer must be >= 0, found " + layer);
         }

@@ -39,7 +39,7 @@ final class StatsReports {
                 BalanceMetrics.coefficientOfVariation(load), BalanceMetrics.coefficientOfVariation(importance),
                 BalanceMetrics.maxOverMean(load), BalanceMetrics.maxViolation(load), BalanceMetrics.jainIndex(load),
                 BalanceMetrics.deadExpertFraction(load), BalanceMetrics.loadDiversity(load),
-                n == 0 || tokens == 0 ? 0 : Math.exp(layer.entropySum() / tokens) / n,
+                BalanceMetrics.routerPerplexityRatio(layer.entropySum(), tokens, n),
                 ratio(layer.auxLossSum(), layer.steps()),
                 BalanceMetrics.switchAuxLoss(first, importance, tokens),
                 ratio(layer.zLossSum(), tokens));

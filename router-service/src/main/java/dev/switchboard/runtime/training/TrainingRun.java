@@ -2,6 +2,7 @@ package dev.switchboard.runtime.training;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.TensorDtype;
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import java.io.IOException;
@@ -9,12 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.SplittableRandom;
 
 /**
  * Trains a model from a {@link TrainingRecipe} into a Hugging Face model folder: learns the tokenizer on the
@@ -23,9 +21,6 @@ import java.util.SplittableRandom;
  * {@code generation_config.json} and {@code training-report.json} (held-out loss per domain, throughput).
  */
 public final class TrainingRun {
-
-    /** Held-out windows per domain. */
-    private static final int HELD_OUT_WINDOWS = 16;
 
     /** Progress of the run: phases as text, then the trainer's steps and evaluations. */
     public interface Progress extends Trainer.Listener {
@@ -36,53 +31,61 @@ public final class TrainingRun {
     public record Result(long parameters, int steps, int skippedSteps, long trainingTokens, double seconds,
             double heldOutLoss, Map<String, Double> heldOutLossByDomain, double uniformLoss) {}
 
+    /**
+     * Saving and resuming a run's state ({@link TrainingState}).
+     *
+     * @param resume a state folder to continue from, or {@code null} to start afresh
+     * @param stopAfter the last step to run this time (a run stopped before its last step writes only its state)
+     * @param stateDirectory where to save the state (after every held-out evaluation and the last step run), or {@code null}
+     */
+    public record Resumption(Path resume, int stopAfter, Path stateDirectory) {
+
+        /** Start afresh, run every step, save no state. */
+        public static final Resumption NONE = new Resumption(null, Integer.MAX_VALUE, null);
+    }
+
     private TrainingRun() {}
 
     public static Result run(TrainingRecipe recipe, Path out, Progress progress) {
+        return run(recipe, out, progress, Resumption.NONE);
+    }
+
+    /** Runs (or continues) training; returns {@code null} when it stopped before the last step, its state saved. */
+    public static Result run(TrainingRecipe recipe, Path out, Progress progress, Resumption resumption) {
         createDirectories(out);
         TrainingOptions options = recipe.options();
-        Map<String, List<String>> training = new LinkedHashMap<>();
-        Map<String, List<String>> heldOut = new LinkedHashMap<>();
-        for (TrainingRecipe.CorpusDomain domain : recipe.domains()) {
-            List<String> documents = new ArrayList<>(CorpusReader.documents(domain, recipe.directory(), options.seed()));
-            Collections.shuffle(documents, new Random(options.seed()));
-            int held = (int) Math.ceil(documents.size() * recipe.heldOutShare());
-            heldOut.put(domain.name(), documents.subList(0, held));
-            training.put(domain.name(), documents.subList(held, documents.size()));
-            progress.onPhase(String.format("domain %s: %d documents (%d held out), %,d characters", domain.name(),
-                    documents.size(), held, documents.stream().mapToLong(String::length).sum()));
-        }
+        CorpusSplit split = CorpusSplit.of(recipe, progress::onPhase);
         progress.onPhase("learning a " + recipe.config().vocabSize() + "-piece BPE vocabulary");
-        TokenizerWriter.write(BpeTrainer.train(training.values().stream().flatMap(List::stream).toList(),
+        TokenizerWriter.write(BpeTrainer.train(split.training().values().stream().flatMap(List::stream).toList(),
                 recipe.config().vocabSize()), out);
 
         List<TokenWindows.Domain> trainingDomains = new ArrayList<>();
         Map<String, List<TokenWindows.Batch>> heldOutBatches = new LinkedHashMap<>();
-        SplittableRandom heldOutRandom = new SplittableRandom(options.seed() + 1);
         try (MoeTokenizer tokenizer = MoeTokenizer.load(out)) {
             for (TrainingRecipe.CorpusDomain domain : recipe.domains()) {
-                int[] stream = stream(tokenizer, training.get(domain.name()));
+                int[] stream = stream(tokenizer, split.training().get(domain.name()));
                 trainingDomains.add(new TokenWindows.Domain(domain.name(), stream, domain.weight()));
-                int[] held = stream(tokenizer, heldOut.get(domain.name()));
-                progress.onPhase(String.format("domain %s: %,d training tokens, %,d held-out tokens", domain.name(),
-                        stream.length, held.length));
-                if (held.length <= options.window()) {
-                    progress.onPhase("domain " + domain.name() + ": held-out text is shorter than one window; not evaluated");
-                    continue;
-                }
-                TokenWindows windows = new TokenWindows(List.of(new TokenWindows.Domain(domain.name(), held, 1)),
-                        options.window());
-                heldOutBatches.put(domain.name(), List.of(windows.sample(HELD_OUT_WINDOWS, heldOutRandom)));
+                progress.onPhase(String.format("domain %s: %,d training tokens", domain.name(), stream.length));
+            }
+            for (HeldOutSet.Domain domain : HeldOutSet.build(split.heldOut(), tokenizer, BpeTrainer.Vocabulary.BOS,
+                    BpeTrainer.Vocabulary.EOS, options.window(), HeldOutSet.WINDOWS_PER_DOMAIN, options.seed(), progress::onPhase)) {
+                heldOutBatches.put(domain.name(), List.of(domain.windows()));
             }
         }
         List<TokenWindows.Batch> allHeldOut = heldOutBatches.values().stream().flatMap(List::stream).toList();
         long started = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
-                TrainableMixtral model = TrainableMixtral.initialise(recipe.config(), options.seed(), options.window(), manager)) {
-            progress.onPhase(String.format("training %,d parameters for %d steps of %d × %d tokens",
-                    model.parameterCount(), options.steps(), options.batchSize(), options.window()));
+                TrainableMixtral model = startingModel(recipe, resumption.resume(), manager)) {
+            progress.onPhase(String.format("training %,d parameters for %d steps of %d × %d tokens%s",
+                    model.parameterCount(), options.steps(), options.batchSize(), options.window(),
+                    resumption.resume() == null ? "" : ", resuming after step " + TrainingState.read(resumption.resume()).step()));
             Trainer.Outcome outcome = new Trainer(options, progress, Math.max(1, options.steps() / 10),
-                    Math.max(1, options.steps() / 100)).train(model, new TokenWindows(trainingDomains, options.window()), allHeldOut);
+                    Math.max(1, options.steps() / 100)).train(model, new TokenWindows(trainingDomains, options.window()), allHeldOut,
+                    resumption.resume(), resumption.stopAfter(), resumption.stateDirectory());
+            if (resumption.stopAfter() < options.steps()) {
+                progress.onPhase("stopped after step " + resumption.stopAfter() + "; state saved in " + resumption.stateDirectory());
+                return null;
+            }
             Map<String, Double> byDomain = new LinkedHashMap<>();
             heldOutBatches.forEach((name, batches) -> byDomain.put(name, Trainer.evaluate(model, batches)));
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -94,6 +97,16 @@ public final class TrainingRun {
             writeGenerationConfig(out);
             writeReport(out, recipe, result);
             return result;
+        }
+    }
+
+    /** Fresh parameters, or the saved ones of the state being resumed (float32, exactly as saved). */
+    private static TrainableMixtral startingModel(TrainingRecipe recipe, Path resume, NDManager manager) {
+        if (resume == null) {
+            return TrainableMixtral.initialise(recipe.config(), recipe.options().seed(), recipe.options().window(), manager);
+        }
+        try (Checkpoint saved = Checkpoint.open(TrainingState.weights(resume))) {
+            return TrainableMixtral.fromCheckpoint(saved, recipe.options().window(), manager);
         }
     }
 
