@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +42,8 @@ class GrafanaDashboardTest extends ServingTestBase {
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
     /** Label lists of {@code by/without/on/ignoring/group_left/group_right (...)}: label names, not metrics. */
     private static final Pattern LABEL_LIST = Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern SELECTOR = Pattern.compile("(?<![\\w$.])([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
+    private static final Pattern LABEL_NAME = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
     private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w$.])[a-zA-Z_:][a-zA-Z0-9_:]*");
 
     @Autowired
@@ -65,6 +69,13 @@ class GrafanaDashboardTest extends ServingTestBase {
         assertThat(used).as("metric names in the dashboard's PromQL missing from /actuator/prometheus (exposed: "
                 + exposed.stream().filter(n -> n.startsWith("switchboard_")).collect(Collectors.joining(", ")) + ")")
                 .allSatisfy(name -> assertThat(exposed).as(name).contains(name));
+
+        // A label matcher on a label the metric does not have selects nothing: every matched label must exist.
+        Map<String, Set<String>> labels = sampleLabels(scrape());
+        for (String query : queries) {
+            matchedLabels(query).forEach((name, matched) -> assertThat(labels.getOrDefault(name, Set.of()))
+                    .as("labels of " + name + " in /actuator/prometheus, matched by: " + query).containsAll(matched));
+        }
     }
 
     @Test
@@ -94,6 +105,8 @@ class GrafanaDashboardTest extends ServingTestBase {
                 + "[$__rate_interval])))\n/ on (layer) group_left sum(b_total[5m]) / ignoring(expert) c + 1e3 * d offset 5m"
                 + " > bool 0.5 and on() e"))
                 .containsExactlyInAnyOrder("a_seconds_bucket", "b_total", "c", "d", "e");
+        assertThat(matchedLabels("sum(rate(a_total{x=\"{y=}\", w!~\"$v\"}[1m])) / b{} + c{z=\"1\"}"))
+                .isEqualTo(Map.of("a_total", Set.of("x", "w"), "b", Set.of(), "c", Set.of("z")));
         assertThat(metricNames("label_values(switchboard_routing_tokens_total{model=~\"$model\"}, layer)"))
                 .containsExactly("switchboard_routing_tokens_total");
     }
@@ -116,6 +129,34 @@ class GrafanaDashboardTest extends ServingTestBase {
     static Set<String> sampleNames(String exposition) {
         return exposition.lines().filter(line -> !line.isBlank() && !line.startsWith("#"))
                 .map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Per sample name, the label names its samples carry in the exposition. */
+    static Map<String, Set<String>> sampleLabels(String exposition) {
+        Map<String, Set<String>> labels = new TreeMap<>();
+        exposition.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).forEach(line -> {
+            String name = line.split("[{ ]", 2)[0];
+            Set<String> names = labels.computeIfAbsent(name, n -> new TreeSet<>());
+            Matcher label = LABEL_NAME.matcher(STRING.matcher(line.substring(name.length())).replaceAll("\"\""));
+            while (label.find()) {
+                names.add(label.group(1));
+            }
+        });
+        return labels;
+    }
+
+    /** Per metric selected with {@code name{...}}, the label names its matchers use. */
+    static Map<String, Set<String>> matchedLabels(String promQl) {
+        Map<String, Set<String>> matched = new TreeMap<>();
+        Matcher selector = SELECTOR.matcher(STRING.matcher(promQl).replaceAll("\"\""));
+        while (selector.find()) {
+            Set<String> names = matched.computeIfAbsent(selector.group(1), n -> new TreeSet<>());
+            Matcher label = LABEL_NAME.matcher(selector.group(2));
+            while (label.find()) {
+                names.add(label.group(1));
+            }
+        }
+        return matched;
     }
 
     /** The PromQL of the panels' targets ({@code expr}) and of the query variables ({@code definition}). */
