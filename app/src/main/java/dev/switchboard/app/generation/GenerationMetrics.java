@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * {@code switchboard_requests_finished_total}, {@code switchboard_requests_rejected_total},
  * {@code switchboard_queue_size}, {@code switchboard_sequences_running},
  * {@code switchboard_time_to_first_token_seconds}, {@code switchboard_inter_token_latency_seconds},
- * {@code switchboard_tokens_generated_total} (its rate is tokens/s), {@code switchboard_tokens_prompt_total},
+ * {@code switchboard_tokens_generated_tokens_total} (its rate is tokens/s; the unit "tokens" is part of the name),
+ * {@code switchboard_tokens_prompt_tokens_total},
  * {@code switchboard_batch_sequences}, {@code switchboard_step_duration_seconds{phase=prefill|decode}} (one
  * model forward, the step's share of the inference thread's time; what the serving benchmark profiles).
  */
