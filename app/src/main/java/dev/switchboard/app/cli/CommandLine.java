@@ -8,6 +8,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import dev.switchboard.app.bench.BenchCommand;
 import dev.switchboard.app.loadgen.LoadgenCommand;
 import dev.switchboard.app.routingstats.StatsBenchCommand;
+import dev.switchboard.app.routingstats.StatsReadBenchCommand;
 import dev.switchboard.app.training.TrainCommand;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandLine {
 
-    private static final List<String> COMMANDS = List.of("generate", "bench", "bench-stats", "loadgen", "train");
+    private static final List<String> COMMANDS = List.of("generate", "bench", "bench-stats", "bench-stats-reads", "loadgen", "train");
 
     private CommandLine() {}
 
@@ -37,6 +38,7 @@ public final class CommandLine {
                 case "generate" -> new GenerateCommand(System.out).run(GenerateArguments.parse(rest));
                 case "bench" -> new BenchCommand(System.out).run(rest);
                 case "bench-stats" -> new StatsBenchCommand(System.out).run(rest);
+                case "bench-stats-reads" -> new StatsReadBenchCommand(System.out).run(rest);
                 case "loadgen" -> new LoadgenCommand(System.out).run(rest);
                 case "train" -> new TrainCommand(System.out).run(rest);
                 default -> throw new CliUsageException("unknown command " + args[0]);
@@ -47,6 +49,7 @@ public final class CommandLine {
             System.err.println(switch (args[0]) {
                 case "bench" -> BenchCommand.USAGE;
                 case "bench-stats" -> StatsBenchCommand.USAGE;
+                case "bench-stats-reads" -> StatsReadBenchCommand.USAGE;
                 case "loadgen" -> LoadgenCommand.USAGE;
                 case "train" -> TrainCommand.USAGE;
                 default -> GenerateArguments.USAGE;
