@@ -10,6 +10,7 @@ import dev.switchboard.app.eval.EvalCommand;
 import dev.switchboard.app.loadgen.LoadgenCommand;
 import dev.switchboard.app.makecheckpoint.MakeCheckpointCommand;
 import dev.switchboard.app.routingstats.StatsBenchCommand;
+import dev.switchboard.app.routingstats.StatsReadBenchCommand;
 import dev.switchboard.app.training.TrainCommand;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandLine {
 
-    private static final List<String> COMMANDS = List.of("generate", "bench", "bench-stats", "loadgen", "train", "eval", "make-checkpoint");
+    private static final List<String> COMMANDS = List.of("generate", "bench", "bench-stats", "bench-stats-reads", "loadgen", "train",
+            "eval", "make-checkpoint");
 
     private CommandLine() {}
 
@@ -39,6 +41,7 @@ public final class CommandLine {
                 case "generate" -> new GenerateCommand(System.out).run(GenerateArguments.parse(rest));
                 case "bench" -> new BenchCommand(System.out).run(rest);
                 case "bench-stats" -> new StatsBenchCommand(System.out).run(rest);
+                case "bench-stats-reads" -> new StatsReadBenchCommand(System.out).run(rest);
                 case "loadgen" -> new LoadgenCommand(System.out).run(rest);
                 case "train" -> new TrainCommand(System.out).run(rest);
                 case "eval" -> new EvalCommand(System.out).run(rest);
@@ -51,6 +54,7 @@ public final class CommandLine {
             System.err.println(switch (args[0]) {
                 case "bench" -> BenchCommand.USAGE;
                 case "bench-stats" -> StatsBenchCommand.USAGE;
+                case "bench-stats-reads" -> StatsReadBenchCommand.USAGE;
                 case "loadgen" -> LoadgenCommand.USAGE;
                 case "train" -> TrainCommand.USAGE;
                 case "eval" -> EvalCommand.USAGE;

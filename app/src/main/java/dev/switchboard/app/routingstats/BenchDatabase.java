@@ -44,6 +44,29 @@ final class BenchDatabase implements AutoCloseable {
         transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
     }
 
+    DatabaseClient client() {
+        return DatabaseClient.create(connections);
+    }
+
+    /** A client over a connection pool, as the application reads (a connection per query would dominate). */
+    DatabaseClient pooledClient() {
+        return DatabaseClient.create(ConnectionFactories.get("r2dbc:pool:postgresql://postgres@localhost:" + postgres.getPort()
+                + "/postgres?maxSize=4"));
+    }
+
+    TransactionalOperator transactions() {
+        return transactions;
+    }
+
+    /** Runs one statement over JDBC (bulk loads for the benchmarks). */
+    void execute(String sql) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("statement failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
     RoutingStatsWriter writer(String instance) {
         return new RoutingStatsWriter(DatabaseClient.create(connections), transactions, instance, Duration.ofSeconds(30));
     }

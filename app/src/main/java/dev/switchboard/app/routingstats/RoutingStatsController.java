@@ -50,17 +50,17 @@ class RoutingStatsController {
     Flux<BalanceGauges> balance(@RequestParam String model, @RequestParam(required = false) @Nullable String from,
             @RequestParam(required = false) @Nullable String to, @RequestParam(required = false) @Nullable String bucket) {
         StatsQuery q = StatsQuery.of(from, to, bucket, clock.instant());
-        return repository.experts(model, q.from(), q.to(), q.bucketSeconds(), false).collectList()
+        return repository.experts(model, q.from(), q.to(), q.bucketSeconds(), false).collectList().map(RoutingStatsRepository::byLayer)
                 .flatMapMany(experts -> repository.layers(model, q.from(), q.to(), q.bucketSeconds(), false)
                         .map(layer -> StatsReports.balance(layer,
-                                RoutingStatsRepository.ofLayer(experts, layer.bucketStart(), layer.domain(), layer.layer()))));
+                                RoutingStatsRepository.ofLayer(experts, layer))));
     }
 
     /** Per domain and layer, each expert's share of the assignments over the range (Mixtral Fig. 7). */
     @GetMapping("/domains")
     Flux<DomainDistribution> domains(@RequestParam String model, @RequestParam(required = false) @Nullable Integer layer,
             @RequestParam(required = false) @Nullable String from, @RequestParam(required = false) @Nullable String to) {
-        StatsQuery q = StatsQuery.of(from, to, null, clock.instant()).wholeRange();
+        StatsQuery q = StatsQuery.wholeRange(from, to, clock.instant());
         return repository.experts(model, q.from(), q.to(), q.bucketSeconds(), true)
                 .filter(u -> layer == null || u.layer() == layer)
                 .collectList()
@@ -76,12 +76,12 @@ class RoutingStatsController {
     @GetMapping("/consecutive")
     Flux<ConsecutiveRates> consecutive(@RequestParam String model, @RequestParam(required = false) @Nullable String from,
             @RequestParam(required = false) @Nullable String to) {
-        StatsQuery q = StatsQuery.of(from, to, null, clock.instant()).wholeRange();
-        return repository.experts(model, q.from(), q.to(), q.bucketSeconds(), true).collectList()
+        StatsQuery q = StatsQuery.wholeRange(from, to, clock.instant());
+        return repository.experts(model, q.from(), q.to(), q.bucketSeconds(), true).collectList().map(RoutingStatsRepository::byLayer)
                 .flatMapMany(experts -> repository.layers(model, q.from(), q.to(), q.bucketSeconds(), true)
                         .filter(layer -> layer.consecutivePairs() > 0)
                         .map(layer -> StatsReports.consecutive(layer,
-                                RoutingStatsRepository.ofLayer(experts, layer.bucketStart(), layer.domain(), layer.layer()))));
+                                RoutingStatsRepository.ofLayer(experts, layer))));
     }
 
     /** The token texts most often routed to an expert, from the sampled traces ({@code choice=first} or {@code any}). */
@@ -95,7 +95,7 @@ class RoutingStatsController {
         if (limit < 1 || limit > 1000) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'limit' must be between 1 and 1000, found " + limit);
         }
-        StatsQuery q = StatsQuery.of(from, to, null, clock.instant());
+        StatsQuery q = StatsQuery.wholeRange(from, to, clock.instant());
         return repository.topTokens(model, layer, expert, choice.equals("first"), q.from(), q.to(), limit);
     }
 
@@ -106,7 +106,7 @@ class RoutingStatsController {
         if (limit < 1 || limit > 10_000) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'limit' must be between 1 and 10000, found " + limit);
         }
-        StatsQuery q = StatsQuery.of(from, to, null, clock.instant());
+        StatsQuery q = StatsQuery.wholeRange(from, to, clock.instant());
         return repository.events(q.from(), q.to(), limit);
     }
 }

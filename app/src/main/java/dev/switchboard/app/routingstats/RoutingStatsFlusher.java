@@ -28,6 +28,8 @@ final class RoutingStatsFlusher implements SmartLifecycle {
     static final int PHASE = Integer.MIN_VALUE + 1000;
     private static final Logger log = LoggerFactory.getLogger(RoutingStatsFlusher.class);
     private static final int RECORD_BATCH = 5_000;
+    /** "No deadline": compared by value, since nanoTime differences near it would overflow. */
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
     /** How often the window thread looks at the clock: window boundaries are this exact. */
     static final long WINDOW_CHECK_MILLIS = 100;
 
@@ -73,7 +75,7 @@ final class RoutingStatsFlusher implements SmartLifecycle {
 
     /** Closes the open window now, even early, and writes everything (shutdown; tests). */
     boolean closeAndFlush() {
-        return closeAndFlush(writer, Long.MAX_VALUE);
+        return closeAndFlush(writer, NO_DEADLINE);
     }
 
     private boolean closeAndFlush(RoutingStatsWriter finalWriter, long deadlineNanos) {
@@ -87,7 +89,7 @@ final class RoutingStatsFlusher implements SmartLifecycle {
 
     /** Writes buffered windows oldest first, then pending records; returns whether all were written. */
     boolean flush() {
-        return flush(writer, Long.MAX_VALUE);
+        return flush(writer, NO_DEADLINE);
     }
 
     /** As {@link #flush()}, with {@code writer}'s timeout per write, starting no write after {@code deadlineNanos}. */
@@ -136,7 +138,7 @@ final class RoutingStatsFlusher implements SmartLifecycle {
     }
 
     private static void checkDeadline(long deadlineNanos) {
-        if (System.nanoTime() - deadlineNanos > 0) {
+        if (deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos > 0) {
             throw new IllegalStateException("the shutdown flush ran out of time (switchboard.stats.shutdown-flush-timeout)");
         }
     }

@@ -3,6 +3,8 @@ package dev.switchboard.app.routingstats;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
@@ -122,8 +124,19 @@ final class RoutingStatsRepository {
                 .bind(5, levels.hourFrom()).bind(6, levels.hourTo()).bind(7, levels.fiveTo());
     }
 
-    static List<ExpertUsage> ofLayer(List<ExpertUsage> all, Instant bucket, String domain, int layer) {
-        return all.stream().filter(u -> u.bucketStart().equals(bucket) && u.domain().equals(domain) && u.layer() == layer).toList();
+    /** One layer of one bucket and domain: the key that joins {@link LayerUsage} rows to their {@link ExpertUsage} rows. */
+    record LayerSlot(Instant bucketStart, String domain, int layer) {}
+
+    /**
+     * The expert rows grouped by layer slot, built once per answer: looking each layer up in the whole list
+     * made a week of 10 s buckets quadratic (seconds for {@code /balance}).
+     */
+    static Map<LayerSlot, List<ExpertUsage>> byLayer(List<ExpertUsage> all) {
+        return all.stream().collect(Collectors.groupingBy(u -> new LayerSlot(u.bucketStart(), u.domain(), u.layer())));
+    }
+
+    static List<ExpertUsage> ofLayer(Map<LayerSlot, List<ExpertUsage>> byLayer, LayerUsage layer) {
+        return byLayer.getOrDefault(new LayerSlot(layer.bucketStart(), layer.domain(), layer.layer()), List.of());
     }
 
     private static Instant instant(Readable row, String column) {

@@ -18,11 +18,9 @@ record StatsQuery(Instant from, Instant to, long bucketSeconds) {
     static final long MAX_BUCKETS = 10_000;
 
     static StatsQuery of(@Nullable String from, @Nullable String to, @Nullable String bucket, Instant now) {
-        Instant end = to == null ? now : instant("to", to);
-        Instant start = from == null ? end.minus(DEFAULT_RANGE) : instant("from", from);
-        if (!start.isBefore(end)) {
-            throw badRequest("'from' (" + start + ") must be before 'to' (" + end + ")");
-        }
+        StatsQuery range = wholeRange(from, to, now);
+        Instant start = range.from();
+        Instant end = range.to();
         long seconds = bucket == null ? 60 : seconds(bucket);
         if (seconds < 1) {
             throw badRequest("'bucket' must be at least 1s, found " + bucket);
@@ -35,9 +33,17 @@ record StatsQuery(Instant from, Instant to, long bucketSeconds) {
         return new StatsQuery(start, end, seconds);
     }
 
-    /** The whole range as one bucket. */
-    StatsQuery wholeRange() {
-        return new StatsQuery(from, to, RoutingStatsRepository.WHOLE_RANGE);
+    /**
+     * A range read as one bucket (or not bucketed at all): no bucket count to limit, so a week's domain
+     * distribution is not refused for having more than {@link #MAX_BUCKETS} minutes.
+     */
+    static StatsQuery wholeRange(@Nullable String from, @Nullable String to, Instant now) {
+        Instant end = to == null ? now : instant("to", to);
+        Instant start = from == null ? end.minus(DEFAULT_RANGE) : instant("from", from);
+        if (!start.isBefore(end)) {
+            throw badRequest("'from' (" + start + ") must be before 'to' (" + end + ")");
+        }
+        return new StatsQuery(start, end, RoutingStatsRepository.WHOLE_RANGE);
     }
 
     private static Instant instant(String name, String value) {

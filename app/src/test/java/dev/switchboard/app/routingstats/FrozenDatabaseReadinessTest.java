@@ -34,9 +34,9 @@ class FrozenDatabaseReadinessTest {
             HttpClient http = HttpClient.newHttpClient();
             awaitReady(http, readiness);
 
-            db.freeze();
             int status;
             try {
+                db.freeze();
                 HttpRequest probe = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(1)).build();
                 status = http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode(); // throws after 1 s without an answer
             } finally {

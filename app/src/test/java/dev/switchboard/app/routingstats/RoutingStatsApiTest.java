@@ -170,6 +170,16 @@ class RoutingStatsApiTest {
     }
 
     @Test
+    void aWeekLongRangeIsAnsweredByTheEndpointsThatReadItAsOneBucket() {
+        String week = "&from=" + Instant.now().minus(Duration.ofDays(7)) + "&to=" + Instant.now();
+        // A week has 10,080 minutes: more than the bucket limit, but these endpoints have no minute buckets.
+        web.get().uri("/api/stats/domains?model=m" + week).exchange().expectStatus().isOk();
+        web.get().uri("/api/stats/consecutive?model=m" + week).exchange().expectStatus().isOk();
+        web.get().uri("/api/stats/top-tokens?model=m&layer=0&expert=0" + week).exchange().expectStatus().isOk();
+        web.get().uri("/api/stats/events?limit=10" + week).exchange().expectStatus().isOk();
+    }
+
+    @Test
     void badQueryParametersAreA400ThatSaysWhatWasExpected() {
         web.get().uri("/api/stats/utilisation?model=m&bucket=fortnight").exchange().expectStatus().isBadRequest();
         web.get().uri("/api/stats/balance?model=m&from=yesterday").exchange().expectStatus().isBadRequest();

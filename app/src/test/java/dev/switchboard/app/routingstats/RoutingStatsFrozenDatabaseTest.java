@@ -37,8 +37,8 @@ class RoutingStatsFrozenDatabaseTest {
         StatsHarness stats = new StatsHarness(db);
         stats.flusher.start();
         try {
-            db.freeze();
             try {
+                db.freeze();
                 for (int w = 1; w <= 3; w++) {
                     record(stats, w); // w steps in window w
                     stats.clock.advance(stats.properties.window());
@@ -67,17 +67,18 @@ class RoutingStatsFrozenDatabaseTest {
         StatsHarness stats = new StatsHarness(db, RoutingStatsProperties.defaults().withShutdownFlushTimeout(flushBudget));
         stats.flusher.start();
         record(stats, 1);
-        db.freeze();
         Duration stopping;
         try {
+            db.freeze();
             long start = System.nanoTime();
             stats.flusher.stop();
             stopping = Duration.ofNanos(System.nanoTime() - start);
         } finally {
             db.thaw();
         }
-        // The flush budget plus the bounded waits for the flusher's own threads (1 s each at most).
-        assertThat(stopping).isLessThan(flushBudget.plusSeconds(2));
+        // The flush budget, the bounded waits for the flusher's own threads (1 s each at most) and slack for a
+        // loaded machine; before the budget existed the final write waited the writer's 5 s timeout.
+        assertThat(stopping).isLessThan(flushBudget.plusMillis(3500));
         assertThat(stats.metrics.lostAssignmentsTotal()).as("what could not be written is counted as lost")
                 .isEqualTo((double) STEP_ASSIGNMENTS);
     }

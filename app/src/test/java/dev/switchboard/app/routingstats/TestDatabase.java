@@ -85,42 +85,39 @@ final class TestDatabase {
         signalServer("-CONT");
     }
 
-    /**
-     * Signals the postmaster and its backends. A backend may exit between listing and signalling, which makes
-     * {@code kill} exit 1 for that pid while still signalling the rest; so only the postmaster's own signal is
-     * checked, and it is sent last when stopping and first when resuming, so that a resumed server never waits
-     * on a backend that stayed stopped.
-     */
     private void signalServer(String signal) {
         long postmaster = postmasterPid();
-        List<String> backends = ProcessHandle.of(postmaster).orElseThrow().descendants()
-                .map(p -> Long.toString(p.pid())).toList();
-        if (signal.equals("-CONT")) {
-            kill(signal, List.of(Long.toString(postmaster)), true);
-            kill(signal, backends, false);
-        } else {
-            kill(signal, backends, false);
-            kill(signal, List.of(Long.toString(postmaster)), true);
-        }
-    }
-
-    private static void kill(String signal, List<String> pids, boolean mustSucceed) {
-        if (pids.isEmpty()) {
-            return;
-        }
-        List<String> command = new ArrayList<>(List.of("kill", signal));
-        command.addAll(pids);
+        List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(postmaster)));
+        ProcessHandle.of(postmaster).orElseThrow().descendants().forEach(p -> command.add(Long.toString(p.pid())));
         try {
-            int exit = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor();
-            if (exit != 0 && mustSucceed) {
-                throw new IllegalStateException(command + " exited with " + exit);
+            // A backend may end between the listing and the signal; kill then exits 1 but has signalled the others,
+            // so only the postmaster's own state counts. Its output is dropped for the same reason.
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            // Signals are delivered asynchronously: wait (briefly) until every signalled process shows the new state.
+            boolean stopping = signal.equals("-STOP");
+            List<Long> pids = command.subList(2, command.size()).stream().map(Long::parseLong).toList();
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (!pids.stream().allMatch(pid -> isStopped(pid).map(s -> s == stopping).orElse(true))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(command + " did not " + (stopping ? "stop" : "continue") + " the postmaster");
+                }
+                Thread.sleep(10);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the process is stopped by a signal (state T in /proc/PID/stat); empty once it has ended. */
+    private static java.util.Optional<Boolean> isStopped(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return java.util.Optional.of(stat.substring(stat.lastIndexOf(") ") + 2).startsWith("T"));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,11 +55,10 @@ class GracefulShutdownIT {
         try (AppProcess app = AppProcess.start(workDir, "app", "--switchboard.data-dir=" + dataDir, "--switchboard.model=" + FIXTURE,
                 "--switchboard.plugins-dir=" + workDir.resolve("plugins"))) {
             app.awaitReady(Duration.ofSeconds(180));
-            AtomicBoolean accepting = new AtomicBoolean(true);
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 int maxTokens = 200 + 400 * c; // some finish before SIGTERM, the longest run into the drain
-                Thread client = new Thread(() -> streamUntilRefused(app, domain, maxTokens, finished, accepting), "client-" + c);
+                Thread client = new Thread(() -> streamUntilRefused(app, domain, maxTokens, finished), "client-" + c);
                 client.start();
                 clients.add(client);
             }
@@ -101,13 +99,12 @@ class GracefulShutdownIT {
     }
 
     /** Streams completions back to back until the server refuses (503 while draining) or is gone. */
-    private static void streamUntilRefused(AppProcess app, String domain, int maxTokens, ConcurrentLinkedQueue<Finished> finished,
-            AtomicBoolean accepting) {
+    private static void streamUntilRefused(AppProcess app, String domain, int maxTokens, ConcurrentLinkedQueue<Finished> finished) {
         HttpClient http = HttpClient.newHttpClient();
         String body = "{\"model\":\"tiny-gqa-top2\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"temperature\":0,"
                 + "\"max_tokens\":" + maxTokens + ",\"metadata\":{\"domain\":\"" + domain + "\"},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a long story about experts\"}]}";
-        while (accepting.get()) {
+        while (true) {
             try {
                 HttpRequest request = HttpRequest.newBuilder(app.uri("/v1/chat/completions")).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
