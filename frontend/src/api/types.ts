@@ -53,6 +53,8 @@ export interface PluginView {
 export interface ReplaceRequest {
   kind: string;
   expert: number | null;
+  /** The kind's options (e.g. quantisation settings); null for the kind's defaults. */
+  options: Record<string, string> | null;
 }
 
 /** @openapi AddRequest — POST /api/admin/experts/contributed. */
@@ -60,6 +62,8 @@ export interface AddRequest {
   plugin: string;
   name: string;
   selectionBias: number | null;
+  /** Options for the contributed expert's kind, over the plugin's own; null for none. */
+  options: Record<string, string> | null;
 }
 
 /** @openapi ExpertUsage — GET /api/stats/utilisation. */

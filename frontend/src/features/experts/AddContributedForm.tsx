@@ -21,7 +21,7 @@ export function AddContributedForm({ plugins, apply }: Props) {
       event.preventDefault();
       const offer = offers[choice];
       if (offer !== undefined) {
-        void apply(() => expertApi.add({ plugin: offer.plugin, name: offer.name, selectionBias: bias === '' ? null : Number(bias) }));
+        void apply(() => expertApi.add({ plugin: offer.plugin, name: offer.name, selectionBias: bias === '' ? null : Number(bias), options: null }));
       }
     }}>
       <label>Contributed expert <select value={choice} onChange={(e) => { setChoice(Number(e.currentTarget.value)); }}>

@@ -24,7 +24,7 @@ export function ReplaceForm({ table, kinds, confirm, apply }: Props) {
         title: `Replace ${which} of layer ${layer} with ${kind}?`,
         consequence: `The implementation of ${which} of layer ${layer} is rebuilt as '${kind}' from the same weights; requests in flight finish first, and outputs may change slightly (e.g. int8 rounding).`,
         confirmLabel: 'Replace',
-        run: () => apply(() => expertApi.replace(layer, { kind, expert: expert === 'all' ? null : Number(expert) })),
+        run: () => apply(() => expertApi.replace(layer, { kind, expert: expert === 'all' ? null : Number(expert), options: null })),
       });
     }}>
       <label>Layer <select value={layer} onChange={(e) => { setLayer(Number(e.currentTarget.value)); }}>
