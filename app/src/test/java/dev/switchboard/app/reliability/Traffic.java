@@ -25,8 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class Traffic {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern ROUTED_LAYER0 = Pattern.compile(
-            "^switchboard_routing_tokens_total\\{[^}]*layer=\"0\"[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -125,18 +123,6 @@ final class Traffic {
         } catch (IOException | InterruptedException e) {
             return new long[] {-1, (System.nanoTime() - sent) / 1_000_000};
         }
-    }
-
-    /** {@code switchboard_routing_tokens_total} of layer 0: the tokens the server routed since it started. */
-    long routedTokensCounter() throws IOException, InterruptedException {
-        String text = http.send(request("/actuator/prometheus").header("Authorization", "Bearer " + AppProcess.ADMIN_TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher matcher = ROUTED_LAYER0.matcher(text);
-        long total = 0;
-        while (matcher.find()) {
-            total += (long) Double.parseDouble(matcher.group(1));
-        }
-        return total;
     }
 
     /** {@code switchboard_queue_size} and {@code switchboard_sequences_running}; -1 where a gauge is missing or NaN. */
