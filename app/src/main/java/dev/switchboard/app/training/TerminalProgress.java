@@ -3,7 +3,6 @@ package dev.switchboard.app.training;
 import dev.switchboard.runtime.training.Trainer;
 import dev.switchboard.runtime.training.TrainingRun;
 import java.io.PrintStream;
-import java.text.DecimalFormat;
 import java.time.Duration;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -34,11 +33,11 @@ final class TerminalProgress implements TrainingRun.Progress, AutoCloseable {
     public void onStep(Trainer.StepReport r) {
         if (bar == null) {
             bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(r.steps()).setStyle(ProgressBarStyle.ASCII)
-                    .setConsumer(new ConsoleProgressBarConsumer(out)).setUnit(" steps", 1).showSpeed(new DecimalFormat("0.00"))
+                    .setConsumer(new ConsoleProgressBarConsumer(out)).setUnit(" steps", 1).showSpeed()
                     .startsFrom(r.step() - 1, Duration.ZERO).build();
         }
         bar.stepTo(r.step());
-        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3f (cross-entropy %.3f)", r.loss(), r.crossEntropy()));
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f (ce %.3f)", r.loss(), r.crossEntropy()));
     }
 
     @Override
