@@ -78,28 +78,36 @@ final class TestDatabase {
      * still open and new ones both wait without an answer or an error. Always {@link #thaw()} in a finally block.
      */
     void freeze() {
-        signalServer("-STOP");
+        // The postmaster first: once it is stopped it forks no new backend, so the listing of its children that
+        // follows is complete. (Listing first let a backend forked in between keep answering, readiness included.)
+        long postmaster = postmasterPid();
+        signal("-STOP", List.of(postmaster));
+        signal("-STOP", ProcessHandle.of(postmaster).orElseThrow().descendants().map(ProcessHandle::pid).toList());
     }
 
     void thaw() {
-        signalServer("-CONT");
+        long postmaster = postmasterPid();
+        List<Long> all = new ArrayList<>(ProcessHandle.of(postmaster).orElseThrow().descendants().map(ProcessHandle::pid).toList());
+        all.add(postmaster);
+        signal("-CONT", all);
     }
 
-    private void signalServer(String signal) {
-        long postmaster = postmasterPid();
-        List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(postmaster)));
-        ProcessHandle.of(postmaster).orElseThrow().descendants().forEach(p -> command.add(Long.toString(p.pid())));
+    private static void signal(String signal, List<Long> pids) {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        pids.forEach(pid -> command.add(Long.toString(pid)));
         try {
             // A backend may end between the listing and the signal; kill then exits 1 but has signalled the others,
-            // so only the postmaster's own state counts. Its output is dropped for the same reason.
+            // so only the states read back count. Its output is dropped for the same reason.
             new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             // Signals are delivered asynchronously: wait (briefly) until every signalled process shows the new state.
             boolean stopping = signal.equals("-STOP");
-            List<Long> pids = command.subList(2, command.size()).stream().map(Long::parseLong).toList();
             long deadline = System.nanoTime() + 2_000_000_000L;
             while (!pids.stream().allMatch(pid -> isStopped(pid).map(s -> s == stopping).orElse(true))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(command + " did not " + (stopping ? "stop" : "continue") + " the postmaster");
+                    throw new IllegalStateException(command + " did not " + (stopping ? "stop" : "continue") + " the server");
                 }
                 Thread.sleep(10);
             }
