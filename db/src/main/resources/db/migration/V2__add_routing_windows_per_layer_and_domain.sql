@@ -10,12 +10,12 @@ ALTER TABLE expert_window ADD PRIMARY KEY (window_start, instance_id, model_id, 
 
 -- One row per closed window, instance, model, layer and domain. Absolute values for the window,
 -- written by idempotent upsert like expert_window.
---   aux_loss_sum:     Σ over forward steps of the step's Switch aux loss N·Σ f_i·P_i (MOE-NOTES §1.3); mean = / steps
---   z_loss_sum:       Σ over tokens of logsumexp(router logits)² (ST-MoE, MOE-NOTES §1.4); mean = / tokens
+--   aux_loss_sum:     Σ over forward steps of the step's Switch aux loss N·Σ f_i·P_i (docs/MOE.md#switch-load-balancing-loss); mean = / steps
+--   z_loss_sum:       Σ over tokens of logsumexp(router logits)² (ST-MoE; docs/MOE.md#router-z-loss); mean = / tokens
 --   entropy_sum:      Σ over tokens of the router distribution's entropy in nats; mean = / tokens
 --   consecutive_pairs / same_first_pairs / first_or_second_pairs: consecutive tokens (i, i+1) of one
 --     sequence, and those whose first choice is the same expert / whose first-two choices share an
---     expert (Mixtral Table 5, MOE-NOTES §1.5).
+--     expert (Mixtral Table 5; docs/MOE.md#consecutive-tokens).
 CREATE TABLE layer_window (
     window_start           TIMESTAMPTZ      NOT NULL,
     window_seconds         INTEGER          NOT NULL,

@@ -21,9 +21,7 @@ import org.junit.jupiter.api.Test;
  * relies on is written in docs/MOE.md, docs/API.md and CONTRIBUTING.md instead.
  *
  * <p>The forbidden strings are assembled from pieces so that this file does not match itself. Landed Flyway
- * migrations are the one exception: their comments predate docs/MOE.md, and editing a landed migration changes
- * its checksum, which Flyway refuses on every database that already ran it (see LandedMigrationsTest).
- * docs/MOE.md maps the section numbers those comments cite to its own sections.
+ * migrations are scanned too: a comment in one is corrected through CommentOnlyMigrationEdits.
  */
 class RepositoryStandsAloneTest {
 
@@ -37,18 +35,11 @@ class RepositoryStandsAloneTest {
             "STYLE" + ".md",
             "FAMILIES" + ".md");
 
-    private static final Path MIGRATIONS = Path.of("db", "src", "main", "resources", "db", "migration");
-    private static final Path LANDED = Path.of("app", "src", "test", "resources", "landed-migrations.sha256");
-
     @Test
     void noTrackedFileReferencesAPathOutsideTheRepository() throws IOException {
         Path root = repositoryRoot();
-        Set<String> landedMigrations = landedMigrations(root);
         List<String> hits = new ArrayList<>();
         for (Path file : trackedFiles(root)) {
-            if (file.getParent().endsWith(MIGRATIONS) && landedMigrations.contains(file.getFileName().toString())) {
-                continue;
-            }
             String text = textOf(file);
             if (text == null) {
                 continue;
@@ -73,19 +64,6 @@ class RepositoryStandsAloneTest {
         assertThat(files).anyMatch(p -> p.endsWith(Path.of("app", "src", "main", "java", "dev", "switchboard",
                 "app", "SwitchboardApplication.java")));
         assertThat(files).noneMatch(p -> p.toString().contains("/target/") || p.toString().contains("/node_modules/"));
-    }
-
-    /** File names recorded in landed-migrations.sha256 ({@code <sha256>  <file name>} per line). */
-    private static Set<String> landedMigrations(Path root) throws IOException {
-        Set<String> names = new HashSet<>();
-        for (String line : Files.readAllLines(root.resolve(LANDED))) {
-            String[] hashAndName = line.trim().split("\\s+");
-            if (hashAndName.length == 2) {
-                names.add(hashAndName[1]);
-            }
-        }
-        assertThat(names).as("landed migrations in " + LANDED).isNotEmpty();
-        return names;
     }
 
     /** Surefire runs in the module folder; the root is the first parent holding the reactor's mvnw. */

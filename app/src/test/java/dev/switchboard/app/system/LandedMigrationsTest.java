@@ -17,7 +17,9 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 /**
  * A landed Flyway migration is never edited (Flyway would refuse to start on databases that ran the
  * old version): every migration on the class path must match the SHA-256 recorded when it landed in
- * {@code landed-migrations.sha256}. A new migration is added to that file in the change that lands it.
+ * {@code landed-migrations.sha256}. A new migration is added to that file in the change that lands it. The one
+ * exception is a comment-only correction, landed together with its old and new Flyway checksums in
+ * {@link CommentOnlyMigrationEdits} so that databases that ran the old text still start.
  */
 class LandedMigrationsTest {
 
