@@ -147,7 +147,7 @@ class PreparationAdmissionTest {
         });
         assertThat(responses).filteredOn(r -> r.statusCode() != 429).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.body()).as("the slow template hit the render time limit")
-                        .contains("ran longer than"));
+                        .contains("ms of CPU time"));
     }
 
     private HttpRequest post(String path, String body) {

@@ -4,6 +4,8 @@ import static dev.switchboard.app.routingstats.Steps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.switchboard.app.experts.ExpertEventKind;
+import dev.switchboard.app.experts.ExpertLifecycleEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +46,9 @@ class RoutingStatsApiTest {
     @Autowired
     void adminClient(WebTestClient client) {
         // statistics and plugin administration are admin routes (RouteAccess)
-        web = client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer stats-admin").build();
+        // A generous timeout: the first live frame can take seconds on a loaded 2-core machine.
+        web = client.mutate().responseTimeout(Duration.ofSeconds(30))
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer stats-admin").build();
     }
 
     @Autowired
