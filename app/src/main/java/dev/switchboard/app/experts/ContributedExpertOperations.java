@@ -2,8 +2,6 @@ package dev.switchboard.app.experts;
 
 import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.app.routingstats.ExpertEventKind;
-import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
 import dev.switchboard.runtime.model.ExpertTable;
 import dev.switchboard.runtime.model.LayerExperts;
 import dev.switchboard.spi.ContributedExpert;
@@ -31,13 +29,15 @@ class ContributedExpertOperations {
 
     private final ExpertTableEditor editor;
     private final PluginRegistry registry;
+    private final ExpertEvents events;
     private final AddedExperts added;
     private final ExpertOperations operations;
 
     ContributedExpertOperations(ExpertTableEditor editor, PluginRegistry registry, AddedExperts added,
-            ExpertOperations operations) {
+            ExpertOperations operations, ExpertEvents events) {
         this.editor = editor;
         this.registry = registry;
+        this.events = events;
         this.added = added;
         this.operations = operations;
     }
@@ -95,7 +95,7 @@ class ContributedExpertOperations {
         log.info("Added contributed expert {}/{} as expert {} of every layer (selection bias {})", pluginId, name,
                 indices[0], selectionBias);
         for (int l = 0; l < indices.length; l++) {
-            registry.notifyListeners(ExpertLifecycleEvent.ofExpert(served.id(), l, indices[l], plugin.label(),
+            events.publish(ExpertLifecycleEvent.ofExpert(served.id(), l, indices[l], plugin.label(),
                     ExpertEventKind.ADDED, "contributed expert " + name + " (kind " + kind.name() + ", selection bias "
                             + selectionBias + ")"));
         }
@@ -143,7 +143,7 @@ class ContributedExpertOperations {
     void afterRemoval(ServedModel served, AddedExperts.Added gone, int[] at, String why) {
         log.info("Removed contributed expert {} from every layer ({})", gone.origin(), why);
         for (int l = 0; l < at.length; l++) {
-            registry.notifyListeners(ExpertLifecycleEvent.ofExpert(served.id(), l, at[l], gone.pluginLabel(),
+            events.publish(ExpertLifecycleEvent.ofExpert(served.id(), l, at[l], gone.pluginLabel(),
                     ExpertEventKind.REMOVED, "contributed expert " + gone.name() + " " + why));
         }
     }

@@ -1,4 +1,4 @@
-package dev.switchboard.app.routingstats;
+package dev.switchboard.app.experts;
 
 /**
  * What happened to an expert or to an expert plugin; stored as text in {@code expert_event.kind}. Expert

@@ -1,8 +1,6 @@
 package dev.switchboard.app.experts;
 
 import dev.switchboard.app.model.ExpertFaultListener;
-import dev.switchboard.app.routingstats.ExpertEventKind;
-import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
 import dev.switchboard.runtime.model.ExpertFault;
 import dev.switchboard.spi.Expert;
 import java.util.Collections;
@@ -19,17 +17,17 @@ import org.springframework.stereotype.Component;
 @Component
 class ExpertFaults implements ExpertFaultListener {
 
-    private final PluginRegistry registry;
+    private final ExpertEvents events;
     private final Map<Expert, String> reasons = Collections.synchronizedMap(new IdentityHashMap<>());
 
-    ExpertFaults(PluginRegistry registry) {
-        this.registry = registry;
+    ExpertFaults(ExpertEvents events) {
+        this.events = events;
     }
 
     @Override
     public void onFault(String modelId, ExpertFault fault, Expert expert) {
         reasons.put(expert, fault.reason());
-        registry.notifyListeners(ExpertLifecycleEvent.ofExpert(modelId, fault.layer(), fault.expert(),
+        events.publish(ExpertLifecycleEvent.ofExpert(modelId, fault.layer(), fault.expert(),
                 PluginRegistry.pluginOf(expert).orElse(null), ExpertEventKind.FAILED, fault.reason()));
     }
 

@@ -1,4 +1,4 @@
-package dev.switchboard.app.routingstats;
+package dev.switchboard.app.experts;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -6,11 +6,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A change in the life of an expert or an expert plugin, reported through
- * {@link RoutingStatsRecorder#recordExpertEvent} and stored in {@code expert_event}. The one event type of
- * the expert lifecycle: the plugin registry and the expert admin API emit it, every
- * {@code ExpertLifecycleListener} receives it. The id makes the write idempotent: a retried flush stores
- * each event once.
+ * A change in the life of an expert or an expert plugin. The one event type of the expert lifecycle: the plugin
+ * registry and the expert admin operations publish it through {@link ExpertEvents}; the statistics store it in
+ * {@code expert_event}. The id makes that write idempotent: a retried flush stores each event once.
  *
  * @param id unique event id
  * @param occurredAt when it happened

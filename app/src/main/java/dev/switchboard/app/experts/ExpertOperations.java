@@ -2,8 +2,6 @@ package dev.switchboard.app.experts;
 
 import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.app.routingstats.ExpertEventKind;
-import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
 import dev.switchboard.runtime.model.ExpertTable;
 import dev.switchboard.runtime.model.LayerExperts;
 import dev.switchboard.spi.Expert;
@@ -28,12 +26,15 @@ class ExpertOperations {
 
     private final ExpertTableEditor editor;
     private final PluginRegistry registry;
+    private final ExpertEvents events;
     private final ExpertFaults faults;
     private final AddedExperts added;
 
-    ExpertOperations(ExpertTableEditor editor, PluginRegistry registry, ExpertFaults faults, AddedExperts added) {
+    ExpertOperations(ExpertTableEditor editor, PluginRegistry registry, ExpertFaults faults, AddedExperts added,
+            ExpertEvents events) {
         this.editor = editor;
         this.registry = registry;
+        this.events = events;
         this.faults = faults;
         this.added = added;
     }
@@ -176,7 +177,7 @@ class ExpertOperations {
     }
 
     private void event(ServedModel served, int layer, int expert, Expert subject, ExpertEventKind kind, String reason) {
-        registry.notifyListeners(ExpertLifecycleEvent.ofExpert(served.id(), layer, expert,
+        events.publish(ExpertLifecycleEvent.ofExpert(served.id(), layer, expert,
                 PluginRegistry.pluginOf(subject).orElse(null), kind, reason));
     }
 }

@@ -22,10 +22,10 @@ class ExpertPluginConfiguration {
 
     @Bean(destroyMethod = "close")
     PluginRegistry pluginRegistry(
-            ObjectProvider<ExpertLifecycleListener> listeners,
+            ExpertEvents events, ObjectProvider<PluginDrain> drain,
             @Value("${switchboard.plugin-init-timeout:10s}") Duration initTimeout) {
-        PluginRegistry registry = new PluginRegistry(
-                ExpertPluginConfiguration.class.getClassLoader(), initTimeout, listeners.orderedStream().toList());
+        PluginRegistry registry = new PluginRegistry(ExpertPluginConfiguration.class.getClassLoader(), initTimeout,
+                events::publish, () -> drain.getIfAvailable(() -> PluginDrain.NONE));
         registry.loadBuiltIns();
         return registry;
     }

@@ -2,8 +2,6 @@ package dev.switchboard.app.experts;
 
 import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.app.routingstats.ExpertEventKind;
-import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
 import dev.switchboard.runtime.model.ExpertTable;
 import dev.switchboard.runtime.model.LayerExperts;
 import dev.switchboard.spi.Expert;
@@ -30,16 +28,17 @@ class ModelPluginDrain implements PluginDrain {
 
     private final ExpertTableEditor editor;
     private final PluginRegistry registry;
+    private final ExpertEvents events;
     private final AddedExperts added;
     private final ContributedExpertOperations contributed;
 
     ModelPluginDrain(ExpertTableEditor editor, PluginRegistry registry, AddedExperts added,
-            ContributedExpertOperations contributed) {
+            ContributedExpertOperations contributed, ExpertEvents events) {
         this.editor = editor;
         this.registry = registry;
+        this.events = events;
         this.added = added;
         this.contributed = contributed;
-        registry.drainWith(this);
     }
 
     /** A checkpoint expert that must leave: rebuilt with the default kind, or disabled when {@code rebuilt} is null. */
@@ -82,7 +81,7 @@ class ModelPluginDrain implements PluginDrain {
         }
         for (Slot slot : slots) {
             String why = "plugin " + pluginLabel + " unloads";
-            registry.notifyListeners(ExpertLifecycleEvent.ofExpert(served.id(), slot.layer(), slot.expert(),
+            events.publish(ExpertLifecycleEvent.ofExpert(served.id(), slot.layer(), slot.expert(),
                     slot.rebuilt() != null ? PluginRegistry.pluginOf(slot.rebuilt()).orElse(null) : pluginLabel,
                     slot.rebuilt() != null ? ExpertEventKind.REPLACED : ExpertEventKind.DISABLED,
                     slot.rebuilt() != null ? why + "; rebuilt with kind " + model.defaultKind() : why + "; no default kind to rebuild with"));

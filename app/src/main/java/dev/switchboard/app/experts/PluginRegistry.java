@@ -1,7 +1,5 @@
 package dev.switchboard.app.experts;
 
-import dev.switchboard.app.routingstats.ExpertEventKind;
-import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
 import dev.switchboard.runtime.model.ExpertKindResolver;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
@@ -16,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,28 +33,27 @@ public final class PluginRegistry implements AutoCloseable {
 
     private final ClassLoader host;
     private final PluginDiscovery discovery;
-    private final List<ExpertLifecycleListener> listeners;
+    private final Consumer<ExpertLifecycleEvent> events;
+    private final Supplier<PluginDrain> drain;
     private final Map<String, Plugin> plugins = new LinkedHashMap<>(); // by source; guarded by this
     // What list() shows: a copy of plugins' values, republished after every change, read without the lock.
     private volatile List<Plugin> listed = List.of();
     private final Map<String, TrackedKind> kinds = new ConcurrentHashMap<>();
-    private volatile PluginDrain drain = PluginDrain.NONE;
 
     /**
      * @param host the class loader of the application: built-ins are found on it, and plugin class
      *     loaders take the SPI and DJL from it
      * @param initTimeout how long a plugin's provider may take to construct and describe itself
-     * @param listeners told of every lifecycle event
+     * @param events told of every plugin lifecycle event, in the thread that made the change
+     * @param drain what unloading must do to the loaded model before closing a plugin's experts; asked at each
+     *     unload, because the drain itself needs this registry's kinds
      */
-    public PluginRegistry(ClassLoader host, Duration initTimeout, List<ExpertLifecycleListener> listeners) {
+    public PluginRegistry(ClassLoader host, Duration initTimeout, Consumer<ExpertLifecycleEvent> events,
+            Supplier<PluginDrain> drain) {
         this.host = host;
         this.discovery = new PluginDiscovery(host, initTimeout);
-        this.listeners = List.copyOf(listeners);
-    }
-
-    /** Sets what unloading must do to the loaded model before closing a plugin's experts. */
-    public void drainWith(PluginDrain drain) {
-        this.drain = drain == null ? PluginDrain.NONE : drain;
+        this.events = events;
+        this.drain = drain;
     }
 
     /** Starts every provider on the application class path. */
@@ -216,7 +215,7 @@ public final class PluginRegistry implements AutoCloseable {
             emit(plugin, PluginState.DRAINING, "");
             plugin.kinds().forEach(kind -> kinds.remove(kind.name(), kind));
             try {
-                drain.release(plugin.label(), plugin.liveExperts());
+                drain.get().release(plugin.label(), plugin.liveExperts());
             } catch (RuntimeException e) {
                 log.warn("Draining the model of plugin {} failed; closing its experts anyway", plugin.label(), e);
             }
@@ -247,22 +246,12 @@ public final class PluginRegistry implements AutoCloseable {
                 ? plugin.label() + " (" + plugin.jar().getFileName() + ")" : plugin.label();
         plugin.state(PluginState.FAILED, reason);
         log.warn("Plugin {} FAILED: {}", subject, reason);
-        notifyListeners(ExpertLifecycleEvent.ofPlugin(subject, ExpertEventKind.PLUGIN_FAILED, reason));
+        events.accept(ExpertLifecycleEvent.ofPlugin(subject, ExpertEventKind.PLUGIN_FAILED, reason));
     }
 
     private void emit(Plugin plugin, PluginState state, String detail) {
         plugin.state(state, "");
         log.info("Plugin {} {}{}", plugin.label(), state, detail.isEmpty() ? "" : " (" + detail + ")");
-        notifyListeners(ExpertLifecycleEvent.ofPlugin(plugin.label(), ExpertEventKind.valueOf("PLUGIN_" + state.name()), detail));
-    }
-
-    void notifyListeners(ExpertLifecycleEvent event) {
-        for (ExpertLifecycleListener listener : listeners) {
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                log.warn("Lifecycle listener {} failed on {}", listener, event.kind(), e);
-            }
-        }
+        events.accept(ExpertLifecycleEvent.ofPlugin(plugin.label(), state.eventKind(), detail));
     }
 }

@@ -30,5 +30,17 @@ public enum PluginState {
     UNLOADED,
 
     /** Refused before {@code STARTED}; {@link PluginView#reason()} says why. Nothing of it stays loaded. */
-    FAILED
+    FAILED;
+
+    /** The event recorded when a plugin enters this state. */
+    ExpertEventKind eventKind() {
+        return switch (this) {
+            case DISCOVERED -> ExpertEventKind.PLUGIN_DISCOVERED;
+            case VALIDATED -> ExpertEventKind.PLUGIN_VALIDATED;
+            case STARTED -> ExpertEventKind.PLUGIN_STARTED;
+            case DRAINING -> ExpertEventKind.PLUGIN_DRAINING;
+            case UNLOADED -> ExpertEventKind.PLUGIN_UNLOADED;
+            case FAILED -> ExpertEventKind.PLUGIN_FAILED;
+        };
+    }
 }

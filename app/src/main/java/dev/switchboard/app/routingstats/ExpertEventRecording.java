@@ -1,12 +1,15 @@
-package dev.switchboard.app.experts;
+package dev.switchboard.app.routingstats;
 
-import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
-import dev.switchboard.app.routingstats.RoutingStatsRecorder;
+import dev.switchboard.app.experts.ExpertLifecycleEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Stores every plugin and expert lifecycle event in {@code expert_event} through the statistics recorder. */
+/**
+ * Stores every plugin and expert lifecycle event the experts feature publishes in {@code expert_event}, through
+ * the statistics recorder (which buffers, so this returns at once).
+ */
 @Component
-class ExpertEventRecording implements ExpertLifecycleListener {
+class ExpertEventRecording {
 
     private final RoutingStatsRecorder recorder;
 
@@ -14,8 +17,8 @@ class ExpertEventRecording implements ExpertLifecycleListener {
         this.recorder = recorder;
     }
 
-    @Override
-    public void onEvent(ExpertLifecycleEvent event) {
+    @EventListener
+    void onEvent(ExpertLifecycleEvent event) {
         recorder.recordExpertEvent(event);
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.app.routingstats;
 
+import dev.switchboard.app.experts.ExpertEventKind;
+import dev.switchboard.app.experts.ExpertLifecycleEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

@@ -1,5 +1,6 @@
 package dev.switchboard.app.routingstats;
 
+import dev.switchboard.app.experts.ExpertLifecycleEvent;
 import dev.switchboard.runtime.routing.LayerRoutingStats;
 import java.time.Clock;
 import java.time.Instant;

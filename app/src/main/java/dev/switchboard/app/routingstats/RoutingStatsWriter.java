@@ -1,5 +1,6 @@
 package dev.switchboard.app.routingstats;
 
+import dev.switchboard.app.experts.ExpertLifecycleEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

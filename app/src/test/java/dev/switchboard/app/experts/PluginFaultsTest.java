@@ -1,7 +1,5 @@
 package dev.switchboard.app.experts;
 
-import dev.switchboard.app.routingstats.ExpertEventKind;
-import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +28,7 @@ class PluginFaultsTest {
 
     @BeforeEach
     void openRegistry() {
-        registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofMillis(1500), List.of(events::add));
+        registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofMillis(1500), events::add, () -> PluginDrain.NONE);
         registry.loadBuiltIns();
         jars = new TestPluginJars(dir);
     }

@@ -1,7 +1,5 @@
 package dev.switchboard.app.experts;
 
-import dev.switchboard.app.routingstats.ExpertEventKind;
-import dev.switchboard.app.routingstats.ExpertLifecycleEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,12 +31,13 @@ class PluginLoadingTest {
     Path dir;
 
     private final List<ExpertLifecycleEvent> events = new CopyOnWriteArrayList<>();
+    private PluginDrain drain = PluginDrain.NONE;
     private PluginRegistry registry;
     private NDManager manager;
 
     @BeforeEach
     void open() {
-        registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofSeconds(5), List.of(events::add));
+        registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofSeconds(5), events::add, () -> drain);
         manager = NDManager.newBaseManager(Device.cpu());
     }
 
@@ -92,7 +91,7 @@ class PluginLoadingTest {
                 .extracting(PluginView::liveExperts).isEqualTo(1);
 
         var drained = new CopyOnWriteArrayList<Set<Expert>>();
-        registry.drainWith((label, experts) -> drained.add(experts));
+        drain = (label, experts) -> drained.add(experts);
         PluginView unloaded = registry.unload("acme").orElseThrow();
 
         assertThat(unloaded.state()).isEqualTo(PluginState.UNLOADED);

@@ -55,7 +55,7 @@ class PluginUnloadLeakTest {
     @Test
     void fiftyLoadUnloadCyclesReturnClassesMetaspaceAndNativeMemoryToBaseline() throws Exception {
         Path jar = ExamplePlugin.jar(dir.resolve("example.jar"));
-        try (PluginRegistry registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofSeconds(10), List.of());
+        try (PluginRegistry registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofSeconds(10), event -> {}, () -> PluginDrain.NONE);
                 NDManager weightsManager = NDManager.newBaseManager(Device.cpu())) {
             ExpertWeights weights = randomWeights(weightsManager);
             for (int i = 0; i < WARM_UP; i++) {

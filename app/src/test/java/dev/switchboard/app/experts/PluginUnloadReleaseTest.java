@@ -41,7 +41,7 @@ class PluginUnloadReleaseTest {
     void unloadClosesThePluginsFilesAndEndsItsThreadsAndTheJarCanBeDeletedWhileLoaded() throws Exception {
         String name = "release-" + UUID.randomUUID() + ".jar";
         Path jar = ExamplePlugin.jar(dir.resolve(name));
-        try (PluginRegistry registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofSeconds(10), List.of());
+        try (PluginRegistry registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofSeconds(10), event -> {}, () -> PluginDrain.NONE);
                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             assertThat(registry.load(jar).state()).isEqualTo(PluginState.STARTED);
             ClassLoader loader = registry.startedPlugins().stream()
@@ -73,7 +73,7 @@ class PluginUnloadReleaseTest {
         String name = "watched-" + UUID.randomUUID() + ".jar";
         Path folderPath = Files.createDirectories(dir.resolve("plugins"));
         Path built = ExamplePlugin.jar(dir.resolve("built.jar"));
-        try (PluginRegistry registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofSeconds(10), List.of());
+        try (PluginRegistry registry = new PluginRegistry(getClass().getClassLoader(), Duration.ofSeconds(10), event -> {}, () -> PluginDrain.NONE);
                 PluginFolderWatcher watcher = new PluginFolderWatcher(new PluginFolder(folderPath, registry),
                         Duration.ofMillis(100), Duration.ofSeconds(3))) {
             watcher.start();

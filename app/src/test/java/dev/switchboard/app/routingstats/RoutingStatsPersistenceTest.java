@@ -3,6 +3,8 @@ package dev.switchboard.app.routingstats;
 import static dev.switchboard.app.routingstats.Steps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.app.experts.ExpertEventKind;
+import dev.switchboard.app.experts.ExpertLifecycleEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
