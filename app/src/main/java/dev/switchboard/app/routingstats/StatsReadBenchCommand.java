@@ -1,7 +1,6 @@
 package dev.switchboard.app.routingstats;
 
-import dev.switchboard.app.cli.CliUsageException;
-import dev.switchboard.app.cli.Flags;
+import dev.switchboard.tools.UsageCheck;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,8 +10,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,12 +26,38 @@ import tools.jackson.databind.json.JsonMapper;
  * methods (the same SQL, the same report code) and writes each answer as JSON, as the web layer would; HTTP
  * itself is left out. Prints Markdown: p50, p95 and max per query over {@code --repeat} runs after warm-up.
  */
-public final class StatsReadBenchCommand {
-
-    public static final String USAGE = "usage: bench-stats-reads [--days 7] [--window-seconds 10] [--domains 4] [--layers 4]"
-            + " [--experts 8] [--traces 1000000] [--repeat 30]";
+@Command(name = "bench-stats-reads",
+        description = "How long each statistics read of the dashboard (/api/stats/**) takes on a throw-away embedded"
+                + " PostgreSQL holding --days of windows: the endpoints' own controller methods, each answer written as JSON."
+                + " Prints Markdown: p50, p95 and max per query over --repeat runs after warm-up.")
+public final class StatsReadBenchCommand implements Callable<Integer> {
 
     private final PrintStream out;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--days", paramLabel = "N", defaultValue = "7", description = "Days of statistics loaded; default ${DEFAULT-VALUE}.")
+    private int days;
+
+    @Option(names = "--window-seconds", paramLabel = "N", defaultValue = "10",
+            description = "Length of one statistics window; default ${DEFAULT-VALUE}.")
+    private int windowSeconds;
+
+    @Option(names = "--domains", paramLabel = "N", defaultValue = "4", description = "Domains per window; default ${DEFAULT-VALUE}.")
+    private int domains;
+
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "4", description = "MoE layers; default ${DEFAULT-VALUE}.")
+    private int layers;
+
+    @Option(names = "--experts", paramLabel = "N", defaultValue = "8", description = "Experts per layer, at least 2; default ${DEFAULT-VALUE}.")
+    private int experts;
+
+    @Option(names = "--traces", paramLabel = "N", defaultValue = "1000000", description = "Token trace rows; default ${DEFAULT-VALUE}.")
+    private long traces;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "30", description = "Timed runs per query; default ${DEFAULT-VALUE}.")
+    private int repeat;
 
     public StatsReadBenchCommand(PrintStream out) {
         this.out = out;
@@ -36,17 +65,11 @@ public final class StatsReadBenchCommand {
 
     private record Query(String endpoint, String range, String bucket, Supplier<Flux<?>> call) {}
 
-    public void run(List<String> rawArgs) {
-        Flags flags = Flags.parse(rawArgs, Set.of("--days", "--window-seconds", "--domains", "--layers", "--experts", "--traces",
-                "--repeat"));
-        StatsReadWorkload workload = new StatsReadWorkload(flags.integer("--days", 7), flags.integer("--window-seconds", 10),
-                flags.integer("--domains", 4), flags.integer("--layers", 4), flags.integer("--experts", 8),
-                flags.longInteger("--traces", 1_000_000));
-        int repeat = flags.integer("--repeat", 30);
-        if (workload.days() < 1 || workload.windowSeconds() < 1 || workload.domains() < 1 || workload.layers() < 1
-                || workload.experts() < 2 || workload.traces() < 1 || repeat < 1) {
-            throw new CliUsageException("every value must be >= 1 (--experts >= 2)");
-        }
+    @Override
+    public Integer call() {
+        UsageCheck.require(spec, days >= 1 && windowSeconds >= 1 && domains >= 1 && layers >= 1 && experts >= 2 && traces >= 1
+                && repeat >= 1, "every value must be >= 1 (--experts >= 2)");
+        StatsReadWorkload workload = new StatsReadWorkload(days, windowSeconds, domains, layers, experts, traces);
         try (BenchDatabase database = new BenchDatabase()) {
             long loading = System.nanoTime();
             workload.load(database);
@@ -65,6 +88,7 @@ public final class StatsReadBenchCommand {
                 measure(query, json, repeat);
             }
         }
+        return 0;
     }
 
     private void measure(Query query, JsonMapper json, int repeat) {
