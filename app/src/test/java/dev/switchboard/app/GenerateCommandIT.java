@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs the packaged jar's {@code generate} command as a user would ({@code java -jar switchboard.jar
  * generate ...}) on the committed reference checkpoints, and compares with what an independent numpy
- * implementation of Hugging Face Mixtral semantics computed (see the fixtures' regenerate.sh).
+ * implementation of Hugging Face Mixtral semantics computed (see the fixtures' regenerate.sh). Also checks that
+ * the jar runs every tool, the tools module's and the app's own.
  */
 class GenerateCommandIT {
 
@@ -114,6 +115,15 @@ class GenerateCommandIT {
         assertThat(run.stderr).contains("/nonexistent/model");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"generate", "bench", "bench-stats", "bench-stats-reads", "loadgen", "train", "eval", "make-checkpoint"})
+    void theJarRunsEveryToolAndEachExplainsItself(String tool) throws Exception {
+        Run run = jar(tool, "--help");
+
+        assertThat(run.exitCode).as(run.stderr).isZero();
+        assertThat(run.stdout).startsWith("usage: " + tool + " ").contains("--help");
+    }
+
     private static JsonNode expected(String fixture, String event) throws IOException {
         for (String line : Files.readAllLines(FIXTURES.resolve(fixture).resolve("expected.jsonl"))) {
             JsonNode node = JSON.readTree(line);
@@ -131,14 +141,20 @@ class GenerateCommandIT {
     }
 
     private static Run generate(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString(), "generate"));
+        List<String> withCommand = new ArrayList<>(List.of("generate"));
+        withCommand.addAll(List.of(args));
+        return jar(withCommand.toArray(String[]::new));
+    }
+
+    private static Run jar(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        Path stdout = Files.createTempFile("generate", ".out");
-        Path stderr = Files.createTempFile("generate", ".err");
+        Path stdout = Files.createTempFile(args[0], ".out");
+        Path stderr = Files.createTempFile(args[0], ".err");
         Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("generate did not finish in 120 s: " + command);
+            throw new AssertionError(args[0] + " did not finish in 120 s: " + command);
         }
         return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8), Files.readString(stderr, StandardCharsets.UTF_8));
     }

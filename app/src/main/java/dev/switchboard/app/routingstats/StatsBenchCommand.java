@@ -4,18 +4,15 @@ import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.model.ModelOptions;
 import dev.switchboard.runtime.model.MoeModel;
-import dev.switchboard.tools.UsageCheck;
+import dev.switchboard.tools.ToolCommand;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code switchboard.jar bench-stats}: what the routing statistics cost (docs/PERFORMANCE.md, issue 5):
@@ -28,12 +25,7 @@ import picocli.CommandLine.Spec;
         description = "What the routing statistics cost: decode tokens/s with statistics off and on in the same run (the"
                 + " flusher writing to a throw-away embedded PostgreSQL meanwhile), the flusher's sustained write rate, and"
                 + " the database size per million tokens. Prints Markdown.")
-public final class StatsBenchCommand implements Callable<Integer> {
-
-    private final PrintStream out;
-
-    @Spec
-    private CommandSpec spec;
+public final class StatsBenchCommand extends ToolCommand {
 
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "The checkpoint folder.")
     private Path modelDir;
@@ -63,13 +55,17 @@ public final class StatsBenchCommand implements Callable<Integer> {
     private int completionTokens;
 
     public StatsBenchCommand(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public Integer call() {
-        UsageCheck.require(spec, steps >= 2 && promptTokens >= 1 && tokens >= 1 && tokensPerWindow >= 1 && completionTokens >= 1
+    protected void check() {
+        require(steps >= 2 && promptTokens >= 1 && tokens >= 1 && tokensPerWindow >= 1 && completionTokens >= 1
                 && batches.length > 0 && Arrays.stream(batches).allMatch(b -> b >= 1), "--steps must be >= 2 and the other values >= 1");
+    }
+
+    @Override
+    protected void run() {
         try (BenchDatabase database = new BenchDatabase();
                 Checkpoint checkpoint = Checkpoint.open(modelDir);
                 MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults())) {
@@ -78,7 +74,6 @@ public final class StatsBenchCommand implements Callable<Integer> {
             MixtralConfig config = model.config();
             storage(database, modelId, config, tokens, batches[batches.length - 1], tokensPerWindow, completionTokens);
         }
-        return 0;
     }
 
     private void overhead(BenchDatabase database, MoeModel model, String modelId, int[] batches, int promptTokens, int steps) {

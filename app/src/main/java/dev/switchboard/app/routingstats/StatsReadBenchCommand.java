@@ -1,6 +1,6 @@
 package dev.switchboard.app.routingstats;
 
-import dev.switchboard.tools.UsageCheck;
+import dev.switchboard.tools.ToolCommand;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,12 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,12 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
         description = "How long each statistics read of the dashboard (/api/stats/**) takes on a throw-away embedded"
                 + " PostgreSQL holding --days of windows: the endpoints' own controller methods, each answer written as JSON."
                 + " Prints Markdown: p50, p95 and max per query over --repeat runs after warm-up.")
-public final class StatsReadBenchCommand implements Callable<Integer> {
-
-    private final PrintStream out;
-
-    @Spec
-    private CommandSpec spec;
+public final class StatsReadBenchCommand extends ToolCommand {
 
     @Option(names = "--days", paramLabel = "N", defaultValue = "7", description = "Days of statistics loaded; default ${DEFAULT-VALUE}.")
     private int days;
@@ -60,15 +52,19 @@ public final class StatsReadBenchCommand implements Callable<Integer> {
     private int repeat;
 
     public StatsReadBenchCommand(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     private record Query(String endpoint, String range, String bucket, Supplier<Flux<?>> call) {}
 
     @Override
-    public Integer call() {
-        UsageCheck.require(spec, days >= 1 && windowSeconds >= 1 && domains >= 1 && layers >= 1 && experts >= 2 && traces >= 1
+    protected void check() {
+        require(days >= 1 && windowSeconds >= 1 && domains >= 1 && layers >= 1 && experts >= 2 && traces >= 1
                 && repeat >= 1, "every value must be >= 1 (--experts >= 2)");
+    }
+
+    @Override
+    protected void run() {
         StatsReadWorkload workload = new StatsReadWorkload(days, windowSeconds, domains, layers, experts, traces);
         try (BenchDatabase database = new BenchDatabase()) {
             long loading = System.nanoTime();
@@ -88,18 +84,17 @@ public final class StatsReadBenchCommand implements Callable<Integer> {
                 measure(query, json, repeat);
             }
         }
-        return 0;
     }
 
     private void measure(Query query, JsonMapper json, int repeat) {
         int rows = 0;
         for (int i = 0; i < 3; i++) {
-            rows = run(query, json); // warm-up: plans cached, pages in memory
+            rows = answer(query, json); // warm-up: plans cached, pages in memory
         }
         double[] millis = new double[repeat];
         for (int i = 0; i < repeat; i++) {
             long start = System.nanoTime();
-            run(query, json);
+            answer(query, json);
             millis[i] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(millis);
@@ -107,7 +102,7 @@ public final class StatsReadBenchCommand implements Callable<Integer> {
                 percentile(millis, 0.50), percentile(millis, 0.95), millis[millis.length - 1]);
     }
 
-    private static int run(Query query, JsonMapper json) {
+    private static int answer(Query query, JsonMapper json) {
         List<?> answer = query.call().get().collectList().block(Duration.ofMinutes(5));
         json.writeValueAsBytes(answer);
         return answer.size();

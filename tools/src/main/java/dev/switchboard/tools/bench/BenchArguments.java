@@ -1,26 +1,21 @@
 package dev.switchboard.tools.bench;
 
-import dev.switchboard.tools.UsageCheck;
+import dev.switchboard.tools.ToolCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-/** The command line of {@code bench}: picocli fills the fields; {@link #call} checks them and runs {@link BenchCommand}. */
+/**
+ * The command line of {@code bench}: picocli fills the fields; {@link #check} checks them and {@link #run} runs
+ * {@link BenchCommand}.
+ */
 @Command(name = "bench",
         description = "The runtime's speed on one checkpoint, measured in one run so the numbers compare as ratios: read"
                 + " bandwidth and the decode bound it implies, prefill and decode tokens/s per batch size, the MoE layer sparse"
                 + " vs dense, and the cost of the per-step routing statistics. Prints Markdown.")
-public final class BenchArguments implements Callable<Integer> {
-
-    private final PrintStream out;
-
-    @Spec
-    private CommandSpec spec;
+public final class BenchArguments extends ToolCommand {
 
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "The checkpoint folder.")
     private Path model;
@@ -46,17 +41,20 @@ public final class BenchArguments implements Callable<Integer> {
     private int rounds;
 
     public BenchArguments(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public Integer call() {
-        UsageCheck.require(spec, dtype.equals("f32") || dtype.equals("f16"), "--dtype is f32 or f16, got " + dtype);
-        UsageCheck.require(spec, batches.length > 0 && Arrays.stream(batches).allMatch(b -> b >= 1), "--batches needs positive sizes");
-        UsageCheck.require(spec, promptTokens >= 1 && steps >= 2 && rounds >= 1,
+    protected void check() {
+        require(dtype.equals("f32") || dtype.equals("f16"), "--dtype is f32 or f16, got " + dtype);
+        require(batches.length > 0 && Arrays.stream(batches).allMatch(b -> b >= 1), "--batches needs positive sizes");
+        require(promptTokens >= 1 && steps >= 2 && rounds >= 1,
                 "--prompt-tokens, --steps (>= 2) and --rounds must be positive");
+    }
+
+    @Override
+    protected void run() {
         new BenchCommand(out).run(this);
-        return 0;
     }
 
     Path model() {

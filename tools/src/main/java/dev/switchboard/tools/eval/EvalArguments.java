@@ -1,31 +1,26 @@
 package dev.switchboard.tools.eval;
 
-import dev.switchboard.tools.UsageCheck;
+import dev.switchboard.tools.ToolCommand;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-/** The command line of {@code eval}: picocli fills the fields; {@link #call} checks them and runs {@link EvalCommand}. */
+/**
+ * The command line of {@code eval}: picocli fills the fields; {@link #check} checks them and {@link #run} runs
+ * {@link EvalCommand}.
+ */
 @Command(name = "eval",
         description = "Measures a Mixtral-format model on a training recipe's held-out split: loss per domain (nats/token,"
                 + " bits per byte), expert load and balance per layer, consecutive-token same-expert rates, top tokens per"
                 + " expert. --windows and the recipe's window length and seed pick the same windows training measured.")
-public final class EvalArguments implements Callable<Integer> {
+public final class EvalArguments extends ToolCommand {
 
     /** The default model's recipe, found when the command runs from a checkout's root. */
     private static final String DEFAULT_RECIPE_FILE = "app/src/default-model/recipe.json";
     private static final Path DEFAULT_RECIPE = Path.of(DEFAULT_RECIPE_FILE);
-
-    private final PrintStream out;
-
-    @Spec
-    private CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "The checkpoint folder.")
     private Path model;
@@ -45,19 +40,22 @@ public final class EvalArguments implements Callable<Integer> {
     private boolean json;
 
     public EvalArguments(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public Integer call() {
+    protected void check() {
         if (recipe == null && Files.isRegularFile(DEFAULT_RECIPE)) {
             recipe = DEFAULT_RECIPE;
         }
-        UsageCheck.require(spec, recipe != null, "--recipe is required (no " + DEFAULT_RECIPE + " here)");
-        UsageCheck.require(spec, windows >= 1, "--windows must be positive, got " + windows);
-        UsageCheck.require(spec, topTokens >= 0, "--top-tokens must be 0 or more, got " + topTokens);
+        require(recipe != null, "--recipe is required (no " + DEFAULT_RECIPE + " here)");
+        require(windows >= 1, "--windows must be positive, got " + windows);
+        require(topTokens >= 0, "--top-tokens must be 0 or more, got " + topTokens);
+    }
+
+    @Override
+    protected void run() {
         new EvalCommand(out).run(this);
-        return 0;
     }
 
     Path model() {

@@ -1,14 +1,11 @@
 package dev.switchboard.tools.generate;
 
-import dev.switchboard.tools.UsageCheck;
+import dev.switchboard.tools.ToolCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The fixed command-line interface of {@code switchboard.jar generate} (other tools script it):
@@ -18,20 +15,15 @@ import picocli.CommandLine.Spec;
  *          [--temperature T] [--top-p P] [--seed S] [--json] [--trace] [--logits]
  * </pre>
  *
- * {@code --temperature 0} (the default) means greedy decoding. Picocli fills the fields; {@link #call} checks
- * them and runs {@link GenerateCommand}.
+ * {@code --temperature 0} (the default) means greedy decoding. Picocli fills the fields; {@link #check} checks
+ * them and {@link #run} runs {@link GenerateCommand}.
  */
 @Command(name = "generate",
-        customSynopsis = "generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) --max-tokens N"
-                + " [--temperature T] [--top-p P] [--seed S] [--json] [--trace] [--logits]",
+        customSynopsis = {"generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) --max-tokens N",
+                "                [--temperature T] [--top-p P] [--seed S] [--json] [--trace] [--logits] [-h]"},
         description = "Loads a Mixtral-format checkpoint and generates from one prompt: the text as it streams, or"
                 + " exactly one JSON object on stdout with --json.")
-public final class GenerateArguments implements Callable<Integer> {
-
-    private final PrintStream out;
-
-    @Spec
-    private CommandSpec spec;
+public final class GenerateArguments extends ToolCommand {
 
     @Option(names = "--model", paramLabel = "DIR", required = true,
             description = "The checkpoint folder (config.json, *.safetensors, tokenizer.json).")
@@ -40,7 +32,8 @@ public final class GenerateArguments implements Callable<Integer> {
     @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt as text; the model's BOS token goes before it.")
     private @Nullable String prompt;
 
-    @Option(names = "--prompt-ids", paramLabel = "ID", split = "\\s*,\\s*", splitSynopsisLabel = ",", description = "The prompt as token ids, taken as given.")
+    @Option(names = "--prompt-ids", paramLabel = "ID", split = "\\s*,\\s*", splitSynopsisLabel = ",",
+            description = "The prompt as token ids, taken as given.")
     private int @Nullable [] promptIds;
 
     @Option(names = "--max-tokens", paramLabel = "N", required = true, description = "How many tokens to generate at most.")
@@ -69,18 +62,21 @@ public final class GenerateArguments implements Callable<Integer> {
     private boolean logits;
 
     public GenerateArguments(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public Integer call() {
-        UsageCheck.require(spec, (prompt == null) != (promptIds == null), "give exactly one of --prompt and --prompt-ids");
-        UsageCheck.require(spec, promptIds == null || promptIds.length > 0, "--prompt-ids needs at least one id");
-        UsageCheck.require(spec, maxTokens >= 1, "--max-tokens must be at least 1, got " + maxTokens);
-        UsageCheck.require(spec, temperature >= 0, "--temperature must be >= 0, got " + temperature);
-        UsageCheck.require(spec, topP > 0 && topP <= 1, "--top-p must be in (0, 1], got " + topP);
+    protected void check() {
+        require((prompt == null) != (promptIds == null), "give exactly one of --prompt and --prompt-ids");
+        require(promptIds == null || promptIds.length > 0, "--prompt-ids needs at least one id");
+        require(maxTokens >= 1, "--max-tokens must be at least 1, got " + maxTokens);
+        require(temperature >= 0, "--temperature must be >= 0, got " + temperature);
+        require(topP > 0 && topP <= 1, "--top-p must be in (0, 1], got " + topP);
+    }
+
+    @Override
+    protected void run() {
         new GenerateCommand(out).run(this);
-        return 0;
     }
 
     Path model() {

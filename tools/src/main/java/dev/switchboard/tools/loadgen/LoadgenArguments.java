@@ -1,30 +1,25 @@
 package dev.switchboard.tools.loadgen;
 
-import dev.switchboard.tools.UsageCheck;
+import dev.switchboard.tools.ToolCommand;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-/** The command line of {@code loadgen}: picocli fills the fields; {@link #call} checks them and runs {@link LoadgenCommand}. */
+/**
+ * The command line of {@code loadgen}: picocli fills the fields; {@link #check} checks them and {@link #run} runs
+ * {@link LoadgenCommand}.
+ */
 @Command(name = "loadgen",
         description = "A bounded load generator for the serving benchmark: sends the same --requests streaming chat"
                 + " completions at each concurrency level and prints per level the generated tokens/s, its ratio to one"
                 + " request at a time, time to first token and inter-token latency percentiles, and errors, as Markdown.")
-public final class LoadgenArguments implements Callable<Integer> {
+public final class LoadgenArguments extends ToolCommand {
 
     /** yes or no, as the option is written. */
     enum YesNo { yes, no }
-
-    private final PrintStream out;
-
-    @Spec
-    private CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL", required = true, description = "The server, e.g. http://127.0.0.1:8080.")
     private URI url;
@@ -63,19 +58,22 @@ public final class LoadgenArguments implements Callable<Integer> {
     private YesNo baseline;
 
     public LoadgenArguments(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public Integer call() {
-        UsageCheck.require(spec, "http".equals(url.getScheme()) || "https".equals(url.getScheme()),
+    protected void check() {
+        require("http".equals(url.getScheme()) || "https".equals(url.getScheme()),
                 "--url must be http:// or https://, got " + url);
-        UsageCheck.require(spec, concurrency.length > 0 && Arrays.stream(concurrency).allMatch(c -> c >= 1),
+        require(concurrency.length > 0 && Arrays.stream(concurrency).allMatch(c -> c >= 1),
                 "--concurrency needs positive levels, got " + Arrays.toString(concurrency));
-        UsageCheck.require(spec, requests >= 1 && maxTokens >= 1 && promptTokens >= 1 && warmup >= 0 && rounds >= 1,
+        require(requests >= 1 && maxTokens >= 1 && promptTokens >= 1 && warmup >= 0 && rounds >= 1,
                 "--requests, --max-tokens, --prompt-tokens and --rounds must be >= 1 and --warmup >= 0");
+    }
+
+    @Override
+    protected void run() {
         new LoadgenCommand(out).run(this);
-        return 0;
     }
 
     /** The server's address without a trailing slash. */

@@ -1,30 +1,21 @@
 package dev.switchboard.tools.makecheckpoint;
 
 import dev.switchboard.runtime.checkpoint.TensorDtype;
-import dev.switchboard.tools.UsageCheck;
+import dev.switchboard.tools.ToolCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
- * The command line of {@code make-checkpoint}: picocli fills the fields; {@link #call} checks them and runs
+ * The command line of {@code make-checkpoint}: picocli fills the fields; {@link #check} checks them and {@link #run} runs
  * {@link MakeCheckpointCommand}.
  */
 @Command(name = "make-checkpoint",
         description = {"Writes a random Mixtral-format checkpoint (config.json, model.safetensors, tokenizer.json,"
                 + " tokenizer_config.json) into DIR, replacing those files; same arguments, same bytes.",
                 "Sizes: tiny 0.29M, small 22M, medium 640M parameters."})
-public final class MakeCheckpointArguments implements Callable<Integer> {
-
-    private final PrintStream out;
-
-    @Spec
-    private CommandSpec spec;
+public final class MakeCheckpointArguments extends ToolCommand {
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where the checkpoint is written.")
     private Path outDir;
@@ -39,19 +30,22 @@ public final class MakeCheckpointArguments implements Callable<Integer> {
     private String dtype;
 
     public MakeCheckpointArguments(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public Integer call() {
+    protected void check() {
         try {
             CheckpointSize.named(size);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--size: " + e.getMessage());
+            require(false, "--size: " + e.getMessage());
         }
-        UsageCheck.require(spec, dtype.equals("f32") || dtype.equals("bf16"), "--dtype is f32 or bf16, got '" + dtype + "'");
+        require(dtype.equals("f32") || dtype.equals("bf16"), "--dtype is f32 or bf16, got '" + dtype + "'");
+    }
+
+    @Override
+    protected void run() {
         new MakeCheckpointCommand(out).run(this);
-        return 0;
     }
 
     Path out() {

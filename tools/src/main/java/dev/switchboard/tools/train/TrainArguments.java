@@ -1,26 +1,21 @@
 package dev.switchboard.tools.train;
 
-import dev.switchboard.tools.UsageCheck;
+import dev.switchboard.tools.ToolCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-/** The command line of {@code train}: picocli fills the fields; {@link #call} checks them and runs {@link TrainCommand}. */
+/**
+ * The command line of {@code train}: picocli fills the fields; {@link #check} checks them and {@link #run} runs
+ * {@link TrainCommand}.
+ */
 @Command(name = "train",
         description = {"Trains a Mixtral-format model from a recipe (model shape, optimisation, corpus domains) and writes"
                 + " a Hugging Face folder, printing progress as it goes.",
                 "The default model: train --recipe app/src/default-model/recipe.json --out app/src/main/resources/default-model"})
-public final class TrainArguments implements Callable<Integer> {
-
-    private final PrintStream out;
-
-    @Spec
-    private CommandSpec spec;
+public final class TrainArguments extends ToolCommand {
 
     @Option(names = "--recipe", paramLabel = "FILE", required = true, description = "The training recipe (JSON).")
     private Path recipe;
@@ -32,14 +27,17 @@ public final class TrainArguments implements Callable<Integer> {
     private @Nullable Integer steps;
 
     public TrainArguments(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public Integer call() {
-        UsageCheck.require(spec, steps == null || steps >= 1, "--steps must be positive, got " + steps);
+    protected void check() {
+        require(steps == null || steps >= 1, "--steps must be positive, got " + steps);
+    }
+
+    @Override
+    protected void run() {
         new TrainCommand(out).run(this);
-        return 0;
     }
 
     Path recipe() {
