@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "generate",
         customSynopsis = {"generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) --max-tokens N",
-                "                [--temperature T] [--top-p P] [--seed S] [--json] [--trace] [--logits] [-h]"},
+                "                [--temperature T] [--top-p P] [--seed S]",
+                "                [--json] [--trace] [--logits] [-h]"},
         description = "Loads a Mixtral-format checkpoint and generates from one prompt: the text as it streams, or"
                 + " exactly one JSON object on stdout with --json.")
 public final class GenerateArguments extends ToolCommand {
