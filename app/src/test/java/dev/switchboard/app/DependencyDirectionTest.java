@@ -8,10 +8,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
 
 /**
  * The architecture invariant of docs/ARCHITECTURE.md: dependencies point one way,
- * {@code expert-spi ← expert plugins}, {@code expert-spi ← router-service ← app}, and nothing points back up.
+ * {@code expert-spi ← expert plugins}, {@code expert-spi ← router-service ← tools ← app}, and nothing points back up.
  * Checked on the compiled classes of every module, so a wrong import fails the build.
  */
 class DependencyDirectionTest {
@@ -45,7 +46,25 @@ class DependencyDirectionTest {
         noClasses().that().resideInAPackage("dev.switchboard.runtime..")
                 .should().dependOnClassesThat()
                 .resideInAnyPackage("org.springframework..", "reactor..", "io.netty..", "java.sql..", "io.r2dbc..",
+                        "dev.switchboard.app..", "dev.switchboard.tools..", "dev.switchboard.experts..", "picocli..")
+                .check(classes);
+    }
+
+    @Test
+    void toolsRunOnTheRuntimeAloneWithoutSpringHttpOrSql() {
+        noClasses().that().resideInAPackage("dev.switchboard.tools..")
+                .should().dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "reactor..", "io.netty..", "java.sql..", "io.r2dbc..",
                         "dev.switchboard.app..", "dev.switchboard.experts..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheEntryPointAndTheAppsOwnCommandsUseTheTools() {
+        noClasses().that().resideInAPackage("dev.switchboard.app..")
+                .and().areNotAnnotatedWith(Command.class)
+                .and().doNotHaveFullyQualifiedName(SwitchboardApplication.class.getName())
+                .should().dependOnClassesThat().resideInAPackage("dev.switchboard.tools..")
                 .check(classes);
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.app.routingstats;
 
 import dev.switchboard.app.experts.ExpertLifecycleEvent;
+import dev.switchboard.runtime.routing.ConsecutiveRoutes;
 import dev.switchboard.runtime.routing.LayerRoutingStats;
 import java.time.Clock;
 import java.time.Instant;
@@ -69,13 +70,13 @@ public final class RoutingStatsRecorder {
      */
     public void recordTokenRoutes(SequenceRoutes sequence, int layer, int[] selectedExperts) {
         if (!enabled) return;
-        SequenceRoutes.Pair pair = sequence.next(layer, selectedExperts);
-        if (pair == SequenceRoutes.Pair.NONE) return;
+        ConsecutiveRoutes.Pair pair = sequence.next(layer, selectedExperts);
+        if (pair == ConsecutiveRoutes.Pair.NONE) return;
         OpenWindow window = enterCurrentWindow();
         try {
             // Expert count 0: a pairs-only accumulator, merged with the layer's step totals at close.
             window.accumulator(new LayerKey(sequence.modelId(), sequence.domain(), layer), 0)
-                    .addPair(pair == SequenceRoutes.Pair.SAME_FIRST, pair != SequenceRoutes.Pair.DIFFERENT);
+                    .addPair(pair == ConsecutiveRoutes.Pair.SAME_FIRST, pair != ConsecutiveRoutes.Pair.DIFFERENT);
         } finally {
             window.writers().exit();
         }

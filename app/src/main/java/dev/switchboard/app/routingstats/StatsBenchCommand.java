@@ -1,52 +1,71 @@
 package dev.switchboard.app.routingstats;
 
-import dev.switchboard.app.cli.CliUsageException;
-import dev.switchboard.app.cli.Flags;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.model.ModelOptions;
 import dev.switchboard.runtime.model.MoeModel;
+import dev.switchboard.tools.ToolCommand;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code switchboard.jar bench-stats}: what the routing statistics cost (docs/PERFORMANCE.md, issue 5):
  * decode tokens/s with statistics off and on in the same run (the flusher writing to a real embedded
  * PostgreSQL meanwhile), the flusher's sustained write rate, and the database size per million tokens.
- * Prints Markdown.
+ * Prints Markdown. A command of the app's, not of the tools module, because it measures the app's statistics code;
+ * {@code SwitchboardApplication} adds it to the tools.
  */
-public final class StatsBenchCommand {
+@Command(name = "bench-stats",
+        description = "What the routing statistics cost: decode tokens/s with statistics off and on in the same run (the"
+                + " flusher writing to a throw-away embedded PostgreSQL meanwhile), the flusher's sustained write rate, and"
+                + " the database size per million tokens. Prints Markdown.")
+public final class StatsBenchCommand extends ToolCommand {
 
-    public static final String USAGE = "usage: bench-stats --model DIR [--batches 1,16] [--prompt-tokens 64] [--steps 400]"
-            + " [--tokens 1000000] [--tokens-per-window 3500] [--completion-tokens 64]";
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "The checkpoint folder.")
+    private Path modelDir;
 
-    private final PrintStream out;
+    @Option(names = "--batches", paramLabel = "N", split = "\\s*,\\s*", splitSynopsisLabel = ",", defaultValue = "1,16",
+            description = "Batch sizes of the overhead measurement; the last one is also the storage run's tokens per step."
+                    + " Default ${DEFAULT-VALUE}.")
+    private int[] batches;
+
+    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "64", description = "Prompt length; default ${DEFAULT-VALUE}.")
+    private int promptTokens;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "400",
+            description = "Decode steps per batch size, alternating off and on; default ${DEFAULT-VALUE}.")
+    private int steps;
+
+    @Option(names = "--tokens", paramLabel = "N", defaultValue = "1000000",
+            description = "Tokens of statistics the storage run writes; default ${DEFAULT-VALUE}.")
+    private long tokens;
+
+    @Option(names = "--tokens-per-window", paramLabel = "N", defaultValue = "3500",
+            description = "Tokens per 10 s statistics window in the storage run; default ${DEFAULT-VALUE}.")
+    private int tokensPerWindow;
+
+    @Option(names = "--completion-tokens", paramLabel = "N", defaultValue = "64",
+            description = "Tokens per completion in the storage run; default ${DEFAULT-VALUE}.")
+    private int completionTokens;
 
     public StatsBenchCommand(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
-    public void run(List<String> rawArgs) {
-        Flags flags = Flags.parse(rawArgs, Set.of("--model", "--batches", "--prompt-tokens", "--steps", "--tokens",
-                "--tokens-per-window", "--completion-tokens"));
-        Path modelDir = flags.path("--model");
-        int[] batches = flags.integers("--batches", new int[] {1, 16});
-        int promptTokens = flags.integer("--prompt-tokens", 64);
-        int steps = flags.integer("--steps", 400);
-        long tokens = flags.longInteger("--tokens", 1_000_000);
-        int tokensPerWindow = flags.integer("--tokens-per-window", 3500);
-        int completionTokens = flags.integer("--completion-tokens", 64);
-        if (modelDir == null) throw new CliUsageException("--model is required");
-        if (steps < 2 || promptTokens < 1 || tokens < 1 || tokensPerWindow < 1 || completionTokens < 1
-                || Arrays.stream(batches).anyMatch(b -> b < 1)) {
-            throw new CliUsageException("--steps must be >= 2 and the other values >= 1");
-        }
+    @Override
+    protected void check() {
+        require(steps >= 2 && promptTokens >= 1 && tokens >= 1 && tokensPerWindow >= 1 && completionTokens >= 1
+                && batches.length > 0 && Arrays.stream(batches).allMatch(b -> b >= 1), "--steps must be >= 2 and the other values >= 1");
+    }
+
+    @Override
+    protected void run() {
         try (BenchDatabase database = new BenchDatabase();
                 Checkpoint checkpoint = Checkpoint.open(modelDir);
                 MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults())) {

@@ -1,7 +1,6 @@
 package dev.switchboard.app.routingstats;
 
-import dev.switchboard.app.cli.CliUsageException;
-import dev.switchboard.app.cli.Flags;
+import dev.switchboard.tools.ToolCommand;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,8 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,30 +23,49 @@ import tools.jackson.databind.json.JsonMapper;
  * methods (the same SQL, the same report code) and writes each answer as JSON, as the web layer would; HTTP
  * itself is left out. Prints Markdown: p50, p95 and max per query over {@code --repeat} runs after warm-up.
  */
-public final class StatsReadBenchCommand {
+@Command(name = "bench-stats-reads",
+        description = "How long each statistics read of the dashboard (/api/stats/**) takes on a throw-away embedded"
+                + " PostgreSQL holding --days of windows: the endpoints' own controller methods, each answer written as JSON."
+                + " Prints Markdown: p50, p95 and max per query over --repeat runs after warm-up.")
+public final class StatsReadBenchCommand extends ToolCommand {
 
-    public static final String USAGE = "usage: bench-stats-reads [--days 7] [--window-seconds 10] [--domains 4] [--layers 4]"
-            + " [--experts 8] [--traces 1000000] [--repeat 30]";
+    @Option(names = "--days", paramLabel = "N", defaultValue = "7", description = "Days of statistics loaded; default ${DEFAULT-VALUE}.")
+    private int days;
 
-    private final PrintStream out;
+    @Option(names = "--window-seconds", paramLabel = "N", defaultValue = "10",
+            description = "Length of one statistics window; default ${DEFAULT-VALUE}.")
+    private int windowSeconds;
+
+    @Option(names = "--domains", paramLabel = "N", defaultValue = "4", description = "Domains per window; default ${DEFAULT-VALUE}.")
+    private int domains;
+
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "4", description = "MoE layers; default ${DEFAULT-VALUE}.")
+    private int layers;
+
+    @Option(names = "--experts", paramLabel = "N", defaultValue = "8", description = "Experts per layer, at least 2; default ${DEFAULT-VALUE}.")
+    private int experts;
+
+    @Option(names = "--traces", paramLabel = "N", defaultValue = "1000000", description = "Token trace rows; default ${DEFAULT-VALUE}.")
+    private long traces;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "30", description = "Timed runs per query; default ${DEFAULT-VALUE}.")
+    private int repeat;
 
     public StatsReadBenchCommand(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     private record Query(String endpoint, String range, String bucket, Supplier<Flux<?>> call) {}
 
-    public void run(List<String> rawArgs) {
-        Flags flags = Flags.parse(rawArgs, Set.of("--days", "--window-seconds", "--domains", "--layers", "--experts", "--traces",
-                "--repeat"));
-        StatsReadWorkload workload = new StatsReadWorkload(flags.integer("--days", 7), flags.integer("--window-seconds", 10),
-                flags.integer("--domains", 4), flags.integer("--layers", 4), flags.integer("--experts", 8),
-                flags.longInteger("--traces", 1_000_000));
-        int repeat = flags.integer("--repeat", 30);
-        if (workload.days() < 1 || workload.windowSeconds() < 1 || workload.domains() < 1 || workload.layers() < 1
-                || workload.experts() < 2 || workload.traces() < 1 || repeat < 1) {
-            throw new CliUsageException("every value must be >= 1 (--experts >= 2)");
-        }
+    @Override
+    protected void check() {
+        require(days >= 1 && windowSeconds >= 1 && domains >= 1 && layers >= 1 && experts >= 2 && traces >= 1
+                && repeat >= 1, "every value must be >= 1 (--experts >= 2)");
+    }
+
+    @Override
+    protected void run() {
+        StatsReadWorkload workload = new StatsReadWorkload(days, windowSeconds, domains, layers, experts, traces);
         try (BenchDatabase database = new BenchDatabase()) {
             long loading = System.nanoTime();
             workload.load(database);
@@ -70,12 +89,12 @@ public final class StatsReadBenchCommand {
     private void measure(Query query, JsonMapper json, int repeat) {
         int rows = 0;
         for (int i = 0; i < 3; i++) {
-            rows = run(query, json); // warm-up: plans cached, pages in memory
+            rows = answer(query, json); // warm-up: plans cached, pages in memory
         }
         double[] millis = new double[repeat];
         for (int i = 0; i < repeat; i++) {
             long start = System.nanoTime();
-            run(query, json);
+            answer(query, json);
             millis[i] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(millis);
@@ -83,7 +102,7 @@ public final class StatsReadBenchCommand {
                 percentile(millis, 0.50), percentile(millis, 0.95), millis[millis.length - 1]);
     }
 
-    private static int run(Query query, JsonMapper json) {
+    private static int answer(Query query, JsonMapper json) {
         List<?> answer = query.call().get().collectList().block(Duration.ofMinutes(5));
         json.writeValueAsBytes(answer);
         return answer.size();

@@ -2,6 +2,7 @@ package dev.switchboard.app.routingstats;
 
 import dev.switchboard.app.routingstats.RoutingStatsRepository.ExpertUsage;
 import dev.switchboard.app.routingstats.RoutingStatsRepository.LayerUsage;
+import dev.switchboard.runtime.routing.BalanceMetrics;
 import java.time.Instant;
 import java.util.List;
 
