@@ -2,6 +2,7 @@ package dev.switchboard.app;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -73,5 +74,10 @@ class DependencyDirectionTest {
         noClasses().that().resideOutsideOfPackage("dev.switchboard.app..")
                 .should().dependOnClassesThat().resideInAPackage("dev.switchboard.app..")
                 .check(classes);
+    }
+
+    @Test
+    void appFeaturePackagesFormNoCycle() {
+        slices().matching("dev.switchboard.app.(*)..").should().beFreeOfCycles().check(classes);
     }
 }

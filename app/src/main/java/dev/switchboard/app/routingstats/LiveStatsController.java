@@ -59,7 +59,10 @@ class LiveStatsController implements SmartLifecycle {
     Mono<Void> live(@RequestParam(required = false) @Nullable String model, ServerHttpResponse response) {
         response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
         response.getHeaders().setCacheControl("no-cache");
+        // A slow reader skips ticks instead of failing the stream: interval cannot wait, and every frame carries
+        // the whole open window, so the next one says everything a dropped one would have.
         Flux<Mono<org.springframework.core.io.buffer.DataBuffer>> frames = Flux.interval(Duration.ZERO, interval)
+                .onBackpressureDrop()
                 .takeUntilOther(stopping.asMono())
                 .map(tick -> "data: " + json.writeValueAsString(snapshot(model)) + "\n\n")
                 .map(frame -> Mono.just(response.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8))));
