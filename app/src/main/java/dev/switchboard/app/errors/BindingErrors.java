@@ -23,6 +23,8 @@ import tools.jackson.databind.exc.ValueInstantiationException;
  */
 public final class BindingErrors {
 
+    public static final String NOT_AN_OBJECT = "The request body must be a JSON object";
+
     private static final int QUOTED_CHARS = 40;
 
     private BindingErrors() {}
@@ -47,7 +49,7 @@ public final class BindingErrors {
             return ApiException.invalid(null, "The request body is not valid JSON: " + failure.getOriginalMessage());
         }
         if (path.isEmpty()) {
-            return ApiException.invalid(null, "The request body must be a JSON object");
+            return ApiException.invalid(null, NOT_AN_OBJECT);
         }
         String found = body == null ? null : found(body.get(), path(failure.getPath(), true));
         return ApiException.invalid(path, "'" + path + "' must be " + expected(targetType(failure))

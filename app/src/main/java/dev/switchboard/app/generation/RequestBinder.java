@@ -41,11 +41,16 @@ class RequestBinder {
 
     /** @throws ApiException 400 naming the JSON path of the first value that does not fit {@code type} */
     <T> T bind(String body, Class<T> type) {
+        T bound;
         try {
-            return strict.readValue(body, type);
+            bound = strict.readValue(body, type);
         } catch (JacksonException e) {
             throw BindingErrors.translate(e, () -> tree(body));
         }
+        if (bound == null) { // the body was the JSON literal null
+            throw ApiException.invalid(null, BindingErrors.NOT_AN_OBJECT);
+        }
+        return bound;
     }
 
     private @Nullable JsonNode tree(String body) {

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param tokenIds the token ids (each ≥ 0), or null for text
  */
 @JsonClassDescription("a string, a list of token ids, or a list holding one of those")
-@Schema(oneOf = {String.class, long[].class, String[].class, long[][].class},
+@Schema(types = {"string", "array"}, oneOf = {String.class, long[].class, String[].class, long[][].class},
         description = "A string, a list of token ids, or a one-element list of either (one prompt per request)")
-public record CompletionPrompt(@Nullable String text, long @Nullable [] tokenIds) {
+public record CompletionPrompt(@Schema(hidden = true) @Nullable String text, @Schema(hidden = true) long @Nullable [] tokenIds) {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static CompletionPrompt of(@Nullable Object prompt) {

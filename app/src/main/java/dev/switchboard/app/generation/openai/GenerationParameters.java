@@ -41,7 +41,7 @@ public record GenerationParameters(
         @Schema(description = "Same seed, same request: same output") @Nullable Long seed,
         @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
         @Schema(description = "A string or a list of up to 4 non-empty strings; generation ends at the first, which is "
-                + "not emitted", oneOf = {String.class, String[].class})
+                + "not emitted", types = {"string", "array"}, oneOf = {String.class, String[].class})
         @Nullable List<String> stop,
         @Schema(description = "Answer as server-sent events") @Nullable Boolean stream,
         @JsonProperty("stream_options") @Nullable StreamOptions streamOptions,

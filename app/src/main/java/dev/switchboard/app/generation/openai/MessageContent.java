@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * image, audio or file part is refused rather than dropped.
  */
 @JsonClassDescription("a string or a list of text parts")
-@Schema(oneOf = {String.class, MessageContent.TextPart[].class})
-public record MessageContent(String text) {
+@Schema(types = {"string", "array"}, oneOf = {String.class, MessageContent.TextPart[].class},
+        description = "A string, or a list of text parts")
+public record MessageContent(@Schema(hidden = true) String text) {
 
     /** {@code {"type": "text", "text": …}}, the one kind of content part read. */
     public record TextPart(@Schema(allowableValues = "text") String type, String text) {}
