@@ -13,6 +13,7 @@ import tools.jackson.core.JsonPointer;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.ValueInstantiationException;
 
@@ -42,8 +43,8 @@ public final class BindingErrors {
                 return api;
             }
         }
-        if (failure instanceof ValueInstantiationException) {
-            return ApiException.internal(); // a record failed for another reason than its checks: a fault here
+        if (failure instanceof ValueInstantiationException || failure instanceof InvalidDefinitionException) {
+            return ApiException.internal(); // a record that cannot be bound, or failed other than by its checks: a fault here
         }
         if (failure instanceof StreamReadException && !(failure instanceof InputCoercionException)) {
             return ApiException.invalid(null, "The request body is not valid JSON: " + failure.getOriginalMessage());
