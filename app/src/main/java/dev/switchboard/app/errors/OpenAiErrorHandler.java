@@ -3,6 +3,7 @@ package dev.switchboard.app.errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -10,8 +11,10 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
 
 /**
  * The one place that turns any failure on any route into OpenAI's error shape with the right status.
@@ -38,12 +41,20 @@ class OpenAiErrorHandler implements WebExceptionHandler {
     }
 
     static ApiException translate(Throwable failure) {
+        boolean readingBody = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
                 return api;
             }
             if (t instanceof DataBufferLimitException) {
                 return ApiException.tooLarge();
+            }
+            if (t instanceof InvalidParameter invalid) {
+                return invalid.at("");
+            }
+            readingBody |= t instanceof ServerWebInputException || t instanceof DecodingException;
+            if (readingBody && t instanceof JacksonException binding) {
+                return BindingErrors.translate(binding, null); // a body WebFlux bound, e.g. an admin request
             }
         }
         if (failure instanceof ResponseStatusException status) {

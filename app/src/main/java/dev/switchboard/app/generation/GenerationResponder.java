@@ -2,11 +2,14 @@ package dev.switchboard.app.generation;
 
 import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.errors.OpenAiErrorBody;
+import dev.switchboard.app.generation.openai.GenerationParameters;
+import dev.switchboard.app.generation.openai.RoutedExperts;
 import dev.switchboard.app.model.TokenRouting;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -15,7 +18,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Writes a job's events as the HTTP response: one JSON body, or an SSE stream. A stream's headers are
@@ -32,11 +34,11 @@ class GenerationResponder {
         this.keepAlive = limits.keepAlive();
     }
 
-    Mono<Void> respond(ServerHttpResponse response, GenerationJob job, ResponseShape shape, OpenAiRequest request) {
+    Mono<Void> respond(ServerHttpResponse response, GenerationJob job, ResponseShape shape, GenerationParameters request) {
         return request.stream() ? stream(response, job, shape, request) : whole(response, job, shape, request);
     }
 
-    private Mono<Void> whole(ServerHttpResponse response, GenerationJob job, ResponseShape shape, OpenAiRequest request) {
+    private Mono<Void> whole(ServerHttpResponse response, GenerationJob job, ResponseShape shape, GenerationParameters request) {
         return job.events().collectList().flatMap(events -> {
             StringBuilder text = new StringBuilder();
             List<TokenRouting> routing = new ArrayList<>();
@@ -48,8 +50,8 @@ class GenerationResponder {
                     return OpenAiErrorBody.write(response, failed.error());
                 } else if (event instanceof GenerationEvent.Finished end) {
                     routing.addAll(end.routing());
-                    ObjectNode body = shape.completion(text.toString(), end.finishReason(), end.promptTokens(),
-                            end.completionTokens(), routing, request.routing());
+                    Object body = shape.completion(text.toString(), end.finishReason(), end.promptTokens(),
+                            end.completionTokens(), routed(routing, request));
                     response.setStatusCode(HttpStatus.OK);
                     response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
                     return response.writeWith(Mono.just(response.bufferFactory().wrap(json.writeValueAsBytes(body))));
@@ -59,7 +61,7 @@ class GenerationResponder {
         });
     }
 
-    private Mono<Void> stream(ServerHttpResponse response, GenerationJob job, ResponseShape shape, OpenAiRequest request) {
+    private Mono<Void> stream(ServerHttpResponse response, GenerationJob job, ResponseShape shape, GenerationParameters request) {
         return job.events().switchOnFirst((first, all) -> {
             if (first.hasValue() && first.get() instanceof GenerationEvent.Failed failed) {
                 return OpenAiErrorBody.write(response, failed.error()); // still in the queue: a plain HTTP error
@@ -78,15 +80,16 @@ class GenerationResponder {
         }).then();
     }
 
-    private List<String> frames(GenerationEvent event, ResponseShape shape, OpenAiRequest request) {
+    private List<String> frames(GenerationEvent event, ResponseShape shape, GenerationParameters request) {
         if (event instanceof GenerationEvent.Started) {
-            return shape.isChat() ? List.of(data(shape.roleChunk())) : List.of();
+            Object first = shape.firstChunk();
+            return first == null ? List.of() : List.of(data(first));
         }
         if (event instanceof GenerationEvent.Delta delta) {
-            return List.of(data(shape.textChunk(delta.text(), delta.routing(), request.routing())));
+            return List.of(data(shape.textChunk(delta.text(), routed(delta.routing(), request))));
         }
         if (event instanceof GenerationEvent.Finished end) {
-            String finish = data(shape.finishChunk(end.finishReason(), end.routing(), request.routing()));
+            String finish = data(shape.finishChunk(end.finishReason(), routed(end.routing(), request)));
             return request.includeUsage()
                     ? List.of(finish, data(shape.usageChunk(end.promptTokens(), end.completionTokens())))
                     : List.of(finish);
@@ -97,7 +100,22 @@ class GenerationResponder {
         return List.of();
     }
 
-    private String data(ObjectNode node) {
-        return SseFrames.data(json.writeValueAsString(node));
+    /** One event: the chunk record's JSON, framed by hand (docs/adr/0004-hand-written-sse-frames.md). */
+    private String data(Object chunk) {
+        return SseFrames.data(json.writeValueAsString(chunk));
+    }
+
+    /** The routing of {@code tokens} in vLLM's {@code [tokens][layers][k]} layout, or null unless the request asked. */
+    private static @Nullable RoutedExperts routed(List<TokenRouting> tokens, GenerationParameters request) {
+        if (!request.routing()) {
+            return null;
+        }
+        int[][][] experts = new int[tokens.size()][][];
+        float[][][] weights = new float[tokens.size()][][];
+        for (int i = 0; i < experts.length; i++) {
+            experts[i] = tokens.get(i).experts();
+            weights[i] = tokens.get(i).weights();
+        }
+        return new RoutedExperts(experts, weights);
     }
 }

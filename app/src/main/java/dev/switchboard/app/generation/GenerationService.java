@@ -1,6 +1,7 @@
 package dev.switchboard.app.generation;
 
 import dev.switchboard.app.errors.ApiException;
+import dev.switchboard.app.generation.openai.GenerationParameters;
 import dev.switchboard.app.model.RoutingCapture;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.runtime.generation.SamplingParams;
@@ -23,12 +24,12 @@ class GenerationService {
      * @param defaultMaxTokens the endpoint's default length when the request sets none (16 for completions)
      * @param promptParam the parameter named in a context error ({@code messages} or {@code prompt})
      */
-    GenerationJob start(String requestId, ServedModel model, int[] prompt, OpenAiRequest request, Integer defaultMaxTokens,
+    GenerationJob start(String requestId, ServedModel model, int[] prompt, GenerationParameters request, Integer defaultMaxTokens,
             String promptParam, String endpoint) {
         int context = model.shape().contextLength();
         int room = context - prompt.length;
-        int maxTokens = request.maxTokens() != null
-                ? request.maxTokens()
+        int maxTokens = request.lengthLimit() != null
+                ? request.lengthLimit()
                 : Math.min(defaultMaxTokens == null ? limits.defaultMaxTokens() : defaultMaxTokens, room);
         // In long: a max_tokens near Integer.MAX_VALUE must not wrap the sum below the context and pass.
         long requested = (long) prompt.length + Math.max(maxTokens, 1);
@@ -51,7 +52,7 @@ class GenerationService {
             throw ApiException.invalid("input", "context_length_exceeded", "This model's maximum context length is "
                     + context + " tokens. However, the input has " + prompt.length + " tokens.");
         }
-        return scheduler.submit(new GenerationSpec(RequestBodies.newId("route-"), model, prompt, SamplingParams.greedy(1), RoutingCapture.FULL, true,
+        return scheduler.submit(new GenerationSpec(ResponseIds.newId("route-"), model, prompt, SamplingParams.greedy(1), RoutingCapture.FULL, true,
                 endpoint, null));
     }
 }

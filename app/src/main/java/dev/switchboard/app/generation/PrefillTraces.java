@@ -1,12 +1,10 @@
 package dev.switchboard.app.generation;
 
-import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.app.model.TokenRouting;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs a prompt's prefill through the scheduler (same queue, same admission) and returns the full routing of
@@ -20,22 +18,19 @@ public class PrefillTraces {
 
     private static final String ENDPOINT = "route";
 
-    private final JsonMapper json;
+    private final RequestBinder binder;
     private final ModelHolder models;
     private final GenerationService generation;
     private final RequestPreparation preparation;
 
-    PrefillTraces(JsonMapper json, ModelHolder models, GenerationService generation, RequestPreparation preparation) {
+    PrefillTraces(RequestBinder binder, ModelHolder models, GenerationService generation, RequestPreparation preparation) {
         this.preparation = preparation;
-        this.json = json;
+        this.binder = binder;
         this.models = models;
         this.generation = generation;
     }
 
-    /**
-     * @param body {@code {"model"?: id, "input": text}} (tokenized with BOS) or {@code {"model"?: id, "messages": [...]}}
-     *     (rendered with the chat template)
-     */
+    /** @param body a {@link RouteRequest} as JSON text, bound here on a preparation thread */
     public Mono<PrefillTrace> trace(String body) {
         return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(this::start);
     }
@@ -44,19 +39,14 @@ public class PrefillTraces {
     private record TracePrompt(ServedModel model, int[] prompt) {}
 
     private TracePrompt prepare(String body) {
-        RequestFields fields = RequestBodies.parse(json, body);
-        String requested = fields.optionalString("model");
-        ServedModel model = requested == null ? models.require() : models.require(requested);
+        RouteRequest request = binder.bind(body, RouteRequest.class);
+        ServedModel model = request.model() == null ? models.require() : models.require(request.model());
         int[] prompt;
-        if (fields.isSet("messages")) {
-            prompt = PromptParser.chatTokens(model, PromptParser.messages(fields));
+        if (request.messages() != null) {
+            prompt = PromptParser.chatTokens(model, request.messages());
         } else {
-            String input = fields.optionalString("input");
-            if (input == null) {
-                throw ApiException.invalid("input", "Send 'input' (text) or 'messages' (a chat)");
-            }
-            PromptLength.requireFits(model, input.length(), "input");
-            prompt = model.tokenizer().encodePrompt(input);
+            PromptLength.requireFits(model, request.input().length(), "input");
+            prompt = model.tokenizer().encodePrompt(request.input());
         }
         return new TracePrompt(model, prompt);
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.app.generation;
 
+import dev.switchboard.app.generation.openai.GenerationParameters;
 import dev.switchboard.app.model.ServedModel;
 
 /**
@@ -7,4 +8,4 @@ import dev.switchboard.app.model.ServedModel;
  * happens only once the client is still there to receive the answer: a request dropped while it was being
  * prepared never reaches the scheduler.
  */
-record PreparedRequest(OpenAiRequest request, ServedModel model, int[] prompt) {}
+record PreparedRequest(GenerationParameters request, ServedModel model, int[] prompt) {}

@@ -3,10 +3,14 @@ package dev.switchboard.app.routing;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.app.generation.PrefillTraces;
 import dev.switchboard.app.generation.PrefillTraces.PrefillTrace;
+import dev.switchboard.app.generation.RouteRequest;
 import dev.switchboard.app.model.ModelShape;
 import dev.switchboard.app.model.TokenRouting;
 import java.util.ArrayList;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -40,7 +44,10 @@ class RouteController {
         this.traces = traces;
     }
 
+    /** The body is read as text and bound to {@link RouteRequest} on a preparation thread, as for completions. */
     @PostMapping("/api/route")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = RouteRequest.class)))
     Mono<RouteTrace> route(@RequestBody String body) {
         return traces.trace(body).map(RouteController::render);
     }
