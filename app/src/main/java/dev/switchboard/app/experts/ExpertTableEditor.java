@@ -25,6 +25,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>Lock order: the plugin registry's lock (an unload) may be held when an edit starts; an edit never
  * takes the registry's lock.
+ *
+ * <p>Replicas share one expert configuration: when an edit made here (an admin's change, a plugin's drain)
+ * swapped the table, the listener set by {@link #afterLocalEdits} runs before the lock is released, so the
+ * new configuration is stored before any other edit starts. Edits that apply the shared configuration run
+ * through {@link #applyingShared} and are not reported back.
  */
 @Component
 class ExpertTableEditor {
@@ -33,6 +38,10 @@ class ExpertTableEditor {
     private final StepBoundary boundary;
     private final ExpertFaults faults;
     private final ReentrantLock lock = new ReentrantLock();
+    private volatile Runnable afterLocalEdits = () -> {};
+    // The outermost edit in progress swapped the table; written under the lock (by the inference thread on its behalf).
+    private volatile boolean swapped;
+    private boolean applyingShared; // guarded by lock
 
     ExpertTableEditor(ModelHolder holder, StepBoundary boundary, ExpertFaults faults) {
         this.holder = holder;
@@ -59,12 +68,43 @@ class ExpertTableEditor {
         return boundary.betweenSteps(work);
     }
 
+    /** Sets what runs after an edit made on this replica swapped the table (still holding the edit lock). */
+    void afterLocalEdits(Runnable listener) {
+        this.afterLocalEdits = listener;
+    }
+
     /** Runs {@code edit} while no other edit runs. */
     <T> T exclusively(Supplier<T> edit) {
         lock.lock();
+        boolean outermost = lock.getHoldCount() == 1;
         try {
             return edit.get();
         } finally {
+            try {
+                if (outermost && swapped && !applyingShared) {
+                    afterLocalEdits.run();
+                }
+            } finally {
+                if (outermost) {
+                    swapped = false;
+                }
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Runs {@code apply} (which applies the shared configuration) while no other edit runs, without reporting it back. */
+    <T> T applyingShared(Supplier<T> apply) {
+        lock.lock();
+        boolean outermost = lock.getHoldCount() == 1;
+        try {
+            applyingShared = outermost || applyingShared;
+            return exclusively(apply);
+        } finally {
+            if (outermost) {
+                applyingShared = false;
+                swapped = false;
+            }
             lock.unlock();
         }
     }
@@ -79,6 +119,7 @@ class ExpertTableEditor {
             ExpertTable old = model.experts();
             ExpertTable next = change.apply(old);
             model.swapExperts(next);
+            swapped = true;
             closeDropped(old, next);
             return next;
         });
