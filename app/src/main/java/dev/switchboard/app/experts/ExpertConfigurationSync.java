@@ -56,7 +56,10 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
         editor.afterLocalEdits(this::publishLocalEdit);
     }
 
-    /** Brings the live table to the newest stored version (or stores a local edit the database missed). */
+    /**
+     * Brings the live table to the newest stored version (or stores a local edit the database missed). The
+     * database is read before the edit lock is taken, so a slow database does not hold up the admin's edits.
+     */
     @Override
     public void sync() {
         Optional<ServedModel> current = editor.editable();
@@ -65,11 +68,27 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
         }
         ServedModel served = current.get();
         try {
-            editor.applyingShared(() -> {
-                if (unpublished) {
+            if (unpublished) {
+                editor.applyingShared(() -> {
                     publishLocalEdit();
-                } else {
-                    reconcile(served);
+                    return null;
+                });
+                return;
+            }
+            Optional<ExpertConfigurationStore.Stored> latest;
+            try {
+                latest = store.latest(served.id());
+            } catch (RuntimeException unreachable) {
+                log.debug("Expert configuration not read ({}); next at the poll interval", unreachable.toString());
+                return;
+            }
+            long version = latest.map(ExpertConfigurationStore.Stored::version).orElse(0L);
+            if (version <= appliedVersion && applyError == null && attempted == served) {
+                return; // applied already, or older than what an edit here has stored since the read
+            }
+            editor.applyingShared(() -> {
+                if (version >= appliedVersion) { // else an edit here stored a newer one while the lock was free
+                    apply(served, version, latest.map(ExpertConfigurationStore.Stored::configuration).orElse(ExpertConfiguration.AS_LOADED));
                 }
                 return null;
             });
@@ -94,6 +113,7 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
         }
     }
 
+    /** Reads the newest version and applies it; call holding the edit lock. */
     private void reconcile(ServedModel served) {
         Optional<ExpertConfigurationStore.Stored> latest;
         try {
@@ -102,17 +122,18 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
             log.debug("Expert configuration not read ({}); next at the poll interval", unreachable.toString());
             return;
         }
-        long version = latest.map(ExpertConfigurationStore.Stored::version).orElse(0L);
-        if (version == appliedVersion && applyError == null) {
-            return;
-        }
-        ExpertConfiguration desired = latest.map(ExpertConfigurationStore.Stored::configuration).orElse(ExpertConfiguration.AS_LOADED);
+        apply(served, latest.map(ExpertConfigurationStore.Stored::version).orElse(0L),
+                latest.map(ExpertConfigurationStore.Stored::configuration).orElse(ExpertConfiguration.AS_LOADED));
+    }
+
+    /** Applies version {@code version}; call holding the edit lock. Failing changes nothing and is remembered. */
+    private void apply(ServedModel served, long version, ExpertConfiguration desired) {
         try {
             boolean changed = editor.applyingShared(() -> applier.apply(served, desired, "expert configuration v" + version));
-            appliedVersion = version;
             if (applyError != null || changed) {
                 log.info("Applied expert configuration v{} of model {}{}", version, served.id(), changed ? "" : " (no change)");
             }
+            appliedVersion = version;
             applyError = null;
         } catch (RuntimeException failed) {
             String reason = "expert configuration v" + version + " could not be applied: " + failed.getMessage();

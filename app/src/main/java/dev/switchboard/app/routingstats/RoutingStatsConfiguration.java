@@ -50,4 +50,9 @@ class RoutingStatsConfiguration {
     RoutingStatsRepository routingStatsRepository(DatabaseClient database) {
         return new RoutingStatsRepository(database);
     }
+
+    @Bean
+    InstanceUsageRepository instanceUsageRepository(DatabaseClient database) {
+        return new InstanceUsageRepository(database);
+    }
 }

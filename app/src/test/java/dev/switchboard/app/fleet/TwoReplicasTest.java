@@ -1,0 +1,274 @@
+package dev.switchboard.app.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.app.experts.ExamplePlugin;
+import dev.switchboard.app.routingstats.TestDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two replicas on different ports over one PostgreSQL behave as one service: an expert change made through
+ * one is applied by the other between its steps (woken by NOTIFY), a restarted replica applies the current
+ * version before it reports ready, and both list each other as instances.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoReplicasTest {
+
+    /** Long enough that every expert of layer 0 of the fixture model gets some of its tokens. */
+    private static final String INPUT = "The quick brown fox jumps over the lazy dog while seven wizards quietly hex the jolly bank";
+
+    private final TestDatabase db = TestDatabase.shared();
+    private Path folder;
+    private ReplicaApp a;
+    private ReplicaApp b;
+
+    @BeforeAll
+    void startTwoReplicas() throws Exception {
+        db.execute("TRUNCATE expert_configuration, replica, plugin_jar");
+        folder = Files.createTempDirectory("switchboard-replicas");
+        a = ReplicaApp.start("replica-a", db, folder);
+        b = ReplicaApp.start("replica-b", db, folder);
+    }
+
+    @AfterAll
+    void stopReplicas() {
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    @Test
+    void anExpertDisabledThroughOneReplicaStopsReceivingTokensOnTheOtherWithinTwoSeconds() throws Exception {
+        int expert = mostRouted(b.routed(INPUT, 0));
+        assertThat(tokensTo(b.routed(INPUT, 0), expert)).as("tokens to expert %d of layer 0 on B before", expert).isPositive();
+
+        long disabling = System.nanoTime();
+        JsonNode answer = a.admin("POST", "/api/admin/experts/layers/0/experts/" + expert + "/disable", "", 200);
+        long version = answer.path("configurationVersion").asLong();
+        assertThat(version).as("the version the change created").isPositive();
+        Duration until;
+        while (true) {
+            until = Duration.ofNanos(System.nanoTime() - disabling);
+            if (tokensTo(b.routed(INPUT, 0), expert) == 0 || until.compareTo(Duration.ofSeconds(5)) > 0) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(tokensTo(b.routed(INPUT, 0), expert)).as("tokens to the disabled expert on B").isZero();
+        assertThat(until).as("time until B stopped routing to the expert disabled through A").isLessThan(Duration.ofSeconds(2));
+        assertThat(state(b.admin("GET", "/api/admin/experts", null, 200), 0, expert)).isEqualTo("disabled");
+
+        JsonNode configuration = awaitAppliedByBoth(version);
+        assertThat(configuration.path("configuration").path("disabled").toString()).contains("\"expert\":" + expert);
+
+        a.admin("POST", "/api/admin/experts/layers/0/experts/" + expert + "/enable", "", 200);
+        awaitAppliedByBoth(version + 1);
+        assertThat(state(b.admin("GET", "/api/admin/experts", null, 200), 0, expert)).isEqualTo("enabled");
+    }
+
+    @Test
+    void aRestartedReplicaAppliesTheCurrentVersionBeforeItIsReady() throws Exception {
+        b.close();
+        b = null;
+        JsonNode changed = a.admin("POST", "/api/admin/experts/layers/1/experts/2/disable", "", 200);
+        long version = changed.path("configurationVersion").asLong();
+        try {
+            b = ReplicaApp.start("replica-b", db, folder); // returns once ready
+            JsonNode table = b.admin("GET", "/api/admin/experts", null, 200);
+            assertThat(table.path("configurationVersion").asLong()).as("the restarted replica's version").isEqualTo(version);
+            assertThat(state(table, 1, 2)).isEqualTo("disabled");
+            assertThat(tokensTo(b.routed(INPUT, 1), 2)).as("tokens to the disabled expert on the restarted replica").isZero();
+        } finally {
+            a.admin("POST", "/api/admin/experts/layers/1/experts/2/enable", "", 200);
+        }
+    }
+
+    @Test
+    void eachReplicaListsBothWithTheirVersions() throws Exception {
+        JsonNode instances = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            instances = b.admin("GET", "/api/admin/instances", null, 200);
+            if (instances.size() == 2) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(instances).hasSize(2);
+        for (JsonNode instance : instances) {
+            assertThat(instance.path("instance").asString()).matches("replica-[ab]/[0-9a-f]{8}");
+            assertThat(instance.path("model").asString()).isEqualTo("tiny-gqa-top2");
+            assertThat(instance.path("queued").asInt()).isZero();
+            assertThat(instance.has("expertConfigurationVersion")).isTrue();
+            assertThat(instance.path("lastHeartbeat").asString()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aPluginUploadedThroughOneReplicaServesOnTheOther() throws Exception {
+        byte[] jar = Files.readAllBytes(ExamplePlugin.jar(folder.resolve("upload.jar")));
+        HttpResponse<String> uploaded = a.upload(jar);
+        assertThat(uploaded.statusCode()).as("upload: %s", uploaded.body()).isEqualTo(200);
+        assertThat(ReplicaApp.JSON.readTree(uploaded.body()).path("state").asString()).isEqualTo("STARTED");
+        try {
+            awaitPlugin(b, ExamplePlugin.ID, true);
+            // The plugin's contributed expert, added through A with a bias that wins every token, serves on B.
+            long version = a.admin("POST", "/api/admin/experts/contributed", "{\"plugin\":\"" + ExamplePlugin.ID
+                    + "\",\"name\":\"example-relu\",\"selectionBias\":100}", 200).path("configurationVersion").asLong();
+            awaitAppliedByBoth(version);
+            JsonNode table = b.admin("GET", "/api/admin/experts", null, 200);
+            assertThat(table.path("layers").path(0).path("numExperts").asInt()).isEqualTo(5);
+            assertThat(table.path("layers").path(0).path("experts").path(4).path("origin").asString())
+                    .isEqualTo(ExamplePlugin.ID + "/example-relu");
+            List<List<Integer>> routed = b.routed(INPUT, 0);
+            assertThat(tokensTo(routed, 4)).as("tokens to the contributed expert on B").isEqualTo(routed.size());
+        } finally {
+            a.admin("DELETE", "/api/admin/plugins/" + ExamplePlugin.ID, null, 200);
+        }
+        awaitPlugin(b, ExamplePlugin.ID, false);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (b.admin("GET", "/api/admin/experts", null, 200).path("layers").path(0).path("numExperts").asInt() != 4
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(b.admin("GET", "/api/admin/experts", null, 200).path("layers").path(0).path("numExperts").asInt())
+                .as("experts per layer on B after the plugin was deleted through A").isEqualTo(4);
+    }
+
+    @Test
+    void anUploadThatIsNoPluginIsRefusedAndNotStored() throws Exception {
+        HttpResponse<String> refused = a.upload("PK not really a jar".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(refused.statusCode()).as("upload of a broken jar: %s", refused.body()).isEqualTo(400);
+        assertThat(ReplicaApp.JSON.readTree(refused.body()).path("error").path("message").asString()).contains("refused");
+        assertThat(db.queryLong("SELECT count(*) FROM plugin_jar")).isZero();
+    }
+
+    private static void awaitPlugin(ReplicaApp replica, String id, boolean started) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean found = false;
+            for (JsonNode plugin : replica.admin("GET", "/api/admin/plugins", null, 200)) {
+                found |= plugin.path("id").asString().equals(id) && plugin.path("state").asString().equals("STARTED");
+            }
+            if (found == started) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("plugin " + id + (started ? " not started" : " still started") + " on " + replica.name + " within 20 s");
+    }
+
+    @Test
+    void fleetStatisticsAreTheExactSumOfEachReplicasUsage() throws Exception {
+        String from = java.time.Instant.now().minusSeconds(1).toString();
+        long[] usageA = usage(a, 3);
+        long[] usageB = usage(b, 2);
+        String idA = a.bean(Replica.class).instanceId();
+        String idB = b.bean(Replica.class).instanceId();
+        JsonNode stats = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            stats = a.admin("GET", "/api/stats/instances?model=tiny-gqa-top2&from=" + from, null, 200);
+            if (requestsOf(stats, idA) == 3 && requestsOf(stats, idB) == 2) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(instance(stats, idA)).as("replica A's usage (requests, prompt, completion tokens)").containsExactly(usageA);
+        assertThat(instance(stats, idB)).as("replica B's usage").containsExactly(usageB);
+        long[] sum = new long[3];
+        for (JsonNode instance : stats.path("instances")) {
+            sum[0] += instance.path("requests").asLong();
+            sum[1] += instance.path("promptTokens").asLong();
+            sum[2] += instance.path("completionTokens").asLong();
+        }
+        JsonNode total = stats.path("total");
+        assertThat(new long[] {total.path("requests").asLong(), total.path("promptTokens").asLong(),
+                total.path("completionTokens").asLong()}).as("fleet total = sum of the instances").containsExactly(sum);
+    }
+
+    @Test
+    void aRollingRestartOfOneReplicaUnderSteadyLoadFailsNoRequestOfARetryingClient() throws Exception {
+        int before;
+        try (RetryingLoad load = new RetryingLoad(a.base, b.base)) {
+            Thread.sleep(1_000);
+            b.close(); // graceful, as Kubernetes' SIGTERM: drain, then stop
+            b = null;
+            b = ReplicaApp.start("replica-b", db, folder);
+            load.moved(1, b.base);
+            before = load.completed.get();
+            Thread.sleep(1_000);
+            load.close();
+            assertThat(load.failed.get()).as("failed requests (%d completed, %d attempts retried)", load.completed.get(),
+                    load.retried.get()).isZero();
+            assertThat(load.completed.get()).as("requests completed after the restarted replica came back").isGreaterThan(before);
+        }
+    }
+
+    /** Sends {@code count} completions; answers {requests, prompt tokens, completion tokens} from their usage. */
+    private static long[] usage(ReplicaApp replica, int count) throws Exception {
+        long[] usage = {count, 0, 0};
+        for (int i = 0; i < count; i++) {
+            JsonNode response = replica.complete("Hello number " + i + " from " + replica.name);
+            usage[1] += response.path("usage").path("prompt_tokens").asLong();
+            usage[2] += response.path("usage").path("completion_tokens").asLong();
+        }
+        return usage;
+    }
+
+    private static long requestsOf(JsonNode stats, String instance) {
+        return instance(stats, instance)[0];
+    }
+
+    private static long[] instance(JsonNode stats, String instance) {
+        for (JsonNode entry : stats.path("instances")) {
+            if (entry.path("instance").asString().equals(instance)) {
+                return new long[] {entry.path("requests").asLong(), entry.path("promptTokens").asLong(),
+                        entry.path("completionTokens").asLong()};
+            }
+        }
+        return new long[3];
+    }
+
+    /** Polls until both replicas report {@code version} as applied (their heartbeats follow one poll later at most). */
+    private JsonNode awaitAppliedByBoth(long version) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode configuration;
+        do {
+            configuration = a.admin("GET", "/api/admin/experts/configuration", null, 200);
+            if (configuration.path("version").asLong() == version && configuration.path("appliedBy").size() == 2) {
+                return configuration;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("version " + version + " not applied by both replicas within 20 s: " + configuration);
+    }
+
+    private static String state(JsonNode table, int layer, int expert) {
+        return table.path("layers").path(layer).path("experts").path(expert).path("state").asString();
+    }
+
+    private static long tokensTo(List<List<Integer>> routed, int expert) {
+        return routed.stream().filter(experts -> experts.contains(expert)).count();
+    }
+
+    private static int mostRouted(List<List<Integer>> routed) {
+        Map<Integer, Long> counts = routed.stream().flatMap(List::stream).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        return counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+}
