@@ -75,20 +75,14 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
                 });
                 return;
             }
-            Optional<ExpertConfigurationStore.Stored> latest;
-            try {
-                latest = store.latest(served.id());
-            } catch (RuntimeException unreachable) {
-                log.debug("Expert configuration not read ({}); next at the poll interval", unreachable.toString());
-                return;
-            }
-            long version = latest.map(ExpertConfigurationStore.Stored::version).orElse(0L);
-            if (version <= appliedVersion && applyError == null && attempted == served) {
-                return; // applied already, or older than what an edit here has stored since the read
+            Optional<Desired> newest = newest(served);
+            if (newest.isEmpty()
+                    || (newest.get().version() <= appliedVersion && applyError == null && attempted == served)) {
+                return; // unreachable, applied already, or older than what an edit here has stored since the read
             }
             editor.applyingShared(() -> {
-                if (version >= appliedVersion) { // else an edit here stored a newer one while the lock was free
-                    apply(served, version, latest.map(ExpertConfigurationStore.Stored::configuration).orElse(ExpertConfiguration.AS_LOADED));
+                if (newest.get().version() >= appliedVersion) { // else an edit here stored a newer one meanwhile
+                    apply(served, newest.get());
                 }
                 return null;
             });
@@ -113,23 +107,26 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
         }
     }
 
-    /** Reads the newest version and applies it; call holding the edit lock. */
-    private void reconcile(ServedModel served) {
-        Optional<ExpertConfigurationStore.Stored> latest;
+    /** A version of the configuration: the newest stored one, or 0, the model as loaded, when none is. */
+    private record Desired(long version, ExpertConfiguration configuration) {}
+
+    /** The newest version; empty when the database cannot be read now. */
+    private Optional<Desired> newest(ServedModel served) {
         try {
-            latest = store.latest(served.id());
+            return Optional.of(store.latest(served.id()).map(stored -> new Desired(stored.version(), stored.configuration()))
+                    .orElse(new Desired(0, ExpertConfiguration.AS_LOADED)));
         } catch (RuntimeException unreachable) {
             log.debug("Expert configuration not read ({}); next at the poll interval", unreachable.toString());
-            return;
+            return Optional.empty();
         }
-        apply(served, latest.map(ExpertConfigurationStore.Stored::version).orElse(0L),
-                latest.map(ExpertConfigurationStore.Stored::configuration).orElse(ExpertConfiguration.AS_LOADED));
     }
 
-    /** Applies version {@code version}; call holding the edit lock. Failing changes nothing and is remembered. */
-    private void apply(ServedModel served, long version, ExpertConfiguration desired) {
+    /** Applies {@code desired}; call holding the edit lock. Failing changes nothing and is remembered. */
+    private void apply(ServedModel served, Desired desired) {
+        long version = desired.version();
         try {
-            boolean changed = editor.applyingShared(() -> applier.apply(served, desired, "expert configuration v" + version));
+            boolean changed = editor.applyingShared(() -> applier.apply(served, desired.configuration(),
+                    "expert configuration v" + version));
             if (applyError != null || changed) {
                 log.info("Applied expert configuration v{} of model {}{}", version, served.id(), changed ? "" : " (no change)");
             }
@@ -156,22 +153,21 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
         ServedModel served = current.get();
         ExpertConfiguration now = live.read(served.experts());
         try {
-            Optional<ExpertConfigurationStore.Stored> latest = store.latest(served.id());
-            long version = latest.map(ExpertConfigurationStore.Stored::version).orElse(0L);
-            ExpertConfiguration stored = latest.map(ExpertConfigurationStore.Stored::configuration).orElse(ExpertConfiguration.AS_LOADED);
+            Desired newest = newest(served).orElseThrow(() -> new IllegalStateException("the database does not answer"));
             unpublished = false;
-            if (stored.equals(now)) {
-                appliedVersion = version;
+            if (newest.configuration().equals(now)) {
+                appliedVersion = newest.version();
                 applyError = null;
-            } else if (version == appliedVersion && store.insert(served.id(), version + 1, now, replica.instanceId())) {
-                appliedVersion = version + 1;
+            } else if (newest.version() == appliedVersion
+                    && store.insert(served.id(), newest.version() + 1, now, replica.instanceId())) {
+                appliedVersion = newest.version() + 1;
                 applyError = null;
                 log.info("Stored expert configuration v{} of model {}", appliedVersion, served.id());
                 notifications.publish("experts:" + served.id());
             } else {
                 log.warn("Expert configuration of model {} changed on another replica (now past v{}) while it was edited"
-                        + " here; applying the newer one", served.id(), version);
-                reconcile(served);
+                        + " here; applying the newer one", served.id(), newest.version());
+                newest(served).ifPresent(newer -> apply(served, newer));
             }
         } catch (RuntimeException unreachable) {
             unpublished = true;

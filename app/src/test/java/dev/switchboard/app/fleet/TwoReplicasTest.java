@@ -245,6 +245,59 @@ class TwoReplicasTest {
         return new long[3];
     }
 
+    @Test
+    void aVersionAReplicaCannotApplyIsReportedWhileItKeepsServingItsLastGoodSet() throws Exception {
+        // The plugin is in A's watched folder only: B cannot build the expert that A adds.
+        Path jar = ExamplePlugin.jar(folder.resolve("folder-only.jar"));
+        Path pluginsA = Files.createDirectories(folder.resolve("replica-a-plugins"));
+        Files.copy(jar, pluginsA.resolve("example.jar"));
+        try {
+            a.admin("POST", "/api/admin/plugins/rescan", "", 200);
+            long version = a.admin("POST", "/api/admin/experts/contributed", "{\"plugin\":\"" + ExamplePlugin.ID
+                    + "\",\"name\":\"example-relu\",\"selectionBias\":100}", 200).path("configurationVersion").asLong();
+            JsonNode pending = awaitPendingWithError(version);
+            assertThat(pending.path("instance").asString()).startsWith("replica-b/");
+            assertThat(pending.path("error").asString()).contains("v" + version).contains(ExamplePlugin.ID);
+
+            JsonNode tableB = b.admin("GET", "/api/admin/experts", null, 200);
+            assertThat(tableB.path("layers").path(0).path("numExperts").asInt()).as("B keeps its last good set").isEqualTo(4);
+            assertThat(tableB.path("configurationVersion").asLong()).isLessThan(version);
+            assertThat(tokensTo(b.routed(INPUT, 0), 0) + tokensTo(b.routed(INPUT, 0), 1)).as("B still serves").isPositive();
+            JsonNode readiness = b.admin("GET", "/actuator/health/readiness", null, 200);
+            assertThat(readiness.path("components").path("expertConfiguration").path("details").path("applyError").asString())
+                    .contains(ExamplePlugin.ID);
+            // A change through B would be stored over a configuration B does not run.
+            JsonNode refused = b.admin("POST", "/api/admin/experts/layers/0/experts/1/disable", "", 409);
+            assertThat(refused.path("error").path("message").asString()).contains("does not run the shared expert configuration");
+        } finally {
+            Files.delete(pluginsA.resolve("example.jar"));
+            a.admin("POST", "/api/admin/plugins/rescan", "", 200); // unloads it: its expert leaves, a new version without it
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode configuration;
+        do {
+            configuration = a.admin("GET", "/api/admin/experts/configuration", null, 200);
+            Thread.sleep(100);
+        } while (configuration.path("pending").size() > 0 && System.nanoTime() < deadline);
+        assertThat(configuration.path("pending")).as("replicas behind once the plugin is gone").isEmpty();
+        assertThat(configuration.path("appliedBy")).hasSize(2);
+    }
+
+    private JsonNode awaitPendingWithError(long version) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode configuration;
+        do {
+            configuration = a.admin("GET", "/api/admin/experts/configuration", null, 200);
+            for (JsonNode pending : configuration.path("pending")) {
+                if (!pending.path("error").isNull() && pending.path("error").asString().contains("v" + version)) {
+                    return pending;
+                }
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no replica reported failing to apply v" + version + ": " + configuration);
+    }
+
     /** Polls until both replicas report {@code version} as applied (their heartbeats follow one poll later at most). */
     private JsonNode awaitAppliedByBoth(long version) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
