@@ -113,6 +113,22 @@ final class ReplicaApp implements AutoCloseable {
         return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Waits until plugin {@code id} is (or, with {@code started} false, is no longer) {@code STARTED} here. */
+    void awaitPlugin(String id, boolean started) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean found = false;
+            for (JsonNode plugin : admin("GET", "/api/admin/plugins", null, 200)) {
+                found |= plugin.path("id").asString().equals(id) && plugin.path("state").asString().equals("STARTED");
+            }
+            if (found == started) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("plugin " + id + (started ? " not started" : " still started") + " on " + name + " within 20 s");
+    }
+
     <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

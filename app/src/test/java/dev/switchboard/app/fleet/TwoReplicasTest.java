@@ -1,5 +1,11 @@
 package dev.switchboard.app.fleet;
 
+import static dev.switchboard.app.fleet.FleetProbes.instance;
+import static dev.switchboard.app.fleet.FleetProbes.mostRouted;
+import static dev.switchboard.app.fleet.FleetProbes.requestsOf;
+import static dev.switchboard.app.fleet.FleetProbes.state;
+import static dev.switchboard.app.fleet.FleetProbes.tokensTo;
+import static dev.switchboard.app.fleet.FleetProbes.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.experts.ExamplePlugin;
@@ -9,9 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,7 +129,7 @@ class TwoReplicasTest {
         assertThat(uploaded.statusCode()).as("upload: %s", uploaded.body()).isEqualTo(200);
         assertThat(ReplicaApp.JSON.readTree(uploaded.body()).path("state").asString()).isEqualTo("STARTED");
         try {
-            awaitPlugin(b, ExamplePlugin.ID, true);
+            b.awaitPlugin(ExamplePlugin.ID, true);
             // The plugin's contributed expert, added through A with a bias that wins every token, serves on B.
             long version = a.admin("POST", "/api/admin/experts/contributed", "{\"plugin\":\"" + ExamplePlugin.ID
                     + "\",\"name\":\"example-relu\",\"selectionBias\":100}", 200).path("configurationVersion").asLong();
@@ -140,7 +143,7 @@ class TwoReplicasTest {
         } finally {
             a.admin("DELETE", "/api/admin/plugins/" + ExamplePlugin.ID, null, 200);
         }
-        awaitPlugin(b, ExamplePlugin.ID, false);
+        b.awaitPlugin(ExamplePlugin.ID, false);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (b.admin("GET", "/api/admin/experts", null, 200).path("layers").path(0).path("numExperts").asInt() != 4
                 && System.nanoTime() < deadline) {
@@ -156,21 +159,6 @@ class TwoReplicasTest {
         assertThat(refused.statusCode()).as("upload of a broken jar: %s", refused.body()).isEqualTo(400);
         assertThat(ReplicaApp.JSON.readTree(refused.body()).path("error").path("message").asString()).contains("refused");
         assertThat(db.queryLong("SELECT count(*) FROM plugin_jar")).isZero();
-    }
-
-    private static void awaitPlugin(ReplicaApp replica, String id, boolean started) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean found = false;
-            for (JsonNode plugin : replica.admin("GET", "/api/admin/plugins", null, 200)) {
-                found |= plugin.path("id").asString().equals(id) && plugin.path("state").asString().equals("STARTED");
-            }
-            if (found == started) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("plugin " + id + (started ? " not started" : " still started") + " on " + replica.name + " within 20 s");
     }
 
     @Test
@@ -218,31 +206,6 @@ class TwoReplicasTest {
                     load.retried.get()).isZero();
             assertThat(load.completed.get()).as("requests completed after the restarted replica came back").isGreaterThan(before);
         }
-    }
-
-    /** Sends {@code count} completions; answers {requests, prompt tokens, completion tokens} from their usage. */
-    private static long[] usage(ReplicaApp replica, int count) throws Exception {
-        long[] usage = {count, 0, 0};
-        for (int i = 0; i < count; i++) {
-            JsonNode response = replica.complete("Hello number " + i + " from " + replica.name);
-            usage[1] += response.path("usage").path("prompt_tokens").asLong();
-            usage[2] += response.path("usage").path("completion_tokens").asLong();
-        }
-        return usage;
-    }
-
-    private static long requestsOf(JsonNode stats, String instance) {
-        return instance(stats, instance)[0];
-    }
-
-    private static long[] instance(JsonNode stats, String instance) {
-        for (JsonNode entry : stats.path("instances")) {
-            if (entry.path("instance").asString().equals(instance)) {
-                return new long[] {entry.path("requests").asLong(), entry.path("promptTokens").asLong(),
-                        entry.path("completionTokens").asLong()};
-            }
-        }
-        return new long[3];
     }
 
     @Test
@@ -312,16 +275,4 @@ class TwoReplicasTest {
         throw new AssertionError("version " + version + " not applied by both replicas within 20 s: " + configuration);
     }
 
-    private static String state(JsonNode table, int layer, int expert) {
-        return table.path("layers").path(layer).path("experts").path(expert).path("state").asString();
-    }
-
-    private static long tokensTo(List<List<Integer>> routed, int expert) {
-        return routed.stream().filter(experts -> experts.contains(expert)).count();
-    }
-
-    private static int mostRouted(List<List<Integer>> routed) {
-        Map<Integer, Long> counts = routed.stream().flatMap(List::stream).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        return counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-    }
 }
