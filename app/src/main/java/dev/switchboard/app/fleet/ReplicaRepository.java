@@ -42,8 +42,10 @@ public final class ReplicaRepository {
         return deleted == null ? 0 : deleted;
     }
 
+    /** Deletes this replica's row; bounded by a second, as it runs inside the shutdown budget (docs/API.md). */
     void remove(Replica replica) {
-        database.sql("DELETE FROM replica WHERE instance_id = $1").bind(0, replica.instanceId()).fetch().rowsUpdated().block(TIMEOUT);
+        database.sql("DELETE FROM replica WHERE instance_id = $1").bind(0, replica.instanceId()).fetch().rowsUpdated()
+                .block(Duration.ofSeconds(1));
     }
 
     /** Every replica whose heartbeat is not older than {@code since}, by instance id. */
