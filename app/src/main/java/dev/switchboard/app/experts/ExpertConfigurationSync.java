@@ -107,6 +107,28 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
         }
     }
 
+    /**
+     * Stores the model as loaded as the next version and applies it here: the way out when a stored version can
+     * no longer be applied (its plugin is gone for good), since changes are refused while it cannot.
+     *
+     * @return the version stored
+     */
+    long reset() {
+        ServedModel served = editor.served();
+        return editor.applyingShared(() -> {
+            Desired newest = newest(served).orElseThrow(() -> dev.switchboard.app.errors.ApiException.unavailable(
+                    "database_unavailable", "the expert configuration cannot be read; try again when the database answers", null));
+            Desired reset = new Desired(newest.version() + 1, ExpertConfiguration.AS_LOADED);
+            if (!store.insert(served.id(), reset.version(), reset.configuration(), replica.instanceId())) {
+                throw ExpertErrors.conflict("the expert configuration changed while it was reset; try again");
+            }
+            log.info("Expert configuration of model {} reset to the model as loaded (v{})", served.id(), reset.version());
+            notifications.publish("experts:" + served.id());
+            apply(served, reset);
+            return reset.version();
+        });
+    }
+
     /** A version of the configuration: the newest stored one, or 0, the model as loaded, when none is. */
     private record Desired(long version, ExpertConfiguration configuration) {}
 

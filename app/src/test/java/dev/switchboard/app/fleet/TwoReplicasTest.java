@@ -232,9 +232,17 @@ class TwoReplicasTest {
             // A change through B would be stored over a configuration B does not run.
             JsonNode refused = b.admin("POST", "/api/admin/experts/layers/0/experts/1/disable", "", 409);
             assertThat(refused.path("error").path("message").asString()).contains("does not run the shared expert configuration");
+
+            // The way out: reset the shared configuration to the model as loaded, through B; A drops the expert.
+            JsonNode reset = b.admin("DELETE", "/api/admin/experts/configuration", null, 200);
+            assertThat(reset.path("version").asLong()).isEqualTo(version + 1);
+            assertThat(reset.path("configuration").path("contributed")).isEmpty();
+            awaitAppliedByBoth(version + 1);
+            assertThat(a.admin("GET", "/api/admin/experts", null, 200).path("layers").path(0).path("numExperts").asInt())
+                    .as("experts per layer on A after the reset").isEqualTo(4);
         } finally {
             Files.delete(pluginsA.resolve("example.jar"));
-            a.admin("POST", "/api/admin/plugins/rescan", "", 200); // unloads it: its expert leaves, a new version without it
+            a.admin("POST", "/api/admin/plugins/rescan", "", 200); // unloads it (its expert left with the reset)
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         JsonNode configuration;
