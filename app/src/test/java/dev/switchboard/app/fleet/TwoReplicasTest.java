@@ -123,6 +123,20 @@ class TwoReplicasTest {
     }
 
     @Test
+    void aReplicaKilledWithoutAGoodbyeExpires() throws Exception {
+        // What a SIGKILLed replica leaves: a row whose heartbeat stopped (older than the 30 s expiry).
+        db.execute("INSERT INTO replica (instance_id, app_version, model_id, started_at, last_heartbeat)"
+                + " VALUES ('killed/00000000', 'dev', 'tiny-gqa-top2', now() - interval '2 hours', now() - interval '1 minute')");
+        assertThat(b.admin("GET", "/api/admin/instances", null, 200).findValuesAsString("instance")).doesNotContain("killed/00000000");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (db.queryLong("SELECT count(*) FROM replica WHERE instance_id = 'killed/00000000'") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(db.queryLong("SELECT count(*) FROM replica WHERE instance_id = 'killed/00000000'"))
+                .as("the stale row, deleted by a live replica's heartbeat").isZero();
+    }
+
+    @Test
     void aPluginUploadedThroughOneReplicaServesOnTheOther() throws Exception {
         byte[] jar = Files.readAllBytes(ExamplePlugin.jar(folder.resolve("upload.jar")));
         HttpResponse<String> uploaded = a.upload(jar);
