@@ -173,7 +173,7 @@ class ExpertConfigurationApplier {
         }
         for (ExpertConfiguration.Contributed gone : before.contributed()) {
             if (!after.contributed().contains(gone)) {
-                registry.notifyListeners(ExpertLifecycleEvent.ofPlugin(gone.plugin(), ExpertEventKind.REMOVED,
+                publish(ExpertLifecycleEvent.ofPlugin(gone.plugin(), ExpertEventKind.REMOVED,
                         "contributed expert " + gone.name() + " (" + why + ")"));
             }
         }
@@ -189,15 +189,19 @@ class ExpertConfigurationApplier {
         }
         for (ExpertConfiguration.Contributed added : after.contributed()) {
             if (!before.contributed().contains(added)) {
-                registry.notifyListeners(ExpertLifecycleEvent.ofPlugin(added.plugin(), ExpertEventKind.ADDED,
+                publish(ExpertLifecycleEvent.ofPlugin(added.plugin(), ExpertEventKind.ADDED,
                         "contributed expert " + added.name() + ", selection bias " + added.selectionBias() + " (" + why + ")"));
             }
         }
     }
 
     private void event(ServedModel served, int layer, int expert, Expert subject, ExpertEventKind kind, String why) {
-        registry.notifyListeners(ExpertLifecycleEvent.ofExpert(served.id(), layer, expert,
-                PluginRegistry.pluginOf(subject).orElse(null), kind, why));
+        publish(ExpertLifecycleEvent.ofExpert(served.id(), layer, expert, PluginRegistry.pluginOf(subject).orElse(null), kind, why));
+    }
+
+    /** Where every event of an applied version goes out, as the admin operations' events do. */
+    private void publish(ExpertLifecycleEvent event) {
+        registry.notifyListeners(event);
     }
 
     private static Map<List<Integer>, ExpertConfiguration.Rebuilt> byPosition(List<ExpertConfiguration.Rebuilt> rebuilt) {

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * step, in both directions:
  * <ul>
  *   <li>an edit made on this replica (admin API, plugin drain) is stored as the next version and announced
- *       with NOTIFY ({@link #publishLocalEdit}, run by {@link ExpertTableEditor} before the edit lock is released);</li>
+ *       with NOTIFY ({@link #publishLocalEdit}, called by {@link ExpertTableEditor} before the edit lock is released);</li>
  *   <li>a newer version stored by another replica is applied here between steps ({@link #sync}, on the fleet
  *       thread, woken by NOTIFY or the poll). When it cannot be applied (a plugin missing here, a kind that fails
  *       to build) nothing changes: this replica keeps serving its last good set and reports why, in its
@@ -53,7 +53,6 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
         this.live = live;
         this.notifications = notifications;
         this.replica = replica;
-        editor.afterLocalEdits(this::publishLocalEdit);
     }
 
     /**

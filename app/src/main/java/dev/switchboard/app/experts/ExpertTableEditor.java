@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +28,7 @@ import org.springframework.stereotype.Component;
  * takes the registry's lock.
  *
  * <p>Replicas share one expert configuration: when an edit made here (an admin's change, a plugin's drain)
- * swapped the table, the listener set by {@link #afterLocalEdits} runs before the lock is released, so the
+ * swapped the table, {@link ExpertConfigurationSync#publishLocalEdit} runs before the lock is released, so the
  * new configuration is stored before any other edit starts. Edits that apply the shared configuration run
  * through {@link #applyingShared} and are not reported back.
  */
@@ -38,15 +39,17 @@ class ExpertTableEditor {
     private final StepBoundary boundary;
     private final ExpertFaults faults;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile Runnable afterLocalEdits = () -> {};
+    private final ObjectProvider<ExpertConfigurationSync> shared; // looked up at the first edit: it edits through this
     // The outermost edit in progress swapped the table; written under the lock (by the inference thread on its behalf).
     private volatile boolean swapped;
     private boolean applyingShared; // guarded by lock
 
-    ExpertTableEditor(ModelHolder holder, StepBoundary boundary, ExpertFaults faults) {
+    ExpertTableEditor(ModelHolder holder, StepBoundary boundary, ExpertFaults faults,
+            ObjectProvider<ExpertConfigurationSync> shared) {
         this.holder = holder;
         this.boundary = boundary;
         this.faults = faults;
+        this.shared = shared;
     }
 
     /** The served model and its experts; 503 while none is loaded, 409 for an engine without an expert table. */
@@ -68,11 +71,6 @@ class ExpertTableEditor {
         return boundary.betweenSteps(work);
     }
 
-    /** Sets what runs after an edit made on this replica swapped the table (still holding the edit lock). */
-    void afterLocalEdits(Runnable listener) {
-        this.afterLocalEdits = listener;
-    }
-
     /** Runs {@code edit} while no other edit runs. */
     <T> T exclusively(Supplier<T> edit) {
         lock.lock();
@@ -82,7 +80,7 @@ class ExpertTableEditor {
         } finally {
             try {
                 if (outermost && swapped && !applyingShared) {
-                    afterLocalEdits.run();
+                    shared.ifAvailable(ExpertConfigurationSync::publishLocalEdit);
                 }
             } finally {
                 if (outermost) {
