@@ -9,6 +9,8 @@ export interface ExpertTableView {
   model: string;
   expertsPerToken: number;
   layers: ExpertLayer[];
+  /** The version of the expert configuration the replicas share that this table matches (0: as loaded). */
+  configurationVersion: number;
 }
 
 /** @openapi Layer */

@@ -2,6 +2,7 @@ package dev.switchboard.app.experts;
 
 import dev.switchboard.spi.Expert;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.stereotype.Component;
@@ -17,11 +18,15 @@ class AddedExperts {
      * @param pluginLabel its {@code id@version}
      * @param name the contributed expert's name
      * @param perLayer its expert in each layer, by layer index
+     * @param selectionBias its selection bias in every layer
+     * @param options the kind options it was added with, over those the plugin declares
      */
-    record Added(String pluginId, String pluginLabel, String name, List<Expert> perLayer) {
+    record Added(String pluginId, String pluginLabel, String name, List<Expert> perLayer, float selectionBias,
+            Map<String, String> options) {
 
         Added {
             perLayer = List.copyOf(perLayer);
+            options = Map.copyOf(options);
         }
 
         String origin() {

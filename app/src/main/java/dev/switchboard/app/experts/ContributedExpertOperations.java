@@ -81,7 +81,7 @@ class ContributedExpertOperations {
                     }
                     return grown;
                 });
-                added.add(new AddedExperts.Added(pluginId, plugin.label(), name, perLayer));
+                added.add(new AddedExperts.Added(pluginId, plugin.label(), name, perLayer, selectionBias, options));
                 int[] at = new int[perLayer.size()];
                 for (int l = 0; l < at.length; l++) {
                     at[l] = next.layer(l).size() - 1;
@@ -148,7 +148,7 @@ class ContributedExpertOperations {
         }
     }
 
-    private static List<Expert> build(ServedExperts experts, ContributedWeights files, ExpertKind kind,
+    static List<Expert> build(ServedExperts experts, ContributedWeights files, ExpertKind kind,
             ContributedExpert contributed, Map<String, String> options) {
         ExpertSpec spec = experts.model().expertSpec(options);
         int layers = experts.model().config().numHiddenLayers();
@@ -166,7 +166,7 @@ class ContributedExpertOperations {
     }
 
     /** The plugin's options for its contributed expert, each replaced by the request's option of the same name. */
-    private static Map<String, String> withOverrides(Map<String, String> declared, Map<String, String> requested) {
+    static Map<String, String> withOverrides(Map<String, String> declared, Map<String, String> requested) {
         Map<String, String> merged = new HashMap<>(declared);
         merged.putAll(requested);
         return merged;

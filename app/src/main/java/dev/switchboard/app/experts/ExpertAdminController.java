@@ -17,7 +17,9 @@ import reactor.core.scheduler.Schedulers;
  * Admin API for the experts of the served model, under {@code /api/admin/**} (admin bearer token). Every
  * change answers the new expert table; errors are OpenAI-shaped 4xx (404 unknown layer, expert, plugin or
  * contributed expert; 400 unknown kind or weights of the wrong shape; 409 a change the current state forbids).
- * Changes block (building experts, waiting for a step boundary), so they run off the event loop.
+ * Changes block (building experts, waiting for a step boundary, storing the new version of the configuration the
+ * replicas share), so they run off the event loop. Every change is applied by every replica serving the model
+ * ({@link ExpertConfigurationSync}); the answer's {@code configurationVersion} is the version it created.
  */
 @RestController
 @RequestMapping("/api/admin/experts")
@@ -35,10 +37,12 @@ class ExpertAdminController {
 
     private final ExpertOperations experts;
     private final ContributedExpertOperations contributed;
+    private final ExpertConfigurationSync shared;
 
-    ExpertAdminController(ExpertOperations experts, ContributedExpertOperations contributed) {
+    ExpertAdminController(ExpertOperations experts, ContributedExpertOperations contributed, ExpertConfigurationSync shared) {
         this.experts = experts;
         this.contributed = contributed;
+        this.shared = shared;
     }
 
     /** Every layer's experts: kind, plugin, origin, parameters, memory, state, selection bias. */
@@ -49,32 +53,32 @@ class ExpertAdminController {
 
     @PostMapping("/layers/{layer}/experts/{expert}/disable")
     Mono<ExpertTableView> disable(@PathVariable int layer, @PathVariable int expert) {
-        return blocking(() -> experts.disable(layer, expert));
+        return change(() -> experts.disable(layer, expert));
     }
 
     @PostMapping("/layers/{layer}/experts/{expert}/enable")
     Mono<ExpertTableView> enable(@PathVariable int layer, @PathVariable int expert) {
-        return blocking(() -> experts.enable(layer, expert));
+        return change(() -> experts.enable(layer, expert));
     }
 
     /** Rebuilds one or all checkpoint experts of a layer with another kind from the same weights. */
     @PostMapping("/layers/{layer}/replace")
     Mono<ExpertTableView> replace(@PathVariable int layer, @RequestBody ReplaceRequest request) {
-        return blocking(() -> experts.replace(layer, request.expert(), required("kind", request.kind()),
+        return change(() -> experts.replace(layer, request.expert(), required("kind", request.kind()),
                 options(request.options())));
     }
 
     /** Adds a plugin's contributed expert to every layer. */
     @PostMapping("/contributed")
     Mono<ExpertTableView> add(@RequestBody AddRequest request) {
-        return blocking(() -> contributed.add(required("plugin", request.plugin()), required("name", request.name()),
+        return change(() -> contributed.add(required("plugin", request.plugin()), required("name", request.name()),
                 request.selectionBias(), options(request.options())));
     }
 
     /** Removes a contributed expert from every layer. */
     @DeleteMapping("/contributed/{plugin}/{name}")
     Mono<ExpertTableView> remove(@PathVariable String plugin, @PathVariable String name) {
-        return blocking(() -> contributed.remove(plugin, name));
+        return change(() -> contributed.remove(plugin, name));
     }
 
     private static String required(String field, @Nullable String value) {
@@ -95,6 +99,17 @@ class ExpertAdminController {
             }
         });
         return Map.copyOf(options);
+    }
+
+    /**
+     * A change of the shared configuration: first brought to the newest version (409 when this replica cannot
+     * apply it), then made here and stored as the next version, which the other replicas apply between their steps.
+     */
+    private Mono<ExpertTableView> change(Callable<ExpertTableView> work) {
+        return blocking(() -> {
+            shared.catchUp();
+            return work.call();
+        });
     }
 
     private static <T> Mono<T> blocking(Callable<T> work) {

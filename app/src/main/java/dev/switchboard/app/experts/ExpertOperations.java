@@ -29,14 +29,16 @@ class ExpertOperations {
     private final ExpertEvents events;
     private final ExpertFaults faults;
     private final AddedExperts added;
+    private final ExpertConfigurationSync shared;
 
     ExpertOperations(ExpertTableEditor editor, PluginRegistry registry, ExpertFaults faults, AddedExperts added,
-            ExpertEvents events) {
+            ExpertEvents events, ExpertConfigurationSync shared) {
         this.editor = editor;
         this.registry = registry;
         this.events = events;
         this.faults = faults;
         this.added = added;
+        this.shared = shared;
     }
 
     ExpertTableView list() {
@@ -57,7 +59,8 @@ class ExpertOperations {
             }
             layers.add(new ExpertTableView.Layer(l, layer.size(), experts));
         }
-        return new ExpertTableView(served.id(), served.experts().model().config().numExpertsPerTok(), layers);
+        return new ExpertTableView(served.id(), served.experts().model().config().numExpertsPerTok(), layers,
+                shared.appliedVersion());
     }
 
     /** Masks an expert out of routing: the router renormalises its top-k weights over the others. */

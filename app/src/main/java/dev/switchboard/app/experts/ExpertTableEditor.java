@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +26,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>Lock order: the plugin registry's lock (an unload) may be held when an edit starts; an edit never
  * takes the registry's lock.
+ *
+ * <p>Replicas share one expert configuration: when an edit made here (an admin's change, a plugin's drain)
+ * swapped the table, {@link ExpertConfigurationSync#publishLocalEdit} runs before the lock is released, so the
+ * new configuration is stored before any other edit starts. Edits that apply the shared configuration run
+ * through {@link #applyingShared} and are not reported back.
  */
 @Component
 class ExpertTableEditor {
@@ -33,11 +39,17 @@ class ExpertTableEditor {
     private final StepBoundary boundary;
     private final ExpertFaults faults;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ObjectProvider<ExpertConfigurationSync> shared; // looked up at the first edit: it edits through this
+    // The outermost edit in progress swapped the table; written under the lock (by the inference thread on its behalf).
+    private volatile boolean swapped;
+    private boolean applyingShared; // guarded by lock
 
-    ExpertTableEditor(ModelHolder holder, StepBoundary boundary, ExpertFaults faults) {
+    ExpertTableEditor(ModelHolder holder, StepBoundary boundary, ExpertFaults faults,
+            ObjectProvider<ExpertConfigurationSync> shared) {
         this.holder = holder;
         this.boundary = boundary;
         this.faults = faults;
+        this.shared = shared;
     }
 
     /** The served model and its experts; 503 while none is loaded, 409 for an engine without an expert table. */
@@ -62,9 +74,35 @@ class ExpertTableEditor {
     /** Runs {@code edit} while no other edit runs. */
     <T> T exclusively(Supplier<T> edit) {
         lock.lock();
+        boolean outermost = lock.getHoldCount() == 1;
         try {
             return edit.get();
         } finally {
+            try {
+                if (outermost && swapped && !applyingShared) {
+                    shared.ifAvailable(ExpertConfigurationSync::publishLocalEdit);
+                }
+            } finally {
+                if (outermost) {
+                    swapped = false;
+                }
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Runs {@code apply} (which applies the shared configuration) while no other edit runs, without reporting it back. */
+    <T> T applyingShared(Supplier<T> apply) {
+        lock.lock();
+        boolean outermost = lock.getHoldCount() == 1;
+        try {
+            applyingShared = outermost || applyingShared;
+            return exclusively(apply);
+        } finally {
+            if (outermost) {
+                applyingShared = false;
+                swapped = false;
+            }
             lock.unlock();
         }
     }
@@ -79,6 +117,7 @@ class ExpertTableEditor {
             ExpertTable old = model.experts();
             ExpertTable next = change.apply(old);
             model.swapExperts(next);
+            swapped = true;
             closeDropped(old, next);
             return next;
         });

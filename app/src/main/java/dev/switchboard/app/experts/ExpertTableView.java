@@ -9,8 +9,10 @@ import org.jspecify.annotations.Nullable;
  * @param model the served model's id
  * @param expertsPerToken top-k
  * @param layers one entry per decoder layer
+ * @param configurationVersion the version of the shared expert configuration this table matches (0: as loaded);
+ *     which replicas run it: {@code GET /api/admin/experts/configuration}
  */
-public record ExpertTableView(String model, int expertsPerToken, List<Layer> layers) {
+public record ExpertTableView(String model, int expertsPerToken, List<Layer> layers, long configurationVersion) {
 
     public ExpertTableView {
         layers = List.copyOf(layers);

@@ -1,6 +1,14 @@
 package dev.switchboard.app.experts;
 
 import dev.switchboard.app.errors.ApiException;
+import dev.switchboard.app.fleet.FleetProperties;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.bind.annotation.RequestBody;
+import reactor.core.publisher.Flux;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +34,36 @@ class PluginAdminController {
 
     private final PluginRegistry registry;
     private final PluginFolder folder;
+    private final SharedPlugins shared;
+    private final DataSize maxSize;
 
-    PluginAdminController(PluginRegistry registry, PluginFolder folder) {
+    PluginAdminController(PluginRegistry registry, PluginFolder folder, SharedPlugins shared, FleetProperties fleet) {
         this.registry = registry;
         this.folder = folder;
+        this.shared = shared;
+        this.maxSize = fleet.pluginMaxSize();
+    }
+
+    /**
+     * Uploads a plugin jar (the body's bytes, at most {@code switchboard.fleet.plugin-max-size}) for every replica:
+     * loaded and checked here first, then stored in the database, from which the other replicas load it. 400 with
+     * the reason when it is no loadable plugin, 409 when a plugin with its id is already stored, 413 when too large.
+     */
+    @PostMapping
+    Mono<PluginView> upload(@RequestBody Flux<DataBuffer> body) {
+        return DataBufferUtils.join(body, (int) Math.min(Integer.MAX_VALUE, maxSize.toBytes()))
+                .onErrorMap(DataBufferLimitException.class, tooLarge -> new ApiException(HttpStatus.PAYLOAD_TOO_LARGE,
+                        "invalid_request_error", null, "plugin_too_large", "the plugin jar is larger than "
+                                + maxSize.toMegabytes() + " MB (switchboard.fleet.plugin-max-size)", null))
+                .switchIfEmpty(Mono.error(() -> ApiException.invalid(null, "the body is empty; send the plugin jar's bytes")))
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .publishOn(Schedulers.boundedElastic())
+                .map(shared::upload);
     }
 
     /** Every plugin with its state, and the reason for each refused one. Lock-free: answers even while a load hangs. */
@@ -61,11 +95,18 @@ class PluginAdminController {
         });
     }
 
-    /** Unloads a plugin: its experts leave the model, then its code is released. Its jar stays in the folder. */
+    /**
+     * Unloads a plugin: its experts leave the model, then its code is released. A jar in the folder stays there; an
+     * uploaded plugin is deleted from the database and unloaded by every replica.
+     */
     @DeleteMapping("/{id}")
     Mono<PluginView> unload(@PathVariable String id) {
         return blocking(() -> {
             try {
+                Optional<PluginView> uploaded = shared.delete(id);
+                if (uploaded.isPresent()) {
+                    return uploaded.get();
+                }
                 return folder.unload(id).orElseThrow(() -> notFound(id));
             } catch (IllegalStateException builtIn) {
                 throw ExpertErrors.conflict(builtIn.getMessage());

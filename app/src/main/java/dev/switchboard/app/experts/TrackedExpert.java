@@ -2,6 +2,7 @@ package dev.switchboard.app.experts;
 
 import ai.djl.ndarray.NDArray;
 import dev.switchboard.spi.Expert;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -13,12 +14,14 @@ final class TrackedExpert implements Expert {
     private final Expert expert;
     private final Plugin plugin;
     private final String kind;
+    private final Map<String, String> options;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    TrackedExpert(Expert expert, Plugin plugin, String kind) {
+    TrackedExpert(Expert expert, Plugin plugin, String kind, Map<String, String> options) {
         this.expert = expert;
         this.plugin = plugin;
         this.kind = kind;
+        this.options = Map.copyOf(options);
     }
 
     /** The label ({@code id@version}) of the plugin whose code runs in this expert. */
@@ -29,6 +32,11 @@ final class TrackedExpert implements Expert {
     /** The name of the kind that built it. */
     String kind() {
         return kind;
+    }
+
+    /** The kind options it was built with ({@code ExpertSpec.options}). */
+    Map<String, String> options() {
+        return options;
     }
 
     @Override

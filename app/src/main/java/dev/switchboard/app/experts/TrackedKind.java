@@ -52,6 +52,6 @@ final class TrackedKind implements ExpertKind {
         if (expert == null) {
             throw new IllegalStateException("kind '" + kind.name() + "' of plugin " + plugin.label() + " returned no expert");
         }
-        return plugin.track(new TrackedExpert(expert, plugin, kind.name()));
+        return plugin.track(new TrackedExpert(expert, plugin, kind.name(), spec.options()));
     }
 }

@@ -1,11 +1,8 @@
 package dev.switchboard.app.routingstats;
 
+import dev.switchboard.app.fleet.Replica;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
 import java.time.Clock;
-import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -14,12 +11,14 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
-/** Wires the routing statistics: recorder (the API), buffer, writer, flusher, retention, metrics. */
+/**
+ * Wires the routing statistics: recorder (the API), buffer, writer, flusher, retention, metrics. Rows carry this
+ * replica's instance id ({@link Replica}), as its heartbeat does, so per-instance statistics and
+ * {@code /api/admin/instances} name replicas the same way.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RoutingStatsProperties.class)
 class RoutingStatsConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(RoutingStatsConfiguration.class);
 
     @Bean
     @ConditionalOnMissingBean
@@ -39,9 +38,9 @@ class RoutingStatsConfiguration {
 
     @Bean
     RoutingStatsFlusher routingStatsFlusher(RoutingStatsRecorder recorder, RoutingStatsProperties properties, Clock clock,
-            RoutingStatsMetrics metrics, DatabaseClient database, ReactiveTransactionManager transactionManager) {
+            RoutingStatsMetrics metrics, DatabaseClient database, ReactiveTransactionManager transactionManager, Replica replica) {
         TransactionalOperator transactions = TransactionalOperator.create(transactionManager);
-        RoutingStatsWriter writer = new RoutingStatsWriter(database, transactions, instanceId(properties), properties.writeTimeout());
+        RoutingStatsWriter writer = new RoutingStatsWriter(database, transactions, replica.instanceId(), properties.writeTimeout());
         RoutingStatsRetention retention = new RoutingStatsRetention(database, transactions, properties.retention(), properties.writeTimeout());
         WindowBuffer buffer = new WindowBuffer(properties.bufferBudget().toBytes(), metrics);
         return new RoutingStatsFlusher(recorder, buffer, writer, retention, metrics, clock, properties);
@@ -52,20 +51,8 @@ class RoutingStatsConfiguration {
         return new RoutingStatsRepository(database);
     }
 
-    /**
-     * The configured (or host) name plus a per-boot suffix: the writer replaces an instance's rows per
-     * window span, so a restarted process must never share its predecessor's id.
-     */
-    static String instanceId(RoutingStatsProperties properties) {
-        String name = properties.instance();
-        if (name == null || name.isBlank()) {
-            try {
-                name = InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                log.debug("No host name for the statistics instance id; using 'switchboard'", e);
-                name = "switchboard";
-            }
-        }
-        return name + "/" + UUID.randomUUID().toString().substring(0, 8);
+    @Bean
+    InstanceUsageRepository instanceUsageRepository(DatabaseClient database) {
+        return new InstanceUsageRepository(database);
     }
 }

@@ -5,15 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The example external plugin (expert-plugins/examples/relu-mlp-plugin) as a jar, built from the reactor's output. */
-final class ExamplePlugin {
+public final class ExamplePlugin {
 
-    static final String ID = "example-relu-mlp";
+    public static final String ID = "example-relu-mlp";
     static final String KIND = "relu-mlp";
 
     private ExamplePlugin() {}
 
     /** Jars the example plugin's compiled classes and resources into {@code jar}. */
-    static Path jar(Path jar) throws IOException {
+    public static Path jar(Path jar) throws IOException {
         String classes = System.getProperty("plugin.example.classes");
         if (classes == null || !Files.isDirectory(Path.of(classes))) {
             throw new IllegalStateException("the example plugin's classes are missing (" + classes

@@ -25,7 +25,7 @@ import org.flywaydb.core.Flyway;
  * folder, to test what the flusher does while the database is away. Assertions read it over plain
  * JDBC, independently of the R2DBC code under test.
  */
-final class TestDatabase {
+public final class TestDatabase {
 
     static final String R2DBC_URL_PROPERTY = "switchboard.test.r2dbc-url";
     static final String JDBC_URL_PROPERTY = "switchboard.test.jdbc-url";
@@ -46,7 +46,7 @@ final class TestDatabase {
     }
 
     /** The JVM-wide instance (started once; surefire runs the test classes in one JVM). */
-    static synchronized TestDatabase shared() {
+    public static synchronized TestDatabase shared() {
         if (shared == null) {
             try {
                 shared = new TestDatabase(Files.createTempDirectory("switchboard-stats-pg"), freePort());
@@ -147,11 +147,11 @@ final class TestDatabase {
         return port;
     }
 
-    String r2dbcUrl() {
+    public String r2dbcUrl() {
         return "r2dbc:postgresql://postgres@localhost:" + port + "/postgres";
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 
@@ -164,7 +164,7 @@ final class TestDatabase {
         execute("TRUNCATE expert_window, layer_window, completion_request, token_trace, expert_rollup, layer_rollup, expert_event");
     }
 
-    void execute(String sql) {
+    public void execute(String sql) {
         try (Connection c = jdbc().getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
@@ -172,7 +172,7 @@ final class TestDatabase {
         }
     }
 
-    List<Map<String, Object>> query(String sql) {
+    public List<Map<String, Object>> query(String sql) {
         try (Connection c = jdbc().getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             List<Map<String, Object>> rows = new ArrayList<>();
             while (r.next()) {
@@ -188,7 +188,7 @@ final class TestDatabase {
         }
     }
 
-    long queryLong(String sql) {
+    public long queryLong(String sql) {
         Object value = query(sql).get(0).values().iterator().next();
         return value == null ? 0 : ((Number) value).longValue();
     }

@@ -1,0 +1,53 @@
+package dev.switchboard.app.experts;
+
+import dev.switchboard.app.model.ServedExperts;
+import dev.switchboard.runtime.model.ExpertTable;
+import dev.switchboard.runtime.model.LayerExperts;
+import dev.switchboard.spi.Expert;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * The expert configuration the served model runs now, read from its live table: the inverse of
+ * {@link ExpertConfigurationApplier}. An expert disabled by a runtime fault counts as enabled here: faults stay
+ * with the replica they happened on.
+ */
+@Component
+class LiveExpertConfiguration {
+
+    private final AddedExperts added;
+    private final ExpertFaults faults;
+
+    LiveExpertConfiguration(AddedExperts added, ExpertFaults faults) {
+        this.added = added;
+        this.faults = faults;
+    }
+
+    ExpertConfiguration read(ServedExperts experts) {
+        ExpertTable table = experts.model().experts();
+        List<ExpertConfiguration.Rebuilt> rebuilt = new ArrayList<>();
+        List<ExpertConfiguration.Disabled> disabled = new ArrayList<>();
+        for (int l = 0; l < table.layers().size(); l++) {
+            LayerExperts layer = table.layer(l);
+            for (int e = 0; e < layer.size(); e++) {
+                Expert expert = layer.expert(e);
+                if (e < experts.checkpointExperts()) {
+                    String kind = ExpertOperations.kindOf(expert);
+                    Map<String, String> options = expert instanceof TrackedExpert tracked ? tracked.options() : Map.of();
+                    if (!kind.equals(experts.defaultKind()) || !options.isEmpty()) {
+                        rebuilt.add(new ExpertConfiguration.Rebuilt(l, e, kind, options));
+                    }
+                }
+                if (layer.isDisabled(e) && faults.reason(expert).isEmpty()) {
+                    disabled.add(new ExpertConfiguration.Disabled(l, e));
+                }
+            }
+        }
+        List<ExpertConfiguration.Contributed> contributed = added.all().stream()
+                .map(a -> new ExpertConfiguration.Contributed(a.pluginId(), a.name(), a.selectionBias(), a.options()))
+                .toList();
+        return new ExpertConfiguration(rebuilt, contributed, disabled);
+    }
+}
