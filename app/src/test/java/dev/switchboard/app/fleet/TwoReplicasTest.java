@@ -177,22 +177,26 @@ class TwoReplicasTest {
 
     @Test
     void fleetStatisticsAreTheExactSumOfEachReplicasUsage() throws Exception {
-        String from = java.time.Instant.now().minusSeconds(1).toString();
-        long[] usageA = usage(a, 3);
-        long[] usageB = usage(b, 2);
+        // Other tests' requests (a route trace, a request cut by a restart) may still be landing: count what this
+        // test adds on top of settled totals, not what falls in the last second.
+        String from = java.time.Instant.now().minus(Duration.ofHours(1)).toString();
         String idA = a.bean(Replica.class).instanceId();
         String idB = b.bean(Replica.class).instanceId();
+        JsonNode before = settled(from);
+        long[] usageA = usage(a, 3);
+        long[] usageB = usage(b, 2);
         JsonNode stats = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            stats = a.admin("GET", "/api/stats/instances?model=tiny-gqa-top2&from=" + from, null, 200);
-            if (requestsOf(stats, idA) == 3 && requestsOf(stats, idB) == 2) {
+            stats = instances(from);
+            if (requestsOf(stats, idA) - requestsOf(before, idA) == 3 && requestsOf(stats, idB) - requestsOf(before, idB) == 2) {
                 break;
             }
             Thread.sleep(200);
         }
-        assertThat(instance(stats, idA)).as("replica A's usage (requests, prompt, completion tokens)").containsExactly(usageA);
-        assertThat(instance(stats, idB)).as("replica B's usage").containsExactly(usageB);
+        assertThat(minus(instance(stats, idA), instance(before, idA))).as("replica A's usage (requests, prompt, completion tokens)")
+                .containsExactly(usageA);
+        assertThat(minus(instance(stats, idB), instance(before, idB))).as("replica B's usage").containsExactly(usageB);
         long[] sum = new long[3];
         for (JsonNode instance : stats.path("instances")) {
             sum[0] += instance.path("requests").asLong();
@@ -297,4 +301,30 @@ class TwoReplicasTest {
         throw new AssertionError("version " + version + " not applied by both replicas within 20 s: " + configuration);
     }
 
+    private JsonNode instances(String from) throws Exception {
+        return a.admin("GET", "/api/stats/instances?model=tiny-gqa-top2&from=" + from, null, 200);
+    }
+
+    /** The per-instance totals once two reads two flush intervals apart agree. */
+    private JsonNode settled(String from) throws Exception {
+        JsonNode last = instances(from);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(2_000);
+            JsonNode now = instances(from);
+            if (now.path("instances").equals(last.path("instances"))) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("statistics did not settle: " + last);
+    }
+
+    private static long[] minus(long[] after, long[] before) {
+        long[] difference = new long[after.length];
+        for (int i = 0; i < after.length; i++) {
+            difference[i] = after[i] - before[i];
+        }
+        return difference;
+    }
 }
