@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.switchboard.runtime.routing.RoutingDecision;
 
 /**
- * The auxiliary router losses of one MoE layer, differentiable in the router logits (docs/MOE.md#losses).
+ * The auxiliary router losses of one MoE layer, differentiable in the router logits (docs/MOE.md#training-losses).
  */
 final class RouterLosses {
 
