@@ -86,7 +86,7 @@ public final class MoeModel implements AutoCloseable {
     /**
      * Runs one step: every input's new tokens are appended to its sequence and run through the model
      * together. Returns the logits of each input's last new token (or of all, see {@link ForwardOptions}),
-     * the routing trace if asked, and per-layer routing statistics.
+     * the routing trace if asked, and each input's routing statistics per layer.
      */
     public StepResult forward(List<StepInput> inputs, ForwardOptions options) {
         Objects.requireNonNull(options, "options");
