@@ -7,6 +7,7 @@ import dev.switchboard.app.model.RoutingCapture;
 import dev.switchboard.app.model.StepInput;
 import dev.switchboard.app.model.StepOutput;
 import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.runtime.generation.FinishReason;
 import dev.switchboard.runtime.routing.RoutingPhase;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ final class Batch {
             TokenRouting[] routing = output.routing() == null ? null : output.routing().get(i);
             if (sequence.job.spec.prefillOnly()) {
                 sequence.job.emit(new GenerationEvent.Prefilled(sequence.job.spec.promptTokens(), routing));
-                sequence.finish("stop");
+                sequence.finish(FinishReason.STOP);
                 continue;
             }
             accept(sequence, output.logits().get(i), routing == null ? null : routing[routing.length - 1]);
@@ -96,7 +97,7 @@ final class Batch {
     }
 
     /** Ends every running sequence (drain deadline, shutdown). */
-    void finishAll(String finishReason) {
+    void finishAll(FinishReason finishReason) {
         for (RunningSequence sequence : running) {
             sequence.finish(finishReason);
         }

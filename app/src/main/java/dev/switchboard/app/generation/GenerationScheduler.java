@@ -4,6 +4,7 @@ import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.model.BatchModel;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.StepBoundary;
+import dev.switchboard.runtime.generation.FinishReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -53,10 +54,12 @@ class GenerationScheduler implements SmartLifecycle, StepBoundary {
     private volatile boolean endAllRequested;
     private volatile boolean stopping;
     private volatile Thread thread;
-    private BatchModel engine;
+    private final ModelHolder models;
 
-    GenerationScheduler(ServingProperties limits, GenerationMetrics metrics, ObjectProvider<StepObserver> observers) {
+    GenerationScheduler(ServingProperties limits, GenerationMetrics metrics, ObjectProvider<StepObserver> observers,
+            ModelHolder models) {
         this.limits = limits;
+        this.models = models;
         this.metrics = metrics;
         this.batch = new Batch(metrics, observers.getIfAvailable(() -> report -> {}));
         metrics.gauges(waiting::size, () -> running);
@@ -143,7 +146,7 @@ class GenerationScheduler implements SmartLifecycle, StepBoundary {
             }
             running = batch.size();
         }
-        batch.finishAll("length");
+        batch.finishAll(FinishReason.LENGTH);
         failWaiting(ApiException.unavailable("server_draining", "The server is shutting down", Duration.ofSeconds(5)));
         runBoundaryWork(); // submitted while the loop was ending; no step runs any more
     }
@@ -152,7 +155,7 @@ class GenerationScheduler implements SmartLifecycle, StepBoundary {
         runBoundaryWork();
         if (endAllRequested) {
             endAllRequested = false;
-            batch.finishAll("length");
+            batch.finishAll(FinishReason.LENGTH);
             failWaiting(ApiException.unavailable("server_draining", "The server is shutting down", Duration.ofSeconds(5)));
         }
         long now = System.nanoTime();
@@ -160,17 +163,21 @@ class GenerationScheduler implements SmartLifecycle, StepBoundary {
         dropAbandoned(now);
         List<GenerationJob> joining = admit();
         if (!joining.isEmpty()) {
-            engine = joining.get(0).spec.model().engine();
-            batch.prefill(engine, joining);
+            batch.prefill(engine(), joining);
         }
         if (batch.size() > 0) {
-            batch.decode(engine);
+            batch.decode(engine());
         } else if (joining.isEmpty()) {
             GenerationJob next = waiting.pollFirst(20, TimeUnit.MILLISECONDS); // idle: sleep until work arrives
             if (next != null) {
                 waiting.addFirst(next);
             }
         }
+    }
+
+    /** The served model's engine: every job was admitted for it, and it outlives this scheduler. */
+    private BatchModel engine() {
+        return models.require().engine();
     }
 
     /** Cancelled sequences leave silently; those past their deadline end with "length". */
@@ -180,7 +187,7 @@ class GenerationScheduler implements SmartLifecycle, StepBoundary {
             return true;
         }
         if (now - sequence.job.deadlineNanos > 0) {
-            sequence.finish("length");
+            sequence.finish(FinishReason.LENGTH);
             return true;
         }
         return false;

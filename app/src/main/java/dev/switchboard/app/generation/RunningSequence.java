@@ -2,21 +2,22 @@ package dev.switchboard.app.generation;
 
 import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.model.ModelSequence;
-import dev.switchboard.app.model.ModelTokenizer;
 import dev.switchboard.app.model.RoutingCapture;
 import dev.switchboard.app.model.TokenRouting;
-import dev.switchboard.runtime.generation.Sampler;
-import dev.switchboard.runtime.generation.StopMatcher;
+import dev.switchboard.runtime.generation.FinishReason;
+import dev.switchboard.runtime.generation.SequenceDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sequence in the running batch: its KV cache, sampler, detokenizer and stop matcher. Turns each step's
- * logits into the next token and the text the client may see. Used by the inference thread only.
+ * One sequence in the running batch: its KV cache and its {@link SequenceDecoder} (sampling, text, stop strings,
+ * end of sequence, token limit). Turns the decoder's steps into the request's events, timing and statistics.
+ * Used by the inference thread only.
  */
 final class RunningSequence {
 
@@ -24,24 +25,19 @@ final class RunningSequence {
 
     final GenerationJob job;
     final ModelSequence cache;
-    private final Sampler sampler;
-    private final ModelTokenizer.IncrementalDecoder decoder;
-    private final StopMatcher stop;
+    private final SequenceDecoder decoder;
     private final GenerationMetrics metrics;
     private final StepObserver observer;
     private final List<TokenRouting> pendingRouting = new ArrayList<>();
-    private int completionTokens;
     private int lastToken = -1;
     private long lastTokenNanos;
     private boolean closed;
-    private String finishReason = "";
 
     RunningSequence(GenerationJob job, ModelSequence cache, GenerationMetrics metrics, StepObserver observer) {
         this.job = job;
         this.cache = cache;
-        this.sampler = new Sampler(job.spec.sampling());
-        this.decoder = job.spec.model().tokenizer().newDecoder();
-        this.stop = new StopMatcher(job.spec.sampling().stop());
+        this.decoder = new SequenceDecoder(job.spec.model().tokenizer().textStream(), job.spec.sampling(),
+                job.spec.model().shape().eosTokenId(), job.spec.model().shape().contextLength() - job.spec.promptTokens().length);
         this.metrics = metrics;
         this.observer = observer;
     }
@@ -56,45 +52,30 @@ final class RunningSequence {
     }
 
     /**
-     * Samples the next token from {@code logits} and emits its text.
+     * Samples the next token from {@code logits} and emits its text; ends the sequence when the decoder says so.
      *
      * @param routing the routing of the position that produced these logits, when captured
      */
     void accept(float[] logits, @Nullable TokenRouting routing) {
-        int token = sampler.sample(logits);
+        SequenceDecoder.Step step = decoder.next(logits);
         recordTiming();
-        completionTokens++;
-        lastToken = token;
+        lastToken = step.tokenId();
         if (routing != null && job.spec.capture() != RoutingCapture.NONE) {
             pendingRouting.add(routing);
         }
-        if (token == job.spec.model().shape().eosTokenId()) {
-            finish("stop");
-            return;
-        }
-        StopMatcher.Emission emission = stop.accept(decoder.push(token));
-        emitText(emission.text());
-        if (emission.stopped()) {
-            finish("stop");
-        } else if (completionTokens >= job.spec.sampling().maxTokens()
-                || cache.length() + 1 >= job.spec.model().shape().contextLength()) {
-            finish("length");
+        emitText(step.text());
+        if (step.finish() != null) {
+            finished(step.finish());
         }
     }
 
-    /** Ends the sequence: flushes held-back text, sends the terminal event, frees the KV cache. */
-    void finish(String finishReason) {
-        if (closed) {
-            return;
+    /** Ends the sequence early (deadline, drain, shutdown): releases held-back text, sends the terminal event. */
+    void finish(FinishReason reason) {
+        if (!closed) {
+            SequenceDecoder.Ending ending = decoder.end(reason);
+            emitText(ending.text());
+            finished(ending.finish());
         }
-        String reason = finishReason;
-        if (!stop.stopped()) {
-            StopMatcher.Emission rest = stop.accept(decoder.flush());
-            emitText(rest.stopped() ? rest.text() : rest.text() + stop.flush());
-            reason = rest.stopped() ? "stop" : finishReason;
-        }
-        job.emit(new GenerationEvent.Finished(reason, job.spec.promptTokens().length, completionTokens, List.copyOf(pendingRouting)));
-        close(reason);
     }
 
     /** Ends the sequence with an error event (mid-stream when text was already sent). */
@@ -110,8 +91,11 @@ final class RunningSequence {
         close("cancelled");
     }
 
-    int completionTokens() {
-        return completionTokens;
+    private void finished(FinishReason reason) {
+        String finishReason = reason.name().toLowerCase(Locale.ROOT);
+        job.emit(new GenerationEvent.Finished(finishReason, job.spec.promptTokens().length, decoder.generated(),
+                List.copyOf(pendingRouting)));
+        close(finishReason);
     }
 
     private void emitText(String text) {
@@ -137,17 +121,12 @@ final class RunningSequence {
         cache.close();
         job.release();
         metrics.finished(job.spec.endpoint(), finishReason);
-        this.finishReason = finishReason;
         try {
             observer.afterRequest(new StepObserver.RequestReport(job.id, job.spec.model().id(), job.spec.endpoint(),
-                    job.spec.domain(), job.spec.promptTokens().length, completionTokens, finishReason,
+                    job.spec.domain(), job.spec.promptTokens().length, decoder.generated(), finishReason,
                     (System.nanoTime() - job.arrivedNanos) / 1_000_000));
         } catch (RuntimeException e) {
             log.warn("Step observer failed on the end of request {}", job.id, e);
         }
-    }
-
-    String finishReason() {
-        return finishReason;
     }
 }

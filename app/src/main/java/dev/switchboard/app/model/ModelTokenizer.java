@@ -1,5 +1,7 @@
 package dev.switchboard.app.model;
 
+import dev.switchboard.runtime.tokenizer.TextStream;
+
 /** Text to token ids and back, as the model's tokenizer defines it. Thread-safe. */
 public interface ModelTokenizer {
 
@@ -19,16 +21,6 @@ public interface ModelTokenizer {
     /** The text of one token as shown in routing traces (special tokens included). */
     String tokenText(int tokenId);
 
-    /** A decoder that turns generated ids into text piece by piece, holding back incomplete characters. */
-    IncrementalDecoder newDecoder();
-
-    /** Stateful per sequence; not thread-safe. */
-    interface IncrementalDecoder {
-
-        /** The text that {@code tokenId} completes; empty while a character is still incomplete. */
-        String push(int tokenId);
-
-        /** Whatever text is still held back, at the end of generation. */
-        String flush();
-    }
+    /** A fresh streaming detokenizer for one generated sequence (stateful; not thread-safe). */
+    TextStream textStream();
 }

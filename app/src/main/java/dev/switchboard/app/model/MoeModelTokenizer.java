@@ -4,7 +4,7 @@ import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import dev.switchboard.runtime.tokenizer.TextStream;
 import java.util.stream.IntStream;
 
-/** {@link ModelTokenizer} over the runtime's tokenizer; BOS is added here since the runtime never adds it. */
+/** {@link ModelTokenizer} over the runtime's tokenizer, with the checkpoint's BOS for plain-text prompts. */
 final class MoeModelTokenizer implements ModelTokenizer {
 
     private final MoeTokenizer tokenizer;
@@ -20,11 +20,7 @@ final class MoeModelTokenizer implements ModelTokenizer {
 
     @Override
     public int[] encodePrompt(String text) {
-        int[] ids = tokenizer.encode(text);
-        int[] withBos = new int[ids.length + 1];
-        withBos[0] = bosTokenId;
-        System.arraycopy(ids, 0, withBos, 1, ids.length);
-        return withBos;
+        return tokenizer.encodePrompt(text, bosTokenId);
     }
 
     @Override
@@ -43,18 +39,7 @@ final class MoeModelTokenizer implements ModelTokenizer {
     }
 
     @Override
-    public IncrementalDecoder newDecoder() {
-        TextStream stream = tokenizer.textStream();
-        return new IncrementalDecoder() {
-            @Override
-            public String push(int tokenId) {
-                return stream.push(tokenId);
-            }
-
-            @Override
-            public String flush() {
-                return stream.flush();
-            }
-        };
+    public TextStream textStream() {
+        return tokenizer.textStream();
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.app.model;
 
+import dev.switchboard.runtime.tokenizer.TextStream;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,8 +86,8 @@ public class ModelControls {
             }
 
             @Override
-            public IncrementalDecoder newDecoder() {
-                return real.newDecoder();
+            public TextStream textStream() {
+                return real.textStream();
             }
         };
     }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * progress and afterwards {@code load} throws {@link IllegalStateException}. NDArrays returned by
  * {@code load} own their memory and stay valid after the checkpoint is closed.
  */
-public final class Checkpoint implements AutoCloseable {
+public final class Checkpoint implements TensorSource, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Checkpoint.class);
 
@@ -69,6 +69,7 @@ public final class Checkpoint implements AutoCloseable {
         return new Checkpoint(dir, config, catalog, mapped);
     }
 
+    @Override
     public MixtralConfig config() {
         return config;
     }
@@ -78,6 +79,7 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     /** Names of all tensors (exactly those of {@link MixtralTensorLayout#expected}). */
+    @Override
     public Set<String> tensorNames() {
         return catalog.names();
     }
@@ -99,6 +101,7 @@ public final class Checkpoint implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown tensor or another working type
      * @throws IllegalStateException after {@link #close()}
      */
+    @Override
     public NDArray load(String name, NDManager manager, DataType workingType) {
         Entry entry = entry(name);
         lock.readLock().lock();
@@ -110,6 +113,12 @@ public final class Checkpoint implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** The checkpoint's directory, as messages name it. */
+    @Override
+    public String toString() {
+        return directory.toString();
     }
 
     /** Releases the memory maps. Idempotent. */

@@ -7,16 +7,13 @@ import dev.switchboard.runtime.model.StepInput;
 import dev.switchboard.runtime.model.StepResult;
 import dev.switchboard.runtime.model.TokenTrace;
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
-import dev.switchboard.runtime.tokenizer.TextStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Generates one sequence: prefill the prompt, then sample, stream and feed back one token per step
- * until EOS, a stop string, the token limit or cancellation. The serving layer batches many sequences
- * with its own scheduler over {@link MoeModel#forward}; this is the single-sequence path for the CLI,
- * benchmarks and tests.
+ * Generates one sequence for the command line, benchmarks and tests: prefill the prompt, then one forward step
+ * per token, with the {@link SequenceDecoder} deciding each token, its text and when to stop. The server runs
+ * the same decoder over a batch of sequences in its own scheduler.
  */
 public final class Generator {
 
@@ -29,70 +26,56 @@ public final class Generator {
     }
 
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
-        SamplingParams sampling = request.sampling();
         ForwardOptions options = request.trace() ? ForwardOptions.TRACE : ForwardOptions.DEFAULT;
-        Sampler sampler = new Sampler(sampling);
-        StopMatcher stops = new StopMatcher(sampling.stop());
-        TextStream textStream = tokenizer.textStream();
+        SequenceDecoder decoder = new SequenceDecoder(tokenizer.textStream(), request.sampling(),
+                model.config().eosTokenId(), model.config().maxPositionEmbeddings() - request.promptIds().length);
         StringBuilder text = new StringBuilder();
         List<TokenTrace> routing = new ArrayList<>();
-        int[] generated = new int[sampling.maxTokens()];
-        int count = 0;
-        FinishReason finish = FinishReason.LENGTH;
-        int eos = model.config().eosTokenId();
-
+        List<Integer> generated = new ArrayList<>();
         try (SequenceState sequence = model.newSequence()) {
             long start = System.nanoTime();
-            StepResult prefill = step(sequence, request.promptIds(), options, routing);
+            float[] promptLogits = step(sequence, request.promptIds(), options, routing).lastLogits(0);
             long prefillNanos = System.nanoTime() - start;
-            float[] promptLogits = prefill.lastLogits(0);
             float[] logits = promptLogits;
             long decodeStart = System.nanoTime();
-            // Each token is handed to the listener one step late: by then its routing is known (it was
-            // fed back), and at the end the stop matcher's held-back text can still join the last token.
+            // Each token is handed to the listener one step late: by then its routing is known (it was fed
+            // back), and text released when the sequence ends can still join the last token.
             GeneratedToken pending = null;
+            FinishReason finish;
             while (true) {
                 if (request.cancelled().getAsBoolean()) {
-                    finish = FinishReason.CANCELLED;
+                    SequenceDecoder.Ending ending = decoder.end(FinishReason.CANCELLED);
+                    finish = ending.finish();
+                    text.append(ending.text());
+                    if (pending != null) {
+                        pending = new GeneratedToken(pending.index(), pending.tokenId(), pending.text() + ending.text(),
+                                pending.routing());
+                    }
                     break;
                 }
-                int token = sampler.sample(logits);
-                generated[count++] = token;
-                String delta = token == eos ? "" : textStream.push(token);
-                StopMatcher.Emission emission = stops.accept(delta);
-                text.append(emission.text());
-                boolean stopped = token == eos || emission.stopped();
-                boolean last = stopped || count == generated.length;
-                if (stopped) {
-                    finish = FinishReason.STOP;
-                }
+                SequenceDecoder.Step next = decoder.next(logits);
+                generated.add(next.tokenId());
+                text.append(next.text());
                 TokenTrace trace = null;
-                if (!last || request.trace()) { // the last token is fed back only to learn its routing
-                    StepResult fed = step(sequence, new int[] {token}, options, routing);
-                    logits = fed.lastLogits(0);
+                if (next.finish() == null || request.trace()) { // the last token is fed back only to learn its routing
+                    logits = step(sequence, new int[] {next.tokenId()}, options, routing).lastLogits(0);
                     trace = request.trace() ? routing.get(routing.size() - 1) : null;
                 }
                 if (pending != null) {
                     listener.onToken(pending);
                 }
-                pending = new GeneratedToken(count - 1, token, emission.text(), trace);
-                if (last) {
+                pending = new GeneratedToken(generated.size() - 1, next.tokenId(), next.text(), trace);
+                if (next.finish() != null) {
+                    finish = next.finish();
                     break;
-                }
-            }
-            if (!stops.stopped()) {
-                String held = stops.flush(); // ended without a stop string: held-back text is real output
-                text.append(held);
-                if (pending != null) {
-                    pending = new GeneratedToken(pending.index(), pending.tokenId(), pending.text() + held, pending.routing());
                 }
             }
             if (pending != null) {
                 listener.onToken(pending);
             }
             long decodeNanos = System.nanoTime() - decodeStart;
-            return new GenerationResult(request.promptIds(), Arrays.copyOf(generated, count), text.toString(), finish,
-                    promptLogits, List.copyOf(routing), prefillNanos, decodeNanos);
+            return new GenerationResult(request.promptIds(), generated.stream().mapToInt(Integer::intValue).toArray(),
+                    text.toString(), finish, promptLogits, List.copyOf(routing), prefillNanos, decodeNanos);
         }
     }
 

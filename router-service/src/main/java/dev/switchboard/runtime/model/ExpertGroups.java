@@ -3,6 +3,7 @@ package dev.switchboard.runtime.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -125,6 +126,36 @@ final class ExpertGroups {
         float[] column = java.util.Arrays.copyOf(weights, weights.length + (padded ? 1 : 0));
         NDArray array = like.getManager().create(column, new Shape(column.length, 1));
         return like.getDataType() == DataType.FLOAT32 ? array : array.toType(like.getDataType(), false);
+    }
+
+    /**
+     * The same column computed on the device from {@code probabilities (tokens, numExperts)}: each assignment's
+     * router probability, divided by the sum over its token's chosen experts when {@code renormalise}. Equal to
+     * the top-k decision's weights, and differentiable in {@code probabilities}.
+     */
+    NDArray routingWeights(NDArray probabilities, boolean renormalise) {
+        NDManager manager = probabilities.getManager();
+        int numExperts = starts.length - 1;
+        long[] chosen = new long[tokens.length]; // flat (token, expert) index of each assignment
+        long[] owner = new long[tokens.length];
+        float[] keptMask = new float[tokenCount * numExperts];
+        for (int e = 0; e < numExperts; e++) {
+            for (int slot = starts[e]; slot < starts[e + 1]; slot++) {
+                chosen[slot] = (long) tokens[slot] * numExperts + e;
+                owner[slot] = tokens[slot];
+                keptMask[tokens[slot] * numExperts + e] = 1f;
+            }
+        }
+        NDArray weights = probabilities.reshape(-1).get(manager.create(chosen)); // (assignments): p_te
+        if (renormalise) {
+            NDArray mask = manager.create(keptMask, new Shape(tokenCount, numExperts)).toType(probabilities.getDataType(), false);
+            NDArray keptSum = probabilities.mul(mask).sum(new int[] {-1}); // (tokens): Σ p over the token's chosen experts
+            weights = weights.div(keptSum.get(manager.create(owner))); // (assignments)
+        }
+        if (padded) {
+            weights = NDArrays.concat(new NDList(weights, manager.zeros(new Shape(1), weights.getDataType())), 0);
+        }
+        return weights.expandDims(1); // (assignments [+ 1], 1)
     }
 
     /**

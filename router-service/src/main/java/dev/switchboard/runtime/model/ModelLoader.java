@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -8,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.checkpoint.MixtralTensorLayout;
+import dev.switchboard.runtime.checkpoint.TensorSource;
 import dev.switchboard.runtime.routing.RoutingStrategies;
 import dev.switchboard.runtime.routing.RoutingStrategy;
 import dev.switchboard.spi.Expert;
@@ -18,49 +20,51 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a checkpoint into tensors the model owns, in the layout the forward pass wants: linear
- * weights transposed once to {@code (in, out)} so each projection is one {@code matMul}, q/k/v fused
- * into one matrix, and experts built through the expert SPI.
+ * Builds the model's layers from Hugging Face tensors, in the layout the forward pass wants: linear
+ * weights transposed to {@code (in, out)} so each projection is one {@code matMul}, q/k/v fused into one
+ * matrix with q scaled by {@code 1/√headDim}, and experts built through the expert SPI. Serving builds once
+ * from a {@link Checkpoint}; training builds every step from its live parameters, so autograd records these
+ * layout changes and the gradients land on the Hugging Face tensors.
  */
 final class ModelLoader {
 
-    private final Checkpoint checkpoint;
+    private final TensorSource source;
     private final MixtralConfig config;
-    private final ModelOptions options;
     private final NDManager owner;
     private final DataType type;
+    private final Device device;
 
-    ModelLoader(Checkpoint checkpoint, ModelOptions options, NDManager owner) {
-        this.checkpoint = checkpoint;
-        this.config = checkpoint.config();
-        this.options = options;
+    ModelLoader(TensorSource source, NDManager owner, DataType type, Device device) {
+        this.source = source;
+        this.config = source.config();
         this.owner = owner;
-        this.type = options.workingType();
+        this.type = type;
+        this.device = device;
     }
 
-    ExpertKind expertKind() {
-        return options.expertKinds().find(config.expertKind()).orElseThrow(() -> new IllegalArgumentException(
-                "checkpoint " + checkpoint.directory() + " needs expert kind '" + config.expertKind()
+    static ExpertKind expertKind(MixtralConfig config, ExpertKindResolver kinds, Object source) {
+        return kinds.find(config.expertKind()).orElseThrow(() -> new IllegalArgumentException(
+                "checkpoint " + source + " needs expert kind '" + config.expertKind()
                         + "' (switchboard_expert_kind), which no loaded provider offers; known kinds: "
-                        + options.expertKinds().knownNames()));
+                        + kinds.knownNames()));
     }
 
-    RoutingStrategy routing() {
-        return options.routingOverride() != null
-                ? options.routingOverride()
+    static RoutingStrategy routing(MixtralConfig config, RoutingStrategy override) {
+        return override != null
+                ? override
                 : RoutingStrategies.forConfig(config.routing(), config.numExpertsPerTok(), config.normTopkProb(),
                         config.capacityFactor());
     }
 
-    ModelWeights weights(RoutingStrategy routing) {
+    ModelWeights weights(RoutingStrategy routing, GateWeights gateWeights) {
         float eps = (float) config.rmsNormEps();
         List<DecoderLayer> layers = new ArrayList<>();
         for (int l = 0; l < config.numHiddenLayers(); l++) {
-            layers.add(new DecoderLayer(
+            layers.add(new DecoderLayer(l,
                     new RmsNorm(kept(MixtralTensorLayout.inputLayernorm(l)), eps),
                     attention(l),
                     new RmsNorm(kept(MixtralTensorLayout.postAttentionLayernorm(l)), eps),
-                    new MoeLayer(l, routing)));
+                    new MoeLayer(l, routing, gateWeights)));
         }
         NDArray embed = kept(MixtralTensorLayout.EMBED_TOKENS); // (vocab, hidden)
         String head = config.tieWordEmbeddings() ? MixtralTensorLayout.EMBED_TOKENS : MixtralTensorLayout.LM_HEAD;
@@ -72,18 +76,18 @@ final class ModelLoader {
 
     /** Every layer's router rows and experts, built by {@code kind}. */
     ExpertTable experts(ExpertKind kind) {
-        ExpertSpec spec = new ExpertSpec(config.hiddenSize(), config.intermediateSize(), type, options.device(), Map.of());
+        ExpertSpec spec = new ExpertSpec(config.hiddenSize(), config.intermediateSize(), type, device, Map.of());
         List<LayerExperts> layers = new ArrayList<>();
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             List<Expert> experts = new ArrayList<>();
             for (int e = 0; e < config.numLocalExperts(); e++) {
-                try (CheckpointExpertWeights weights = new CheckpointExpertWeights(checkpoint, l, e, owner, type)) {
+                try (SourceExpertWeights weights = new SourceExpertWeights(source, l, e, owner, type)) {
                     experts.add(kind.create(spec, weights));
                 } catch (IllegalArgumentException wrong) {
                     experts.forEach(Expert::close);
                     layers.forEach(layer -> layer.experts().forEach(Expert::close));
                     throw new IllegalArgumentException("expert kind '" + kind.name() + "' cannot build expert " + e
-                            + " of layer " + l + " from " + checkpoint.directory() + ": " + wrong.getMessage(), wrong);
+                            + " of layer " + l + " from " + source + ": " + wrong.getMessage(), wrong);
                 }
             }
             layers.add(LayerExperts.of(kept(MixtralTensorLayout.gate(l)), experts)); // gate (numExperts, hidden)
@@ -95,9 +99,9 @@ final class ModelLoader {
     private Attention attention(int layer) {
         float scale = (float) (1.0 / Math.sqrt(config.headDim())); // folded into q: scores = (q/√hd)·k
         try (NDManager scratch = owner.newSubManager()) {
-            NDArray q = checkpoint.load(MixtralTensorLayout.qProj(layer), scratch, type).transpose().mul(scale);
-            NDArray k = checkpoint.load(MixtralTensorLayout.kProj(layer), scratch, type).transpose();
-            NDArray v = checkpoint.load(MixtralTensorLayout.vProj(layer), scratch, type).transpose();
+            NDArray q = source.load(MixtralTensorLayout.qProj(layer), scratch, type).transpose().mul(scale);
+            NDArray k = source.load(MixtralTensorLayout.kProj(layer), scratch, type).transpose();
+            NDArray v = source.load(MixtralTensorLayout.vProj(layer), scratch, type).transpose();
             NDArray qkv = NDArrays.concat(new NDList(q, k, v), 1); // (hidden, (heads + 2·kvHeads)·headDim)
             qkv.attach(owner);
             return new Attention(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), qkv,
@@ -107,13 +111,13 @@ final class ModelLoader {
 
     /** A tensor as stored, owned by the model. */
     private NDArray kept(String name) {
-        return checkpoint.load(name, owner, type);
+        return source.load(name, owner, type);
     }
 
     /** A {@code (out, in)} linear weight as a contiguous {@code (in, out)} copy owned by the model. */
     private NDArray transposed(String name) {
         try (NDManager scratch = owner.newSubManager()) {
-            NDArray w = checkpoint.load(name, scratch, type); // (out, in)
+            NDArray w = source.load(name, scratch, type); // (out, in)
             long out = w.getShape().get(0);
             long in = w.getShape().get(1);
             NDArray t = w.transpose().reshape(-1).reshape(in, out); // flattening the view forces a contiguous copy

@@ -12,57 +12,62 @@ import dev.switchboard.spi.Expert;
 /**
  * The sparse mixture-of-experts feed-forward layer (Shazeer et al. 2017; Mixtral, arXiv:2401.04088 eq. 1;
  * mistral-inference {@code moe.py}): {@code y = Σ_e G(x)_e · E_e(x)} over the experts the router chose.
- * Each expert runs once, on exactly the tokens routed to it; the FFN maths lives in the experts.
+ * Each expert runs once, on exactly the tokens routed to it; the FFN maths lives in the experts. The same
+ * code trains: autograd records through the dispatch, the experts and the weighted sum ({@link GateWeights}).
  */
 final class MoeLayer {
 
     private final int index;
     private final RoutingStrategy routing;
+    private final GateWeights gateWeights;
 
-    MoeLayer(int index, RoutingStrategy routing) {
+    MoeLayer(int index, RoutingStrategy routing, GateWeights gateWeights) {
         this.index = index;
         this.routing = routing;
+        this.gateWeights = gateWeights;
     }
 
-    /** {@code hidden (tokens, hidden)} -> weighted expert outputs {@code (tokens, hidden)} and the routing. */
+    /**
+     * {@code hidden (tokens, hidden)} -> weighted expert outputs {@code (tokens, hidden)} and the routing. An expert
+     * that fails is disabled through {@code faults} and the layer's tokens are routed again without it.
+     */
     MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults) {
-        int tokens = Math.toIntExact(hidden.getShape().get(0));
-        float[] gateLogits = gateLogits(hidden, layer); // (tokens, numExperts), h·Wgᵀ
-        retry:
+        NDArray gateLogits = hidden.getNDArrayInternal().linear(hidden, layer.gate(), null).singletonOrThrow(); // (tokens, numExperts): h·Wgᵀ
+        float[] hostLogits = hostCopy(gateLogits); // the router runs on the host, in float32
         while (true) {
-            RoutingContext context = new RoutingContext(layer.disabled(), layer.selectionBias(), phase);
-            RoutingDecision decision = routing.route(gateLogits, tokens, layer.size(), context);
-            ExpertGroups groups = ExpertGroups.of(decision);
-            NDList routed = groups.dispatch(hidden); // per expert e: (n_e, hidden), only the tokens routed to e
-            NDList expertOutputs = new NDList(layer.size() + 1);
-            for (int e = 0; e < layer.size(); e++) {
-                if (groups.count(e) == 0) {
-                    continue; // an expert no token chose is not run
-                }
-                try {
-                    expertOutputs.add(runExpert(layer.expert(e), e, routed.get(e))); // (n_e, hidden): E_e(x)
-                } catch (ExpertFailure failure) {
-                    layer = faults.disable(failure.fault, layer);
-                    continue retry; // re-route this layer's tokens without the failed expert
-                }
+            try {
+                return mixture(hidden, gateLogits, hostLogits, layer, phase);
+            } catch (ExpertFailure failure) {
+                layer = faults.disable(failure.fault, layer); // re-route this layer's tokens without the failed expert
             }
-            if (expertOutputs.isEmpty()) {
-                return new MoeOutput(hidden.zerosLike(), decision, gateLogits); // every token dropped
-            }
-            NDArray outputs = groups.concat(expertOutputs, hidden); // (assignments, hidden), grouped by expert
-            NDArray weighted = outputs.mul(groups.routingWeights(hidden)); // (assignments, hidden): G(x)_e · E_e(x)
-            NDArray output = groups.sumPerToken(weighted); // (tokens, hidden): y = Σ_e G(x)_e · E_e(x)
-            return new MoeOutput(output, decision, gateLogits);
         }
     }
 
-    /** Router logits copied to the JVM once: {@code (tokens, numExperts)} row-major float32. */
-    private static float[] gateLogits(NDArray hidden, LayerExperts layer) {
-        NDArray logits = hidden.getNDArrayInternal().linear(hidden, layer.gate(), null).singletonOrThrow();
-        if (logits.getDataType() != DataType.FLOAT32) {
-            logits = logits.toType(DataType.FLOAT32, false); // the router runs in float32 (Switch "selective precision")
+    /** The equation, once: route, run each chosen expert on its tokens, weight and sum per token. */
+    private MoeOutput mixture(NDArray hidden, NDArray gateLogits, float[] hostLogits, LayerExperts layer, RoutingPhase phase) {
+        int tokens = Math.toIntExact(hidden.getShape().get(0));
+        RoutingContext context = new RoutingContext(layer.disabled(), layer.selectionBias(), phase);
+        RoutingDecision decision = routing.route(hostLogits, tokens, layer.size(), context); // top-k of softmax(h·Wgᵀ)
+        ExpertGroups groups = ExpertGroups.of(decision);
+        NDList routed = groups.dispatch(hidden); // per expert e: (n_e, hidden), only the tokens routed to e
+        NDList expertOutputs = new NDList(layer.size() + 1);
+        for (int e = 0; e < layer.size(); e++) {
+            if (groups.count(e) > 0) { // an expert no token chose is not run
+                expertOutputs.add(runExpert(layer.expert(e), e, routed.get(e))); // (n_e, hidden): E_e(x)
+            }
         }
-        return logits.toFloatArray();
+        if (expertOutputs.isEmpty()) {
+            return new MoeOutput(hidden.zerosLike(), decision, hostLogits, gateLogits); // every token dropped
+        }
+        NDArray outputs = groups.concat(expertOutputs, hidden); // (assignments, hidden), grouped by expert
+        NDArray weighted = outputs.mul(gateWeights.of(groups, gateLogits, hidden)); // (assignments, hidden): G(x)_e · E_e(x)
+        NDArray output = groups.sumPerToken(weighted); // (tokens, hidden): y = Σ_e G(x)_e · E_e(x)
+        return new MoeOutput(output, decision, hostLogits, gateLogits);
+    }
+
+    private static float[] hostCopy(NDArray logits) {
+        return logits.getDataType() == DataType.FLOAT32 ? logits.toFloatArray()
+                : logits.toType(DataType.FLOAT32, false).toFloatArray(); // Switch's "selective precision"
     }
 
     /** Runs one expert, turning a throw or a broken output contract into an {@link ExpertFailure}. */
@@ -81,7 +86,7 @@ final class MoeLayer {
         return out;
     }
 
-    /** Carries a fault from {@link #runExpert} to the retry loop. */
+    /** Carries a fault from {@link #runExpert} to the retry in {@link #forward}. */
     private static final class ExpertFailure extends RuntimeException {
         private final transient ExpertFault fault;
 

@@ -58,12 +58,12 @@ public final class MoeModel implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(options.device());
         manager.setName("moe-model");
         try {
-            ModelLoader loader = new ModelLoader(checkpoint, options, manager);
-            ExpertKind kind = loader.expertKind();
-            RoutingStrategy routing = loader.routing();
-            ModelWeights weights = loader.weights(routing);
-            ExpertTable table = loader.experts(kind);
             MixtralConfig config = checkpoint.config();
+            ModelLoader loader = new ModelLoader(checkpoint, manager, options.workingType(), options.device());
+            ExpertKind kind = ModelLoader.expertKind(config, options.expertKinds(), checkpoint.directory());
+            RoutingStrategy routing = ModelLoader.routing(config, options.routingOverride());
+            ModelWeights weights = loader.weights(routing, GateWeights.DECIDED);
+            ExpertTable table = loader.experts(kind);
             log.info("Loaded model {}: {} layers x {} '{}' experts, routing {}, {} on {}", checkpoint.directory(),
                     config.numHiddenLayers(), config.numLocalExperts(), kind.name(),
                     routing.getClass().getSimpleName(), options.workingType(), options.device());
@@ -86,7 +86,7 @@ public final class MoeModel implements AutoCloseable {
     /**
      * Runs one step: every input's new tokens are appended to its sequence and run through the model
      * together. Returns the logits of each input's last new token (or of all, see {@link ForwardOptions}),
-     * the routing trace if asked, and per-layer routing statistics.
+     * the routing trace if asked, and each input's routing statistics per layer.
      */
     public StepResult forward(List<StepInput> inputs, ForwardOptions options) {
         Objects.requireNonNull(options, "options");
@@ -118,7 +118,7 @@ public final class MoeModel implements AutoCloseable {
     public Expert buildExpert(Checkpoint checkpoint, int layer, int expert, ExpertKind kind, Map<String, String> kindOptions) {
         Objects.checkIndex(layer, config.numHiddenLayers());
         Objects.checkIndex(expert, config.numLocalExperts());
-        try (CheckpointExpertWeights weights = new CheckpointExpertWeights(checkpoint, layer, expert, manager,
+        try (SourceExpertWeights weights = new SourceExpertWeights(checkpoint, layer, expert, manager,
                 options.workingType())) {
             return kind.create(expertSpec(kindOptions), weights);
         }

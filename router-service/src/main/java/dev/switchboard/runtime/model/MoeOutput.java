@@ -8,6 +8,7 @@ import dev.switchboard.runtime.routing.RoutingDecision;
  *
  * @param output {@code (tokens, hidden)} weighted sum of the chosen experts' outputs
  * @param decision the routing that produced it (after any fault re-routing)
- * @param gateLogits row-major {@code (tokens, numExperts)} router logits
+ * @param gateLogits row-major {@code (tokens, numExperts)} router logits, float32 on the host
+ * @param gateLogitsArray the same logits on the device, in the working type (training's router losses)
  */
-record MoeOutput(NDArray output, RoutingDecision decision, float[] gateLogits) {}
+record MoeOutput(NDArray output, RoutingDecision decision, float[] gateLogits, NDArray gateLogitsArray) {}

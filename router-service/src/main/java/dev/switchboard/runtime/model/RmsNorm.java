@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * Root-mean-square layer norm (Zhang and Sennrich 2019; HF {@code MixtralRMSNorm}):
- * {@code x / sqrt(mean(x²) + eps) * w}, computed in float32 like Hugging Face does for half types.
+ * {@code x / sqrt(mean(x²) + eps) * w}, computed in float32 for half types like Hugging Face does.
  */
 final class RmsNorm {
 
@@ -20,12 +20,17 @@ final class RmsNorm {
     /** {@code (tokens, hidden) -> (tokens, hidden)}. */
     NDArray apply(NDArray x) {
         DataType type = x.getDataType();
-        NDArray x32 = type == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false); // (tokens, hidden)
+        NDArray x32 = isHalf(type) ? x.toType(DataType.FLOAT32, false) : x; // (tokens, hidden)
         NDArray rms = x32.square().mean(new int[] {-1}, true).addi(eps).sqrt(); // (tokens, 1)
         NDArray normed = x32.div(rms); // (tokens, hidden)
-        if (type != DataType.FLOAT32) {
+        if (isHalf(type)) {
             normed = normed.toType(type, false);
         }
-        return normed.muli(weight); // (tokens, hidden)
+        return normed.mul(weight); // (tokens, hidden)
+    }
+
+    /** FLOAT16/BFLOAT16: norms and softmaxes widen these to float32 (float64 in gradient checks stays float64). */
+    static boolean isHalf(DataType type) {
+        return type == DataType.FLOAT16 || type == DataType.BFLOAT16;
     }
 }

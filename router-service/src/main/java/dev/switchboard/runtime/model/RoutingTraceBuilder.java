@@ -5,24 +5,25 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Turns a step's per-layer routing decisions into per-input, per-token traces. */
+/** Turns a step's per-layer routing decisions into per-input, per-token traces, once, after the layers ran. */
 final class RoutingTraceBuilder {
 
     private final StepBatch batch;
     private final boolean withProbabilities;
-    private final List<RoutingDecision> decisions = new ArrayList<>();
+    private final List<RoutingDecision> decisions;
 
-    RoutingTraceBuilder(StepBatch batch, boolean withProbabilities) {
+    private RoutingTraceBuilder(StepBatch batch, boolean withProbabilities, List<RoutingDecision> decisions) {
         this.batch = batch;
         this.withProbabilities = withProbabilities;
+        this.decisions = decisions;
     }
 
-    /** Called once per layer, in layer order. */
-    void add(RoutingDecision decision) {
-        decisions.add(decision);
+    /** Per input, per new token: its routing through every layer of {@code routing} (in layer order). */
+    static List<List<TokenTrace>> build(StepBatch batch, List<MoeOutput> routing, boolean withProbabilities) {
+        return new RoutingTraceBuilder(batch, withProbabilities, routing.stream().map(MoeOutput::decision).toList()).build();
     }
 
-    List<List<TokenTrace>> build() {
+    private List<List<TokenTrace>> build() {
         List<List<TokenTrace>> perInput = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             List<TokenTrace> tokens = new ArrayList<>(batch.count(i));

@@ -8,18 +8,19 @@ import java.util.Map;
 /**
  * The packing of a step's inputs into one run of tokens: input i's new tokens are rows
  * {@code offset(i) .. offset(i+1)} of every {@code (tokens, ...)} tensor, at positions
- * {@code start(i) ..} of its sequence.
+ * {@code start(i) ..} of its sequence. Serving steps extend cached sequences; training steps are whole
+ * windows from position 0 with no sequence behind them.
  */
 final class StepBatch {
 
-    private final List<StepInput> inputs;
+    private final SequenceState[] sequences; // null entries for training windows
     private final int[] offsets; // (inputs + 1)
     private final int[] tokenIds; // (tokens)
     private final int[] positions; // (tokens)
     private final int[] starts; // (inputs)
 
-    private StepBatch(List<StepInput> inputs, int[] offsets, int[] tokenIds, int[] positions, int[] starts) {
-        this.inputs = inputs;
+    private StepBatch(SequenceState[] sequences, int[] offsets, int[] tokenIds, int[] positions, int[] starts) {
+        this.sequences = sequences;
         this.offsets = offsets;
         this.tokenIds = tokenIds;
         this.positions = positions;
@@ -58,11 +59,37 @@ final class StepBatch {
                 positions[offsets[i] + j] = starts[i] + j;
             }
         }
-        return new StepBatch(List.copyOf(inputs), offsets, tokenIds, positions, starts);
+        SequenceState[] sequences = inputs.stream().map(StepInput::sequence).toArray(SequenceState[]::new);
+        return new StepBatch(sequences, offsets, tokenIds, positions, starts);
+    }
+
+    /** Training windows {@code [batch][window]}, each from position 0, of one length. */
+    static StepBatch ofWindows(int[][] windows, int vocabSize) {
+        int window = windows[0].length;
+        int[] offsets = new int[windows.length + 1];
+        int[] tokenIds = new int[windows.length * window];
+        int[] positions = new int[tokenIds.length];
+        for (int i = 0; i < windows.length; i++) {
+            if (windows[i].length != window) {
+                throw new IllegalArgumentException("training windows must have one length; window 0 has " + window
+                        + " tokens, window " + i + " has " + windows[i].length);
+            }
+            offsets[i + 1] = offsets[i] + window;
+            for (int j = 0; j < window; j++) {
+                int id = windows[i][j];
+                if (id < 0 || id >= vocabSize) {
+                    throw new IllegalArgumentException("window " + i + " token " + j + " has id " + id
+                            + ", outside the vocabulary [0, " + vocabSize + ")");
+                }
+                tokenIds[offsets[i] + j] = id;
+                positions[offsets[i] + j] = j;
+            }
+        }
+        return new StepBatch(new SequenceState[windows.length], offsets, tokenIds, positions, new int[windows.length]);
     }
 
     int size() {
-        return inputs.size();
+        return sequences.length;
     }
 
     int tokens() {
@@ -82,8 +109,9 @@ final class StepBatch {
         return starts[input];
     }
 
+    /** The cached sequence input {@code input} extends; null for a training window. */
     SequenceState sequence(int input) {
-        return inputs.get(input).sequence();
+        return sequences[input];
     }
 
     int[] tokenIds() {
@@ -96,7 +124,7 @@ final class StepBatch {
 
     /** Decode when every input adds one token to a non-empty sequence; prefill otherwise. */
     RoutingPhase phase() {
-        for (int i = 0; i < inputs.size(); i++) {
+        for (int i = 0; i < size(); i++) {
             if (count(i) != 1 || starts[i] == 0) {
                 return RoutingPhase.PREFILL;
             }
@@ -106,7 +134,7 @@ final class StepBatch {
 
     /** Row of each input's last new token. */
     long[] lastRows() {
-        long[] rows = new long[inputs.size()];
+        long[] rows = new long[size()];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = offsets[i + 1] - 1;
         }

@@ -10,15 +10,12 @@ import java.util.List;
  *     last new token, or one row per new token when {@link ForwardOptions#allLogits()} was asked
  * @param trace per input, per new token: the routing through every layer; empty lists unless
  *     {@link ForwardOptions#trace()} was asked
- * @param layerStats one entry per MoE layer: routing statistics over all tokens of the step
- * @param inputStats per input, one entry per MoE layer: the same statistics over that input's new tokens only
+ * @param inputStats per input, one entry per MoE layer: routing statistics over that input's new tokens
  */
-public record StepResult(
-        float[][][] logits, List<List<TokenTrace>> trace, List<LayerRoutingStats> layerStats, List<List<LayerRoutingStats>> inputStats) {
+public record StepResult(float[][][] logits, List<List<TokenTrace>> trace, List<List<LayerRoutingStats>> inputStats) {
 
     public StepResult {
         trace = List.copyOf(trace);
-        layerStats = List.copyOf(layerStats);
         inputStats = inputStats.stream().map(List::copyOf).toList();
     }
 

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The model's Hugging Face tokenizer ({@code tokenizer.json}) through DJL's native binding, offline.
  *
- * <p>{@link #encode} never adds special tokens: the caller decides where BOS goes (the checkpoint's
- * {@code MixtralConfig.bosTokenId()}). Special-token strings written in the text (such as {@code <s>})
+ * <p>{@link #encode} never adds special tokens; {@link #encodePrompt} is the one place BOS (the checkpoint's
+ * {@code MixtralConfig.bosTokenId()}) is put before a plain-text prompt. Special-token strings written in the text (such as {@code <s>})
  * are still recognised as those tokens, as in Hugging Face tokenizers. {@link #decode} skips special
  * tokens. Thread-safety: the native tokenizer may be used from several threads; a {@link TextStream} may not.
  */
@@ -57,6 +57,20 @@ public final class MoeTokenizer implements AutoCloseable {
     /** Token ids of {@code text}, without BOS/EOS. */
     public int[] encode(String text) {
         return Arrays.stream(tokenizer.encode(text, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
+    }
+
+    /**
+     * A plain-text prompt as the model reads it: {@code bosTokenId}, then the tokens of {@code text} (Mistral's
+     * tokenizers add BOS to a prompt; text rendered by a chat template carries its own and goes through
+     * {@link #encode}).
+     */
+    public int[] encodePrompt(String text, int bosTokenId) {
+        requireId(bosTokenId);
+        int[] ids = encode(text);
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = bosTokenId;
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
     }
 
     /** The text of {@code ids}, special tokens skipped; invalid UTF-8 byte runs become U+FFFD. */

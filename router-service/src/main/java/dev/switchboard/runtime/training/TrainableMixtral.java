@@ -10,6 +10,10 @@ import dev.switchboard.runtime.checkpoint.MixtralConfigWriter;
 import dev.switchboard.runtime.checkpoint.MixtralTensorLayout;
 import dev.switchboard.runtime.checkpoint.SafetensorsWriter;
 import dev.switchboard.runtime.checkpoint.TensorDtype;
+import dev.switchboard.runtime.checkpoint.TensorSource;
+import dev.switchboard.runtime.model.ExpertKinds;
+import dev.switchboard.runtime.model.TrainingForward;
+import dev.switchboard.spi.ExpertKind;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -18,13 +22,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A Mixtral model whose parameters carry gradients, for training the default model. It computes the same
- * function as the serving runtime (HF rotate-half RoPE, GQA, RMSNorm, softmax → top-k → renormalised
- * weights, SwiGLU experts) over whole windows with a causal mask, and dispatches sparsely: each expert
- * computes only the rows routed to it ({@link SparseMoe}).
+ * A Mixtral model whose parameters carry gradients, for training the default model. Its forward pass is the
+ * serving runtime's own ({@link TrainingForward}: the same attention, norms, router, sparse dispatch and expert
+ * kind), run over whole windows, plus the router losses.
  *
  * <p>Parameters are held under their Hugging Face names, so {@link #save} writes a checkpoint the runtime
- * loads unchanged.
+ * loads unchanged, and the optimiser sees Hugging Face's parameterisation.
  */
 public final class TrainableMixtral implements AutoCloseable {
 
@@ -34,20 +37,29 @@ public final class TrainableMixtral implements AutoCloseable {
     private final MixtralConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
-    private final RotaryTable rotary;
+    private final DataType type;
+    private final ExpertKind expertKind;
+    private final TensorSource source;
+    private final int window;
 
-    private TrainableMixtral(MixtralConfig config, NDManager manager, Map<String, NDArray> parameters, int window) {
+    private TrainableMixtral(MixtralConfig config, NDManager manager, Map<String, NDArray> parameters, DataType type,
+            int window) {
         this.config = config;
         this.manager = manager;
         this.parameters = parameters;
-        this.rotary = new RotaryTable(manager, config.headDim(), config.ropeTheta(), window);
+        this.type = type;
+        this.expertKind = ExpertKinds.fromClassPath().find(config.expertKind()).orElseThrow(() -> new IllegalArgumentException(
+                "training needs expert kind '" + config.expertKind() + "' on the class path; known kinds: "
+                        + ExpertKinds.fromClassPath().knownNames()));
+        this.source = new ParameterSource(config, parameters);
+        this.window = window;
     }
 
     /**
      * Fresh parameters: linear and embedding weights from N(0, 0.02²), the residual output projections
      * ({@code o_proj}, {@code w2}) scaled down by √(2·layers) as in GPT-2, norms at 1.
      *
-     * @param window the longest training window (rotary tables are built for it)
+     * @param window the longest training window {@link #forward} accepts
      */
     public static TrainableMixtral initialise(MixtralConfig config, long seed, int window, NDManager parent) {
         if (config.tieWordEmbeddings()) {
@@ -67,7 +79,7 @@ public final class TrainableMixtral implements AutoCloseable {
             parameter.setRequiresGradient(true);
             parameters.put(name, parameter);
         }
-        return new TrainableMixtral(config, manager, parameters, window);
+        return new TrainableMixtral(config, manager, parameters, DataType.FLOAT32, window);
     }
 
     /**
@@ -95,7 +107,7 @@ public final class TrainableMixtral implements AutoCloseable {
             parameter.setRequiresGradient(true);
             parameters.put(name, parameter);
         }
-        return new TrainableMixtral(config, manager, parameters, window);
+        return new TrainableMixtral(config, manager, parameters, type, window);
     }
 
     public MixtralConfig config() {
@@ -129,72 +141,25 @@ public final class TrainableMixtral implements AutoCloseable {
     /** Logits {@code [batch·window, vocab]} and the layer-averaged router losses of one forward pass. */
     public record Forward(NDArray logits, NDArray balance, NDArray routerZ) {}
 
-    /** The forward pass over {@code inputs} ({@code [batch][window]}, positions from 0), attached to {@code step}. */
-    public Forward forward(NDManager step, int[][] inputs) {
-        int batch = inputs.length;
-        int window = inputs[0].length;
-        NDArray ids = step.create(flatten(inputs));
-        NDArray hidden = parameter(MixtralTensorLayout.EMBED_TOKENS).get(ids); // [batch·window, hidden]
-        hidden.attach(step);
-        NDArray mask = causalMask(step, window);
-        NDArray balance = step.zeros(new Shape());
-        NDArray routerZ = step.zeros(new Shape());
-        for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
-            NDArray normed = rmsNorm(hidden, parameter(MixtralTensorLayout.inputLayernorm(layer)));
-            hidden = hidden.add(attention(layer, normed, batch, window, mask));
-            normed = rmsNorm(hidden, parameter(MixtralTensorLayout.postAttentionLayernorm(layer)));
-            SparseMoe.Output moe = SparseMoe.forward(config, layer, parameters, normed);
-            hidden = hidden.add(moe.output());
-            balance = balance.add(moe.balanceLoss());
-            routerZ = routerZ.add(moe.routerZLoss());
-        }
-        hidden = rmsNorm(hidden, parameter(MixtralTensorLayout.FINAL_NORM));
-        NDArray logits = hidden.matMul(transposed(parameter(MixtralTensorLayout.LM_HEAD), step));
-        float layers = config.numHiddenLayers();
-        return new Forward(logits, balance.div(layers), routerZ.div(layers));
-    }
-
-    private NDArray attention(int layer, NDArray x, int batch, int window, NDArray mask) {
-        int heads = config.numAttentionHeads();
-        int kvHeads = config.numKeyValueHeads();
-        int headDim = config.headDim();
-        NDArray q = project(x, MixtralTensorLayout.qProj(layer)).reshape(batch, window, heads, headDim).transpose(0, 2, 1, 3);
-        NDArray k = project(x, MixtralTensorLayout.kProj(layer)).reshape(batch, window, kvHeads, headDim).transpose(0, 2, 1, 3);
-        NDArray v = project(x, MixtralTensorLayout.vProj(layer)).reshape(batch, window, kvHeads, headDim).transpose(0, 2, 1, 3);
-        q = rotary.apply(q, window);
-        k = rotary.apply(k, window);
-        if (kvHeads != heads) {
-            // Grouped-query attention: query head h reads key/value head h / (heads / kvHeads), as in HF repeat_kv.
-            Shape grouped = new Shape(batch, kvHeads, heads / kvHeads, window, headDim);
-            k = k.expandDims(2).broadcast(grouped).reshape(batch, heads, window, headDim);
-            v = v.expandDims(2).broadcast(grouped).reshape(batch, heads, window, headDim);
-        }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(headDim)).add(mask);
-        NDArray attended = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch * window, heads * headDim);
-        return project(attended, MixtralTensorLayout.oProj(layer));
-    }
-
-    private NDArray project(NDArray x, String weight) {
-        return x.matMul(transposed(parameter(weight), x.getManager()));
-    }
-
     /**
-     * {@code weight}ᵀ owned by {@code step}. An operation's result belongs to its receiver's manager, so a
-     * transpose taken of a parameter would otherwise pile up in the model's manager, one per step.
+     * The forward pass over {@code inputs} ({@code [batch][window]}, positions from 0), attached to {@code step}:
+     * the serving model's own layers ({@link TrainingForward}), then the router losses of each layer's routing.
      */
-    static NDArray transposed(NDArray weight, NDManager step) {
-        NDArray transposed = weight.transpose();
-        transposed.attach(step);
-        return transposed;
-    }
-
-    private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-        return x.mul(meanSquare.add(config.rmsNormEps()).pow(-0.5)).mul(weight);
-    }
-
-    private NDArray parameter(String name) {
-        return parameters.get(name);
+    public Forward forward(NDManager step, int[][] inputs) {
+        if (inputs[0].length > window) {
+            throw new IllegalArgumentException("windows of " + inputs[0].length + " tokens are longer than the "
+                    + window + " this model was set up for");
+        }
+        TrainingForward.Output output = TrainingForward.run(source, expertKind, type, step, inputs);
+        NDArray balance = step.zeros(new Shape(), type);
+        NDArray routerZ = step.zeros(new Shape(), type);
+        for (int layer = 0; layer < output.decisions().size(); layer++) {
+            NDArray gateLogits = output.gateLogits().get(layer); // (tokens, numExperts)
+            balance = balance.add(RouterLosses.balance(gateLogits, output.decisions().get(layer)));
+            routerZ = routerZ.add(RouterLosses.routerZ(gateLogits));
+        }
+        float layers = config.numHiddenLayers();
+        return new Forward(output.logits(), balance.div(layers), routerZ.div(layers));
     }
 
     /** Writes {@code config.json} and {@code model.safetensors} into {@code directory}. */
@@ -209,17 +174,6 @@ public final class TrainableMixtral implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
-    }
-
-    /** 0 on and below the diagonal, a large negative number above it (a future position). */
-    private static NDArray causalMask(NDManager step, int window) {
-        float[] mask = new float[window * window];
-        for (int row = 0; row < window; row++) {
-            for (int column = row + 1; column < window; column++) {
-                mask[row * window + column] = -1e9f;
-            }
-        }
-        return step.create(mask, new Shape(window, window));
     }
 
     private static long[] flatten(int[][] rows) {

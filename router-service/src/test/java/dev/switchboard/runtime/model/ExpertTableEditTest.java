@@ -43,8 +43,8 @@ class ExpertTableEditTest {
                     assertThat(token.layers().get(0).experts()).contains(4);
                     assertThat(token.layers().get(1).experts()).doesNotContain(4);
                 }
-                assertThat(step.layerStats().get(0).anyChoice()).hasSize(5);
-                assertThat(step.layerStats().get(0).anyChoice()[4]).isEqualTo(PROMPT.length);
+                assertThat(step.inputStats().get(0).get(0).anyChoice()).hasSize(5);
+                assertThat(step.inputStats().get(0).get(0).anyChoice()[4]).isEqualTo(PROMPT.length);
             }
 
             ExpertTable withFive = model.experts();

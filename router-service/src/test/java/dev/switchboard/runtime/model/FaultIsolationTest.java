@@ -32,7 +32,7 @@ class FaultIsolationTest {
                     for (TokenTrace token : step.trace().get(0)) {
                         assertThat(token.layers().get(0).experts()).doesNotContain(expert).hasSize(2);
                     }
-                    assertThat(step.layerStats().get(0).anyChoice()[expert]).isZero();
+                    assertThat(step.inputStats().get(0).get(0).anyChoice()[expert]).isZero();
                 }
             }
         }

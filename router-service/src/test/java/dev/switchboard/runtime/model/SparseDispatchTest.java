@@ -58,10 +58,20 @@ class SparseDispatchTest {
         }
         assertThat(seen).as("rows each expert saw = tokens routed to it").isEqualTo(routed);
         assertThat(routed.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2L * 2 * tokens); // top-2, 2 layers
-        for (LayerRoutingStats stats : result.layerStats()) {
-            assertThat(stats.tokens()).isEqualTo(tokens);
+        for (int layer = 0; layer < 2; layer++) { // each input's statistics, summed over the step's inputs
+            int statTokens = 0;
+            long[] anyChoice = new long[4];
+            for (List<LayerRoutingStats> perInput : result.inputStats()) {
+                LayerRoutingStats stats = perInput.get(layer);
+                assertThat(stats.layer()).isEqualTo(layer);
+                statTokens += stats.tokens();
+                for (int e = 0; e < 4; e++) {
+                    anyChoice[e] += stats.anyChoice()[e];
+                }
+            }
+            assertThat(statTokens).isEqualTo(tokens);
             for (int e = 0; e < 4; e++) {
-                assertThat(stats.anyChoice()[e]).isEqualTo(routed.getOrDefault(List.of(stats.layer(), e), 0L));
+                assertThat(anyChoice[e]).isEqualTo(routed.getOrDefault(List.of(layer, e), 0L));
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.switchboard.tools.bench;
 
+import dev.switchboard.runtime.generation.Sampler;
+import dev.switchboard.runtime.generation.SamplingParams;
 import dev.switchboard.runtime.model.ForwardOptions;
 import dev.switchboard.runtime.model.MoeModel;
 import dev.switchboard.runtime.model.SequenceState;
@@ -40,10 +42,11 @@ final class DecodeBench {
             StepResult result = model.forward(prefill, ForwardOptions.DEFAULT);
             long prefillNanos = System.nanoTime() - start;
             long[] stepNanos = new long[steps];
+            Sampler greedy = new Sampler(SamplingParams.greedy(steps)); // the decode loop's own token choice; no text, no stop
             for (int s = 0; s < steps; s++) {
                 List<StepInput> decode = new ArrayList<>(batch);
                 for (int b = 0; b < batch; b++) {
-                    decode.add(new StepInput(sequences.get(b), new int[] {argmax(result.lastLogits(b))}));
+                    decode.add(new StepInput(sequences.get(b), new int[] {greedy.sample(result.lastLogits(b))}));
                 }
                 long stepStart = System.nanoTime();
                 result = model.forward(decode, ForwardOptions.DEFAULT);
@@ -53,13 +56,5 @@ final class DecodeBench {
         } finally {
             sequences.forEach(SequenceState::close);
         }
-    }
-
-    private static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) best = i;
-        }
-        return best;
     }
 }

@@ -1,0 +1,57 @@
+package dev.switchboard.runtime.model;
+
+import ai.djl.ndarray.NDArray;
+import dev.switchboard.runtime.routing.RoutingPhase;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one forward step gives every decoder layer's MoE besides its weights: the expert table read once for the
+ * whole step, the routing phase and the fault handler. It also keeps each layer's
+ * routing (and MoE input), so statistics and traces are made once per step after the layers, not inside them.
+ */
+final class LayerStep {
+
+    private final ExpertTable experts;
+    private final RoutingPhase phase;
+    private final ExpertFaultHandler faults;
+    private final List<MoeOutput> routing = new ArrayList<>();
+    private final List<NDArray> moeInputs = new ArrayList<>();
+
+    LayerStep(ExpertTable experts, RoutingPhase phase, ExpertFaultHandler faults) {
+        this.experts = experts;
+        this.phase = phase;
+        this.faults = faults;
+    }
+
+    ExpertTable experts() {
+        return experts;
+    }
+
+    RoutingPhase phase() {
+        return phase;
+    }
+
+    ExpertFaultHandler faults() {
+        return faults;
+    }
+
+    /** Called by layer {@code layer}, in layer order. */
+    void record(int layer, NDArray moeInput, MoeOutput output) {
+        if (layer != routing.size()) {
+            throw new IllegalStateException("layer " + layer + " recorded its routing out of order");
+        }
+        moeInputs.add(moeInput);
+        routing.add(output);
+    }
+
+    /** Per layer, the MoE's output and routing. */
+    List<MoeOutput> routing() {
+        return routing;
+    }
+
+    /** Per layer, the MoE's input {@code (tokens, hidden)} (after the post-attention norm), valid during the step. */
+    List<NDArray> moeInputs() {
+        return moeInputs;
+    }
+}

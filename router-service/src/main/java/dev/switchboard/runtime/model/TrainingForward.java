@@ -1,0 +1,60 @@
+package dev.switchboard.runtime.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.switchboard.runtime.checkpoint.MixtralConfig;
+import dev.switchboard.runtime.checkpoint.TensorSource;
+import dev.switchboard.runtime.routing.RoutingDecision;
+import dev.switchboard.runtime.routing.RoutingPhase;
+import dev.switchboard.runtime.routing.TopKRouting;
+import dev.switchboard.spi.Expert;
+import dev.switchboard.spi.ExpertKind;
+import java.util.List;
+
+/**
+ * The serving model's forward pass over whole training windows: the layers are built from the live parameters
+ * on every call ({@link ModelLoader}, experts through their {@link ExpertKind}), so DJL's autograd records
+ * through the very attention, norms, sparse dispatch and experts that serve. Routing is the serving router's
+ * top-k, and the routing weights are recomputed on the device ({@link GateWeights#differentiable}) so the loss
+ * reaches the router. Windows attend only to themselves; no KV cache is involved.
+ */
+public final class TrainingForward {
+
+    /**
+     * One forward pass.
+     *
+     * @param logits {@code (windows·window, vocab)}, window by window
+     * @param gateLogits per MoE layer the router logits {@code (windows·window, numExperts)}, with gradients
+     * @param decisions per MoE layer the routing the step ran
+     */
+    public record Output(NDArray logits, List<NDArray> gateLogits, List<RoutingDecision> decisions) {}
+
+    private TrainingForward() {}
+
+    /**
+     * Runs {@code windows} ({@code [batch][window]}, positions from 0) through the model whose tensors
+     * {@code parameters} holds, in {@code type}; every intermediate array is attached to {@code step}.
+     */
+    public static Output run(TensorSource parameters, ExpertKind kind, DataType type, NDManager step, int[][] windows) {
+        MixtralConfig config = parameters.config();
+        ModelLoader loader = new ModelLoader(parameters, step, type, step.getDevice());
+        ModelWeights weights = loader.weights(new TopKRouting(config.numExpertsPerTok(), config.normTopkProb()),
+                GateWeights.differentiable(config.normTopkProb()));
+        ExpertTable experts = loader.experts(kind);
+        try {
+            StepBatch batch = StepBatch.ofWindows(windows, config.vocabSize());
+            LayerStep layers = new LayerStep(experts, RoutingPhase.PREFILL, (fault, view) -> {
+                throw new IllegalStateException("expert " + fault.expert() + " of layer " + fault.layer()
+                        + " failed during training: " + fault.reason(), fault.cause());
+            });
+            NDArray hidden = weights.hidden(step, batch, new WindowKeyValues(batch), layers); // (tokens, hidden)
+            NDArray logits = weights.logits(hidden); // (tokens, vocab)
+            return new Output(logits, layers.routing().stream().map(MoeOutput::gateLogitsArray).toList(),
+                    layers.routing().stream().map(MoeOutput::decision).toList());
+        } finally {
+            // The experts' copies of the weights stay referenced by the autograd graph until backward.
+            experts.layers().forEach(layer -> layer.experts().forEach(Expert::close));
+        }
+    }
+}

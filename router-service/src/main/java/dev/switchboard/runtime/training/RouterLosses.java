@@ -1,0 +1,34 @@
+package dev.switchboard.runtime.training;
+
+import ai.djl.ndarray.NDArray;
+import dev.switchboard.runtime.routing.RoutingDecision;
+
+/**
+ * The auxiliary router losses of one MoE layer, differentiable in the router logits (docs/MOE.md#training-losses).
+ */
+final class RouterLosses {
+
+    private RouterLosses() {}
+
+    /**
+     * Load-balancing loss {@code E · Σ_i f_i · P_i} (Switch Transformer, Fedus et al. 2021, eq. 4, with top-k
+     * selections as in HF {@code load_balancing_loss_func}): {@code f_i} the share of all selections that went to
+     * expert i (a constant of the decision), {@code P_i} the mean router probability of expert i. 1 when balanced.
+     */
+    static NDArray balance(NDArray gateLogits, RoutingDecision decision) {
+        int experts = decision.numExperts();
+        float[] fraction = new float[experts];
+        int[] chosen = decision.experts();
+        for (int expert : chosen) {
+            fraction[expert] += 1f / chosen.length;
+        }
+        NDArray meanProbability = gateLogits.softmax(-1).mean(new int[] {0}); // (numExperts): P_i
+        NDArray f = gateLogits.getManager().create(fraction).toType(gateLogits.getDataType(), false); // (numExperts)
+        return f.mul(meanProbability).sum().mul(experts);
+    }
+
+    /** Router z-loss (ST-MoE, Zoph et al. 2022, eq. 5): the mean over tokens of {@code logsumexp(logits)²}. */
+    static NDArray routerZ(NDArray gateLogits) {
+        return gateLogits.exp().sum(new int[] {-1}).log().square().mean();
+    }
+}
