@@ -6,6 +6,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
@@ -30,14 +31,14 @@ class OpenAiErrorHandler implements WebExceptionHandler {
         if (response.isCommitted()) {
             return Mono.error(failure);
         }
-        ApiException error = translate(failure);
+        ApiException error = translate(failure, exchange.getRequest());
         if (error.status().is5xxServerError() && error.status() != HttpStatus.SERVICE_UNAVAILABLE) {
             log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
         }
         return OpenAiErrorBody.write(response, error);
     }
 
-    static ApiException translate(Throwable failure) {
+    static ApiException translate(Throwable failure, ServerHttpRequest request) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
                 return api;
@@ -47,18 +48,19 @@ class OpenAiErrorHandler implements WebExceptionHandler {
             }
         }
         if (failure instanceof ResponseStatusException status) {
-            return fromStatus(status.getStatusCode(), status.getReason());
+            return fromStatus(status.getStatusCode(), status.getReason(), request);
         }
         return ApiException.internal();
     }
 
-    private static ApiException fromStatus(HttpStatusCode code, String reason) {
+    private static ApiException fromStatus(HttpStatusCode code, String reason, ServerHttpRequest request) {
         HttpStatus status = HttpStatus.resolve(code.value());
         if (status == null || code.is5xxServerError()) {
             return ApiException.internal();
         }
         return switch (status) {
-            case NOT_FOUND -> new ApiException(status, "not_found_error", null, null, "No such route", null);
+            // Spring's own 404 is a static file that is not there (unlisted paths never get this far): an unknown URL
+            case NOT_FOUND -> ApiException.unknownUrl(request.getMethod().name(), request.getPath().value());
             case PAYLOAD_TOO_LARGE -> ApiException.tooLarge();
             case METHOD_NOT_ALLOWED -> new ApiException(status, "invalid_request_error", null, null,
                     "This route does not accept that HTTP method", null);
