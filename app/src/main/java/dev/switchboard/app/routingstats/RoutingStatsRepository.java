@@ -77,14 +77,14 @@ final class RoutingStatsRepository {
 
     /** Per-expert totals by bucket; {@code byDomain} keeps domains apart, otherwise they are summed ('' in the result). */
     Flux<ExpertUsage> experts(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
-        return withLevels(database.sql(EXPERTS.formatted(BUCKET, byDomain ? "domain" : "''", EXPERT_PERIODS)), model, from, to, bucketSeconds)
+        return expertsRead(model, from, to, bucketSeconds, byDomain).on(database)
                 .map(row -> new ExpertUsage(instant(row, "bucket"), row.get("domain", String.class), integer(row, "layer"),
                         integer(row, "expert"), along(row, "f"), along(row, "a"), adouble(row, "p"), adouble(row, "share")))
                 .all();
     }
 
     Flux<LayerUsage> layers(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
-        return withLevels(database.sql(LAYERS.formatted(BUCKET, byDomain ? "domain" : "''", LAYER_PERIODS)), model, from, to, bucketSeconds)
+        return layersRead(model, from, to, bucketSeconds, byDomain).on(database)
                 .map(row -> new LayerUsage(instant(row, "bucket"), row.get("domain", String.class), integer(row, "layer"),
                         integer(row, "n"), along(row, "steps"), along(row, "tokens"), along(row, "dropped"), adouble(row, "aux"),
                         adouble(row, "z"), adouble(row, "entropy"), along(row, "pairs"), along(row, "same_first"),
@@ -117,11 +117,36 @@ final class RoutingStatsRepository {
                 .all();
     }
 
-    private static DatabaseClient.GenericExecuteSpec withLevels(DatabaseClient.GenericExecuteSpec sql, String model, Instant from,
-            Instant to, long bucketSeconds) {
+    /** The statement {@link #experts} runs; {@code bench-stats-reads} explains it. */
+    static BoundRead expertsRead(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
+        return withLevels(EXPERTS.formatted(BUCKET, byDomain ? "domain" : "''", EXPERT_PERIODS), model, from, to, bucketSeconds);
+    }
+
+    /** The statement {@link #layers} runs. */
+    static BoundRead layersRead(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
+        return withLevels(LAYERS.formatted(BUCKET, byDomain ? "domain" : "''", LAYER_PERIODS), model, from, to, bucketSeconds);
+    }
+
+    /** A read's SQL with its values for $1, $2, …: what runs, and what {@code bench-stats-reads} asks PostgreSQL to explain. */
+    record BoundRead(String sql, List<Object> values) {
+        DatabaseClient.GenericExecuteSpec on(DatabaseClient database) {
+            return on(database, sql);
+        }
+
+        /** The same values bound to another text of the statement, such as an {@code EXPLAIN} of it. */
+        DatabaseClient.GenericExecuteSpec on(DatabaseClient database, String text) {
+            DatabaseClient.GenericExecuteSpec spec = database.sql(text);
+            for (int i = 0; i < values.size(); i++) {
+                spec = spec.bind(i, values.get(i));
+            }
+            return spec;
+        }
+    }
+
+    private static BoundRead withLevels(String sql, String model, Instant from, Instant to, long bucketSeconds) {
         ReadLevels levels = ReadLevels.of(from, to, bucketSeconds);
-        return sql.bind(0, model).bind(1, from).bind(2, to).bind(3, (int) bucketSeconds).bind(4, levels.fiveFrom())
-                .bind(5, levels.hourFrom()).bind(6, levels.hourTo()).bind(7, levels.fiveTo());
+        return new BoundRead(sql, List.of(model, from, to, (int) bucketSeconds, levels.fiveFrom(), levels.hourFrom(),
+                levels.hourTo(), levels.fiveTo()));
     }
 
     /** One layer of one bucket and domain: the key that joins {@link LayerUsage} rows to their {@link ExpertUsage} rows. */
