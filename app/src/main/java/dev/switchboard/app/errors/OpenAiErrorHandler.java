@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,6 +31,11 @@ class OpenAiErrorHandler implements WebExceptionHandler {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.error(failure);
+        }
+        if (DisconnectedClientHelper.isClientDisconnectedException(failure)) {
+            // the client went away (e.g. mid-body): nobody to answer and no server fault to log or count as a 500
+            log.debug("{} {}: the client disconnected", exchange.getRequest().getMethod(), exchange.getRequest().getPath());
+            return Mono.empty();
         }
         ApiException error = translate(failure, exchange.getRequest());
         if (error.status().is5xxServerError() && error.status() != HttpStatus.SERVICE_UNAVAILABLE) {
