@@ -37,7 +37,7 @@ final class MalformedBodyGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        // Failed request lines and headers stay reactor-netty's (400/413/431 before any application code runs).
+        // Failed request lines and headers are UndecodableRequestAnswer's (414/431/400 before any application code runs).
         if (msg instanceof HttpContent content && !(msg instanceof HttpRequest) && content.decoderResult().isFailure()) {
             Throwable cause = content.decoderResult().cause();
             ReferenceCountUtil.release(msg);

@@ -42,6 +42,15 @@ public class ApiException extends RuntimeException {
                 "The model '" + model + "' does not exist", null);
     }
 
+    /**
+     * 404 for a URL nothing answers: a path no route has, or a file missing under a public static folder. Worded as
+     * OpenAI words it, the same for every caller.
+     */
+    public static ApiException unknownUrl(String method, String path) {
+        return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", null, "unknown_url",
+                "Invalid URL (" + method + " " + path + ")", null);
+    }
+
     /** 429: too many requests running and waiting; the client should retry after {@code retryAfter}. */
     public static ApiException overloaded(String message, Duration retryAfter) {
         return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_error", null, "overloaded", message, retryAfter);

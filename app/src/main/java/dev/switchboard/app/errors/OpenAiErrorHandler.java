@@ -7,12 +7,14 @@ import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 
@@ -33,14 +35,19 @@ class OpenAiErrorHandler implements WebExceptionHandler {
         if (response.isCommitted()) {
             return Mono.error(failure);
         }
-        ApiException error = translate(failure);
+        if (DisconnectedClientHelper.isClientDisconnectedException(failure)) {
+            // the client went away (e.g. mid-body): nobody to answer and no server fault to log or count as a 500
+            log.debug("{} {}: the client disconnected", exchange.getRequest().getMethod(), exchange.getRequest().getPath());
+            return Mono.empty();
+        }
+        ApiException error = translate(failure, exchange.getRequest());
         if (error.status().is5xxServerError() && error.status() != HttpStatus.SERVICE_UNAVAILABLE) {
             log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
         }
         return OpenAiErrorBody.write(response, error);
     }
 
-    static ApiException translate(Throwable failure) {
+    static ApiException translate(Throwable failure, ServerHttpRequest request) {
         boolean readingBody = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
@@ -58,18 +65,19 @@ class OpenAiErrorHandler implements WebExceptionHandler {
             }
         }
         if (failure instanceof ResponseStatusException status) {
-            return fromStatus(status.getStatusCode(), status.getReason());
+            return fromStatus(status.getStatusCode(), status.getReason(), request);
         }
         return ApiException.internal();
     }
 
-    private static ApiException fromStatus(HttpStatusCode code, String reason) {
+    private static ApiException fromStatus(HttpStatusCode code, String reason, ServerHttpRequest request) {
         HttpStatus status = HttpStatus.resolve(code.value());
         if (status == null || code.is5xxServerError()) {
             return ApiException.internal();
         }
         return switch (status) {
-            case NOT_FOUND -> new ApiException(status, "not_found_error", null, null, "No such route", null);
+            // Spring's own 404 is a static file that is not there (unlisted paths never get this far): an unknown URL
+            case NOT_FOUND -> ApiException.unknownUrl(request.getMethod().name(), request.getPath().value());
             case PAYLOAD_TOO_LARGE -> ApiException.tooLarge();
             case METHOD_NOT_ALLOWED -> new ApiException(status, "invalid_request_error", null, null,
                     "This route does not accept that HTTP method", null);

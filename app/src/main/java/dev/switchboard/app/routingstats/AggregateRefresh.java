@@ -6,16 +6,18 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Recomputes the 5-minute and hourly aggregates (V4) that cover a written window's span, inside the
- * window's transaction: the 5-minute buckets from the raw rows and rollups ({@code expert_usage},
- * {@code layer_usage}), the hours from the 5-minute buckets. Recomputing (not adding) keeps every write
- * idempotent, as the raw upserts are.
+ * Recomputes the aggregates that cover a written window's span, inside the window's transaction: the 5-minute and
+ * hourly ones by domain (V4; the 5-minute buckets from the raw rows and rollups, {@code expert_usage} and
+ * {@code layer_usage}, the hours from the 5-minute buckets), and the one-minute, 5-minute and hourly totals with
+ * domains and instances folded that the charts read (V5; the minutes from the raw rows and rollups, the others from
+ * the V4 bucket of the same grain). Recomputing (not adding) keeps every write idempotent, as the raw upserts are.
  *
  * <p>Instances writing to one database take turns here (a transaction-scoped advisory lock): each
  * statement then sees every other instance's committed rows, so no recomputation misses a concurrent one.
  */
 final class AggregateRefresh {
 
+    static final int MINUTE = 60;
     static final int FIVE_MINUTES = 300;
     static final int HOUR = 3600;
     /** Any fixed number: the lock's name among this database's advisory locks. */
@@ -47,10 +49,38 @@ final class AggregateRefresh {
               FROM layer_5m WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY 1, model_id, layer, domain
             """;
 
+    /** One-minute totals with domains and instances folded (V5), from the raw rows and rollups. */
+    private static final String BUCKET_1M = "date_bin('1 minute', period_start, TIMESTAMPTZ '1970-01-01 00:00:00+00')";
+    private static final String EXPERT_TOTALS_1M = """
+            INSERT INTO expert_total_1m
+            SELECT %s, model_id, layer, expert, sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)
+              FROM expert_usage WHERE period_start >= $1 AND period_start < $2 GROUP BY 1, model_id, layer, expert
+            """.formatted(BUCKET_1M);
+    private static final String LAYER_TOTALS_1M = """
+            INSERT INTO layer_total_1m
+            SELECT %s, model_id, layer, max(num_experts), sum(steps), sum(tokens), sum(dropped), sum(aux_loss_sum),
+                   sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs), sum(same_first_pairs), sum(first_or_second_pairs)
+              FROM layer_usage WHERE period_start >= $1 AND period_start < $2 GROUP BY 1, model_id, layer
+            """.formatted(BUCKET_1M);
+    /** 5-minute and hourly totals: the V4 aggregate of the same grain with its domains summed. */
+    private static final String EXPERT_TOTALS = """
+            INSERT INTO expert_total_%1$s
+            SELECT bucket_start, model_id, layer, expert, sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)
+              FROM expert_%1$s WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY bucket_start, model_id, layer, expert
+            """;
+    private static final String LAYER_TOTALS = """
+            INSERT INTO layer_total_%1$s
+            SELECT bucket_start, model_id, layer, max(num_experts), sum(steps), sum(tokens), sum(dropped), sum(aux_loss_sum),
+                   sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs), sum(same_first_pairs), sum(first_or_second_pairs)
+              FROM layer_%1$s WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY bucket_start, model_id, layer
+            """;
+
     private AggregateRefresh() {}
 
     /** The statements that make the aggregates of every bucket touching {@code [start, end)} exact again. */
     static Mono<Void> statements(DatabaseClient database, Instant start, Instant end) {
+        Instant from1m = floor(start, MINUTE);
+        Instant to1m = ceil(end, MINUTE);
         Instant from5m = floor(start, FIVE_MINUTES);
         Instant to5m = ceil(end, FIVE_MINUTES);
         Instant fromHour = floor(start, HOUR);
@@ -64,8 +94,20 @@ final class AggregateRefresh {
                         span(database, "DELETE FROM expert_1h WHERE bucket_start >= $1 AND bucket_start < $2", fromHour, toHour),
                         span(database, EXPERTS_1H, fromHour, toHour),
                         span(database, "DELETE FROM layer_1h WHERE bucket_start >= $1 AND bucket_start < $2", fromHour, toHour),
-                        span(database, LAYERS_1H, fromHour, toHour))
+                        span(database, LAYERS_1H, fromHour, toHour),
+                        replace(database, "expert_total_1m", EXPERT_TOTALS_1M, from1m, to1m),
+                        replace(database, "layer_total_1m", LAYER_TOTALS_1M, from1m, to1m),
+                        replace(database, "expert_total_5m", EXPERT_TOTALS.formatted("5m"), from5m, to5m),
+                        replace(database, "layer_total_5m", LAYER_TOTALS.formatted("5m"), from5m, to5m),
+                        replace(database, "expert_total_1h", EXPERT_TOTALS.formatted("1h"), fromHour, toHour),
+                        replace(database, "layer_total_1h", LAYER_TOTALS.formatted("1h"), fromHour, toHour))
                 .then();
+    }
+
+    /** Deletes the rows of {@code table} in {@code [from, to)} and inserts them again with {@code insert}. */
+    private static Flux<Long> replace(DatabaseClient database, String table, String insert, Instant from, Instant to) {
+        return Flux.concat(span(database, "DELETE FROM " + table + " WHERE bucket_start >= $1 AND bucket_start < $2", from, to),
+                span(database, insert, from, to));
     }
 
     private static Mono<Long> span(DatabaseClient database, String sql, Instant from, Instant to) {

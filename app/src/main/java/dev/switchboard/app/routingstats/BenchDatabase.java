@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -33,9 +34,17 @@ final class BenchDatabase implements AutoCloseable {
     private final TransactionalOperator transactions;
 
     BenchDatabase() {
+        this(null);
+    }
+
+    /**
+     * @param keep a folder that keeps the database after the run, reused as it is (migrated to the current version)
+     *     when it already holds one; null for a throw-away temporary folder
+     */
+    BenchDatabase(@Nullable Path keep) {
         try {
-            directory = Files.createTempDirectory("switchboard-bench-pg");
-            postgres = EmbeddedPostgres.builder().setDataDirectory(directory).start();
+            directory = keep == null ? Files.createTempDirectory("switchboard-bench-pg") : Files.createDirectories(keep);
+            postgres = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(keep == null).start();
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }

@@ -1,41 +1,63 @@
 package dev.switchboard.app.routingstats;
 
-import static dev.switchboard.app.routingstats.AggregateRefresh.FIVE_MINUTES;
-import static dev.switchboard.app.routingstats.AggregateRefresh.HOUR;
 import static dev.switchboard.app.routingstats.AggregateRefresh.ceil;
 import static dev.switchboard.app.routingstats.AggregateRefresh.floor;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Which level answers which part of a read's range {@code [from, to)}: the hourly aggregates the whole hours
- * in the middle, the 5-minute ones the whole 5 minutes around them, the raw windows (and rollups) the ragged
- * ends. A coarse level is used only where each of its rows falls in a single requested bucket: its grain
- * divides the bucket size (buckets are aligned to the epoch, as the aggregates are), or the whole range is
- * one bucket. So a query reads about (buckets + a few) rows per layer, expert and domain, however many
- * windows lie underneath.
+ * Which level answers which part of a read's range {@code [from, to)}: given the aggregates' grains, finest first
+ * (say minutes, 5 minutes, hours), the coarsest grain answers the whole grains in the middle, each finer one the
+ * whole grains around the coarser part, and the raw windows (and rollups) the ragged ends. A level is used only where
+ * each of its rows falls in a single requested bucket: its grain divides the bucket size (buckets are aligned to the
+ * epoch, as the aggregates are), or the whole range is one bucket. So a query reads about (buckets + a few) rows per
+ * layer and expert (and domain, where kept), however many windows lie underneath.
  *
  * <pre>
- * from      fiveFrom    hourFrom              hourTo      fiveTo     to
- *  | raw      | 5 minutes  | hours                | 5 minutes | raw     |
+ * from     lo[0]    lo[1]    lo[2]           hi[2]    hi[1]    hi[0]     to
+ *  | raw     | 1 min  | 5 min  | hours           | 5 min  | 1 min  | raw     |
  * </pre>
+ *
+ * A grain that does not divide the bucket, and every coarser one, gets an empty part ({@code lo == hi}) at the
+ * end of the finer part.
  */
-record ReadLevels(Instant fiveFrom, Instant hourFrom, Instant hourTo, Instant fiveTo) {
+record ReadLevels(List<Instant> lo, List<Instant> hi) {
 
-    /** @param bucketSeconds the bucket size, or {@link RoutingStatsRepository#WHOLE_RANGE} */
-    static ReadLevels of(Instant from, Instant to, long bucketSeconds) {
+    /**
+     * @param bucketSeconds the bucket size, or {@link RoutingStatsRepository#WHOLE_RANGE}
+     * @param grains the aggregates' grains in seconds, finest first, each dividing the next
+     */
+    static ReadLevels of(Instant from, Instant to, long bucketSeconds, int... grains) {
         boolean whole = bucketSeconds == RoutingStatsRepository.WHOLE_RANGE;
-        if (!whole && bucketSeconds % FIVE_MINUTES != 0) {
-            return new ReadLevels(to, to, to, to); // all raw
+        List<Instant> lo = new ArrayList<>();
+        List<Instant> hi = new ArrayList<>();
+        Instant start = from;
+        Instant end = to;
+        boolean fits = true;
+        for (int grain : grains) {
+            fits = fits && (whole || bucketSeconds % grain == 0);
+            if (fits) {
+                start = min(ceil(start, grain), end);
+                end = max(floor(end, grain), start);
+            } else {
+                start = end;
+            }
+            lo.add(start);
+            hi.add(end);
         }
-        Instant fiveFrom = min(ceil(from, FIVE_MINUTES), to);
-        Instant fiveTo = max(floor(to, FIVE_MINUTES), fiveFrom);
-        if (!whole && bucketSeconds % HOUR != 0) {
-            return new ReadLevels(fiveFrom, fiveTo, fiveTo, fiveTo); // raw and 5 minutes
+        return new ReadLevels(List.copyOf(lo), List.copyOf(hi));
+    }
+
+    /** The bounds in the order the statements bind them: lo and hi of the finest grain, then of the next, … */
+    List<Instant> bounds() {
+        List<Instant> bounds = new ArrayList<>();
+        for (int i = 0; i < lo.size(); i++) {
+            bounds.add(lo.get(i));
+            bounds.add(hi.get(i));
         }
-        Instant hourFrom = min(ceil(fiveFrom, HOUR), fiveTo);
-        Instant hourTo = max(floor(fiveTo, HOUR), hourFrom);
-        return new ReadLevels(fiveFrom, hourFrom, hourTo, fiveTo);
+        return bounds;
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -2,6 +2,7 @@ package dev.switchboard.app.routingstats;
 
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -11,8 +12,9 @@ import reactor.core.publisher.Flux;
 
 /**
  * Reads the routing statistics: raw windows and rollups (the {@code expert_usage} and {@code layer_usage}
- * views) where the requested buckets need them, the 5-minute and hourly aggregates (V4) everywhere else
- * ({@link ReadLevels}). Periods are grouped into buckets by their start. Reactive, read-only.
+ * views) where the requested buckets need them, the aggregates everywhere else ({@link ReadLevels}): with domains
+ * summed (the charts), the one-minute, 5-minute and hourly totals (V5); by domain, the 5-minute and hourly
+ * aggregates (V4). Periods are grouped into buckets by their start. Reactive, read-only.
  */
 final class RoutingStatsRepository {
 
@@ -30,44 +32,60 @@ final class RoutingStatsRepository {
     record ExpertEvent(Instant occurredAt, String instanceId, @Nullable String modelId, @Nullable Integer layer,
             @Nullable Integer expert, @Nullable String plugin, String kind, @Nullable String reason) {}
 
-    /** Bucket size $4 in seconds; 0 puts the whole range in one bucket starting at {@code from}. */
-    private static final String BUCKET = "CASE WHEN $4::int <= 0 THEN $2::timestamptz"
-            + " ELSE to_timestamp((floor(extract(epoch FROM period_start) / $4::int) * $4::int)::float8) END";
-    static final long WHOLE_RANGE = 0;
     /**
-     * The periods of model $1 in [$2, $3), each part of the range from its level ({@link ReadLevels}: $5 fiveFrom,
-     * $6 hourFrom, $7 hourTo, $8 fiveTo). {@code %1$s} is the raw view, {@code %2$s} the table prefix, {@code %3$s} the columns.
+     * Bucket size $4 in seconds; 0 puts the whole range in one bucket starting at {@code from}. {@code date_bin} works
+     * on the timestamp's integer microseconds: the epoch arithmetic it replaces ran in {@code numeric} on every row.
      */
-    private static final String LEVELS = """
-            (SELECT period_start, %3$s FROM %1$s WHERE model_id = $1
-                AND ((period_start >= $2 AND period_start < $5) OR (period_start >= $8 AND period_start < $3))
-             UNION ALL
-             SELECT bucket_start, %3$s FROM %2$s_5m WHERE model_id = $1
-                AND ((bucket_start >= $5 AND bucket_start < $6) OR (bucket_start >= $7 AND bucket_start < $8))
-             UNION ALL
-             SELECT bucket_start, %3$s FROM %2$s_1h WHERE model_id = $1 AND bucket_start >= $6 AND bucket_start < $7) AS periods
-            """;
-    private static final String EXPERT_PERIODS = LEVELS.formatted("expert_usage", "expert",
-            "layer, expert, domain, first_choice, any_choice, router_prob_sum");
-    private static final String LAYER_PERIODS = LEVELS.formatted("layer_usage", "layer",
-            "layer, domain, num_experts, steps, tokens, dropped, aux_loss_sum, z_loss_sum, entropy_sum, consecutive_pairs, "
-                    + "same_first_pairs, first_or_second_pairs");
+    private static final String BUCKET = "CASE WHEN $4::int <= 0 THEN $2::timestamptz"
+            + " ELSE date_bin(make_interval(secs => $4::int), period_start, TIMESTAMPTZ '1970-01-01 00:00:00+00') END";
+    static final long WHOLE_RANGE = 0;
+    /** The aggregates kept by domain (V4) and with domains and instances folded (V5), finest first. */
+    private static final int[] BY_DOMAIN_GRAINS = {AggregateRefresh.FIVE_MINUTES, AggregateRefresh.HOUR};
+    private static final String[] BY_DOMAIN_LEVELS = {"%s_5m", "%s_1h"};
+    private static final int[] TOTAL_GRAINS = {AggregateRefresh.MINUTE, AggregateRefresh.FIVE_MINUTES, AggregateRefresh.HOUR};
+    private static final String[] TOTAL_LEVELS = {"%s_total_1m", "%s_total_5m", "%s_total_1h"};
+    private static final String EXPERT_COLUMNS = "layer, expert, first_choice, any_choice, router_prob_sum";
+    private static final String LAYER_COLUMNS = "layer, num_experts, steps, tokens, dropped, aux_loss_sum, z_loss_sum, entropy_sum,"
+            + " consecutive_pairs, same_first_pairs, first_or_second_pairs";
     private static final String EXPERTS = """
-            SELECT bucket, domain, layer, expert, f, a, p, a::float8 / nullif(sum(a) OVER (PARTITION BY bucket, domain, layer), 0) AS share
-              FROM (SELECT %s AS bucket, %s AS domain, layer, expert, sum(first_choice)::bigint AS f,
-                           sum(any_choice)::bigint AS a, sum(router_prob_sum) AS p
-                      FROM %s
-                     GROUP BY 1, 2, layer, expert) t
-             ORDER BY bucket, domain, layer, expert
+            SELECT floor(extract(epoch FROM bucket))::bigint, domain, layer, expert, sum(first_choice)::bigint, sum(any_choice)::bigint,
+                   sum(router_prob_sum)::float8
+              FROM (SELECT %s AS bucket, domain, %s FROM %s AS periods) AS bucketed
+             GROUP BY bucket, domain, layer, expert ORDER BY bucket, domain, layer, expert
             """;
     private static final String LAYERS = """
-            SELECT %s AS bucket, %s AS domain, layer, max(num_experts) AS n, sum(steps)::bigint AS steps,
-                   sum(tokens)::bigint AS tokens, sum(dropped)::bigint AS dropped, sum(aux_loss_sum) AS aux,
-                   sum(z_loss_sum) AS z, sum(entropy_sum) AS entropy, sum(consecutive_pairs)::bigint AS pairs,
-                   sum(same_first_pairs)::bigint AS same_first, sum(first_or_second_pairs)::bigint AS first_or_second
-              FROM %s
-             GROUP BY 1, 2, layer ORDER BY 1, 2, layer
+            SELECT floor(extract(epoch FROM bucket))::bigint, domain, layer, max(num_experts), sum(steps)::bigint, sum(tokens)::bigint,
+                   sum(dropped)::bigint, sum(aux_loss_sum)::float8, sum(z_loss_sum)::float8, sum(entropy_sum)::float8,
+                   sum(consecutive_pairs)::bigint, sum(same_first_pairs)::bigint, sum(first_or_second_pairs)::bigint
+              FROM (SELECT %s AS bucket, domain, %s FROM %s AS periods) AS bucketed
+             GROUP BY bucket, domain, layer ORDER BY bucket, domain, layer
             """;
+    private static final String EXPERTS_BY_DOMAIN = periodsQuery(EXPERTS, "expert", "expert_usage", EXPERT_COLUMNS, true);
+    private static final String EXPERTS_TOTAL = periodsQuery(EXPERTS, "expert", "expert_usage", EXPERT_COLUMNS, false);
+    private static final String LAYERS_BY_DOMAIN = periodsQuery(LAYERS, "layer", "layer_usage", LAYER_COLUMNS, true);
+    private static final String LAYERS_TOTAL = periodsQuery(LAYERS, "layer", "layer_usage", LAYER_COLUMNS, false);
+
+    /**
+     * The periods of model $1 in [$2, $3), each part of the range from its level ({@link ReadLevels}; $5 and $6 are the
+     * finest aggregate's lo and hi, $7 and $8 the next one's, …), grouped into buckets by {@code query}.
+     */
+    private static String periodsQuery(String query, String kind, String raw, String columns, boolean byDomain) {
+        String[] levels = byDomain ? BY_DOMAIN_LEVELS : TOTAL_LEVELS;
+        String domain = byDomain ? "domain" : "''";
+        StringBuilder periods = new StringBuilder("(SELECT period_start, %s AS domain, %s FROM %s WHERE model_id = $1".formatted(domain, columns, raw)
+                + " AND ((period_start >= $2 AND period_start < $5) OR (period_start >= $6 AND period_start < $3))");
+        for (int i = 0; i < levels.length; i++) {
+            int lo = 5 + 2 * i;
+            int hi = lo + 1;
+            String range = i + 1 < levels.length
+                    ? "((bucket_start >= $%d AND bucket_start < $%d) OR (bucket_start >= $%d AND bucket_start < $%d))".formatted(lo, lo + 2, hi + 2, hi)
+                    : "bucket_start >= $%d AND bucket_start < $%d".formatted(lo, hi);
+            periods.append(" UNION ALL SELECT bucket_start, %s, %s FROM %s WHERE model_id = $1 AND %s"
+                    .formatted(domain, columns, levels[i].formatted(kind), range));
+        }
+        periods.append(")");
+        return query.formatted(BUCKET, columns, periods);
+    }
 
     private final DatabaseClient database;
 
@@ -77,18 +95,35 @@ final class RoutingStatsRepository {
 
     /** Per-expert totals by bucket; {@code byDomain} keeps domains apart, otherwise they are summed ('' in the result). */
     Flux<ExpertUsage> experts(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
-        return withLevels(database.sql(EXPERTS.formatted(BUCKET, byDomain ? "domain" : "''", EXPERT_PERIODS)), model, from, to, bucketSeconds)
-                .map(row -> new ExpertUsage(instant(row, "bucket"), row.get("domain", String.class), integer(row, "layer"),
-                        integer(row, "expert"), along(row, "f"), along(row, "a"), adouble(row, "p"), adouble(row, "share")))
-                .all();
+        // read by position with the columns' own types: looking each column up by name and converting through
+        // Number cost more than PostgreSQL's part for the thousands of rows of a chart
+        return expertsRead(model, from, to, bucketSeconds, byDomain).on(database)
+                .map(row -> new ExpertUsage(Instant.ofEpochSecond(row.get(0, Long.class)), row.get(1, String.class),
+                        row.get(2, Integer.class), row.get(3, Integer.class), row.get(4, Long.class), row.get(5, Long.class),
+                        row.get(6, Double.class), 0))
+                .all()
+                .bufferUntilChanged(u -> new LayerSlot(u.bucketStart(), u.domain(), u.layer())) // rows come ordered by slot
+                .flatMapIterable(RoutingStatsRepository::withShares);
+    }
+
+    /** The experts of one layer slot with each one's share of the slot's assignments. */
+    private static List<ExpertUsage> withShares(List<ExpertUsage> slot) {
+        long assignments = 0;
+        for (ExpertUsage u : slot) assignments += u.anyChoice();
+        List<ExpertUsage> shared = new ArrayList<>(slot.size());
+        for (ExpertUsage u : slot) {
+            shared.add(new ExpertUsage(u.bucketStart(), u.domain(), u.layer(), u.expert(), u.firstChoice(), u.anyChoice(),
+                    u.routerProbabilitySum(), assignments == 0 ? 0 : (double) u.anyChoice() / assignments));
+        }
+        return shared;
     }
 
     Flux<LayerUsage> layers(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
-        return withLevels(database.sql(LAYERS.formatted(BUCKET, byDomain ? "domain" : "''", LAYER_PERIODS)), model, from, to, bucketSeconds)
-                .map(row -> new LayerUsage(instant(row, "bucket"), row.get("domain", String.class), integer(row, "layer"),
-                        integer(row, "n"), along(row, "steps"), along(row, "tokens"), along(row, "dropped"), adouble(row, "aux"),
-                        adouble(row, "z"), adouble(row, "entropy"), along(row, "pairs"), along(row, "same_first"),
-                        along(row, "first_or_second")))
+        return layersRead(model, from, to, bucketSeconds, byDomain).on(database)
+                .map(row -> new LayerUsage(Instant.ofEpochSecond(row.get(0, Long.class)), row.get(1, String.class),
+                        row.get(2, Integer.class), row.get(3, Integer.class), row.get(4, Long.class), row.get(5, Long.class),
+                        row.get(6, Long.class), row.get(7, Double.class), row.get(8, Double.class), row.get(9, Double.class),
+                        row.get(10, Long.class), row.get(11, Long.class), row.get(12, Long.class)))
                 .all();
     }
 
@@ -117,11 +152,38 @@ final class RoutingStatsRepository {
                 .all();
     }
 
-    private static DatabaseClient.GenericExecuteSpec withLevels(DatabaseClient.GenericExecuteSpec sql, String model, Instant from,
-            Instant to, long bucketSeconds) {
-        ReadLevels levels = ReadLevels.of(from, to, bucketSeconds);
-        return sql.bind(0, model).bind(1, from).bind(2, to).bind(3, (int) bucketSeconds).bind(4, levels.fiveFrom())
-                .bind(5, levels.hourFrom()).bind(6, levels.hourTo()).bind(7, levels.fiveTo());
+    /** The statement {@link #experts} runs; {@code bench-stats-reads} explains it. */
+    static BoundRead expertsRead(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
+        return byDomain ? withLevels(EXPERTS_BY_DOMAIN, model, from, to, bucketSeconds, BY_DOMAIN_GRAINS)
+                : withLevels(EXPERTS_TOTAL, model, from, to, bucketSeconds, TOTAL_GRAINS);
+    }
+
+    /** The statement {@link #layers} runs. */
+    static BoundRead layersRead(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
+        return byDomain ? withLevels(LAYERS_BY_DOMAIN, model, from, to, bucketSeconds, BY_DOMAIN_GRAINS)
+                : withLevels(LAYERS_TOTAL, model, from, to, bucketSeconds, TOTAL_GRAINS);
+    }
+
+    /** A read's SQL with its values for $1, $2, …: what runs, and what {@code bench-stats-reads} asks PostgreSQL to explain. */
+    record BoundRead(String sql, List<Object> values) {
+        DatabaseClient.GenericExecuteSpec on(DatabaseClient database) {
+            return on(database, sql);
+        }
+
+        /** The same values bound to another text of the statement, such as an {@code EXPLAIN} of it. */
+        DatabaseClient.GenericExecuteSpec on(DatabaseClient database, String text) {
+            DatabaseClient.GenericExecuteSpec spec = database.sql(text);
+            for (int i = 0; i < values.size(); i++) {
+                spec = spec.bind(i, values.get(i));
+            }
+            return spec;
+        }
+    }
+
+    private static BoundRead withLevels(String sql, String model, Instant from, Instant to, long bucketSeconds, int[] grains) {
+        List<Object> values = new ArrayList<>(List.of(model, from, to, (int) bucketSeconds));
+        values.addAll(ReadLevels.of(from, to, bucketSeconds, grains).bounds());
+        return new BoundRead(sql, List.copyOf(values));
     }
 
     /** One layer of one bucket and domain: the key that joins {@link LayerUsage} rows to their {@link ExpertUsage} rows. */
@@ -143,18 +205,8 @@ final class RoutingStatsRepository {
         return row.get(column, java.time.OffsetDateTime.class).toInstant();
     }
 
-    private static int integer(Readable row, String column) {
-        Number value = row.get(column, Number.class);
-        return value == null ? 0 : value.intValue();
-    }
-
     private static long along(Readable row, String column) {
         Number value = row.get(column, Number.class);
         return value == null ? 0 : value.longValue();
-    }
-
-    private static double adouble(Readable row, String column) {
-        Number value = row.get(column, Number.class);
-        return value == null ? 0 : value.doubleValue();
     }
 }

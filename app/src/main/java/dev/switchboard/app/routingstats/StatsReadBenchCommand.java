@@ -1,7 +1,10 @@
 package dev.switchboard.app.routingstats;
 
+import dev.switchboard.app.routingstats.RoutingStatsRepository.BoundRead;
 import dev.switchboard.tools.ToolCommand;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,9 +14,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.r2dbc.core.DatabaseClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -51,55 +57,119 @@ public final class StatsReadBenchCommand extends ToolCommand {
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "30", description = "Timed runs per query; default ${DEFAULT-VALUE}.")
     private int repeat;
 
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Keep the database in DIR and reuse the data already there (the flags that shape it are then ignored).")
+    private @Nullable Path data;
+
+    @Option(names = "--plans", paramLabel = "yes|no", defaultValue = "no",
+            description = "Also print PostgreSQL's plan of every statement; default ${DEFAULT-VALUE}.")
+    private String plans;
+
     public StatsReadBenchCommand(PrintStream out) {
         super(out);
     }
 
-    private record Query(String endpoint, String range, String bucket, Supplier<Flux<?>> call) {}
+    /** One dashboard read: the controller call, and the statements it runs (for PostgreSQL's own timings). */
+    private record Query(String endpoint, String range, String bucket, Supplier<Flux<?>> call, List<BoundRead> statements) {}
 
     @Override
     protected void check() {
         require(days >= 1 && windowSeconds >= 1 && domains >= 1 && layers >= 1 && experts >= 2 && traces >= 1
                 && repeat >= 1, "every value must be >= 1 (--experts >= 2)");
+        require(plans.equals("yes") || plans.equals("no"), "--plans takes yes or no");
     }
 
     @Override
     protected void run() {
         StatsReadWorkload workload = new StatsReadWorkload(days, windowSeconds, domains, layers, experts, traces);
-        try (BenchDatabase database = new BenchDatabase()) {
+        try (BenchDatabase database = new BenchDatabase(data)) {
             long loading = System.nanoTime();
-            workload.load(database);
+            if (database.queryLong("SELECT count(*) FROM expert_window") == 0) {
+                workload.load(database);
+            } else {
+                out.println("Reusing the data already in " + data + " (the flags that shape it are ignored)");
+                database.execute("ANALYZE");
+            }
             out.printf(Locale.ROOT, "Loaded %,d expert_window rows, %,d layer_window rows, %,d token_trace rows in %.0f s "
                             + "(%d days of %d s windows, %d domains, %d layers x %d experts); aggregates: %,d 5-minute and %,d hourly expert rows%n%n",
                     database.queryLong("SELECT count(*) FROM expert_window"), database.queryLong("SELECT count(*) FROM layer_window"),
                     database.queryLong("SELECT count(*) FROM token_trace"), (System.nanoTime() - loading) / 1e9, workload.days(),
                     workload.windowSeconds(), workload.domains(), workload.layers(), workload.experts(),
                     database.queryLong("SELECT count(*) FROM expert_5m"), database.queryLong("SELECT count(*) FROM expert_1h"));
-            RoutingStatsController controller = new RoutingStatsController(new RoutingStatsRepository(database.pooledClient()),
+            DatabaseClient pool = database.pooledClient();
+            RoutingStatsController controller = new RoutingStatsController(new RoutingStatsRepository(pool),
                     Clock.fixed(workload.end(), ZoneOffset.UTC));
             JsonMapper json = JsonMapper.builder().build();
-            out.println("| Endpoint | Range | Bucket | Rows | p50 ms | p95 ms | max ms |");
-            out.println("|---|---|---|---:|---:|---:|---:|");
-            for (Query query : queries(controller, workload.end())) {
-                measure(query, json, repeat);
+            out.println("| Endpoint | Range | Bucket | Rows | p50 ms | p95 ms | max ms | JVM CPU p50 ms | PostgreSQL p50 ms | PostgreSQL p95 ms |");
+            out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            List<Query> queries = queries(controller, workload.end());
+            for (Query query : queries) {
+                measure(query, json, repeat, pool);
+            }
+            if (plans.equals("yes")) {
+                for (Query query : queries) {
+                    printPlans(query, pool);
+                }
             }
         }
     }
 
-    private void measure(Query query, JsonMapper json, int repeat) {
+    private void measure(Query query, JsonMapper json, int repeat, DatabaseClient database) {
         int rows = 0;
         for (int i = 0; i < 3; i++) {
             rows = answer(query, json); // warm-up: plans cached, pages in memory
         }
         double[] millis = new double[repeat];
+        double[] cpuMillis = new double[repeat];
         for (int i = 0; i < repeat; i++) {
+            long cpu = processCpuNanos();
             long start = System.nanoTime();
             answer(query, json);
             millis[i] = (System.nanoTime() - start) / 1e6;
+            cpuMillis[i] = (processCpuNanos() - cpu) / 1e6;
         }
         Arrays.sort(millis);
-        out.printf(Locale.ROOT, "| `%s` | %s | %s | %,d | %.0f | %.0f | %.0f |%n", query.endpoint(), query.range(), query.bucket(), rows,
-                percentile(millis, 0.50), percentile(millis, 0.95), millis[millis.length - 1]);
+        Arrays.sort(cpuMillis);
+        String server = "- | -";
+        if (!query.statements().isEmpty()) {
+            double[] serverMillis = new double[repeat];
+            for (int i = 0; i < repeat; i++) {
+                serverMillis[i] = query.statements().stream().mapToDouble(statement -> serverMillis(statement, json, database)).sum();
+            }
+            Arrays.sort(serverMillis);
+            server = String.format(Locale.ROOT, "%.0f | %.0f", percentile(serverMillis, 0.50), percentile(serverMillis, 0.95));
+        }
+        out.printf(Locale.ROOT, "| `%s` | %s | %s | %,d | %.0f | %.0f | %.0f | %.0f | %s |%n", query.endpoint(), query.range(),
+                query.bucket(), rows, percentile(millis, 0.50), percentile(millis, 0.95), millis[millis.length - 1],
+                percentile(cpuMillis, 0.50), server);
+    }
+
+    /**
+     * CPU time of this whole JVM (driver, report code, JSON, GC): unlike the wall clock, it does not grow when other
+     * processes take the cores, so it shows the client side's own cost on a busy machine.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * Planning plus execution of one statement as PostgreSQL measures it ({@code EXPLAIN ANALYZE} without per-node
+     * timing): the part of a read that neither the driver's decoding nor the JSON writing nor the machine's other
+     * processes between them add to.
+     */
+    private static double serverMillis(BoundRead statement, JsonMapper json, DatabaseClient database) {
+        String plan = statement.on(database, "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + statement.sql())
+                .map(row -> row.get(0, String.class)).one().block(Duration.ofMinutes(5));
+        JsonNode root = json.readTree(plan).get(0);
+        return root.get("Planning Time").asDouble() + root.get("Execution Time").asDouble();
+    }
+
+    private void printPlans(Query query, DatabaseClient database) {
+        for (BoundRead statement : query.statements()) {
+            out.printf(Locale.ROOT, "%n%s %s %s:%n", query.endpoint(), query.range(), query.bucket());
+            statement.on(database, "EXPLAIN (ANALYZE, BUFFERS) " + statement.sql()).map(row -> row.get(0, String.class)).all()
+                    .doOnNext(out::println).blockLast(Duration.ofMinutes(5));
+        }
     }
 
     private static int answer(Query query, JsonMapper json) {
@@ -116,26 +186,34 @@ public final class StatsReadBenchCommand extends ToolCommand {
     private static List<Query> queries(RoutingStatsController c, Instant now) {
         String m = StatsReadWorkload.MODEL;
         List<Query> queries = new ArrayList<>();
-        String[][] charts = {{"1h", "10s"}, {"1h", null}, {"24h", "5m"}, {"7d", "1h"}};
+        String[][] charts = {{"15m", "10s"}, {"1h", "10s"}, {"1h", null}, {"24h", "5m"}, {"24h", "15m"}, {"7d", "1h"}};
         for (String[] chart : charts) {
             String from = now.minus(range(chart[0])).toString();
             String bucket = chart[1];
             String shown = bucket == null ? "1m (default)" : bucket;
-            queries.add(new Query("/api/stats/utilisation", chart[0], shown, () -> c.utilisation(m, from, null, bucket)));
-            queries.add(new Query("/api/stats/balance", chart[0], shown, () -> c.balance(m, from, null, bucket)));
+            StatsQuery q = StatsQuery.of(from, null, bucket, now);
+            BoundRead experts = RoutingStatsRepository.expertsRead(m, q.from(), q.to(), q.bucketSeconds(), false);
+            BoundRead layers = RoutingStatsRepository.layersRead(m, q.from(), q.to(), q.bucketSeconds(), false);
+            queries.add(new Query("/api/stats/utilisation", chart[0], shown, () -> c.utilisation(m, from, null, bucket), List.of(experts)));
+            queries.add(new Query("/api/stats/balance", chart[0], shown, () -> c.balance(m, from, null, bucket), List.of(experts, layers)));
         }
         for (String range : new String[] {"1h", "24h", "7d"}) {
             String from = now.minus(range(range)).toString();
-            queries.add(new Query("/api/stats/domains", range, "whole range", () -> c.domains(m, null, from, null)));
-            queries.add(new Query("/api/stats/consecutive", range, "whole range", () -> c.consecutive(m, from, null)));
-            queries.add(new Query("/api/stats/top-tokens", range, "-", () -> c.topTokens(m, 1, 1, "any", 20, from, null)));
-            queries.add(new Query("/api/stats/events", range, "-", () -> c.events(100, from, null)));
+            StatsQuery q = StatsQuery.wholeRange(from, null, now);
+            BoundRead experts = RoutingStatsRepository.expertsRead(m, q.from(), q.to(), q.bucketSeconds(), true);
+            BoundRead layers = RoutingStatsRepository.layersRead(m, q.from(), q.to(), q.bucketSeconds(), true);
+            queries.add(new Query("/api/stats/domains", range, "whole range", () -> c.domains(m, null, from, null), List.of(experts)));
+            queries.add(new Query("/api/stats/consecutive", range, "whole range", () -> c.consecutive(m, from, null),
+                    List.of(experts, layers)));
+            queries.add(new Query("/api/stats/top-tokens", range, "-", () -> c.topTokens(m, 1, 1, "any", 20, from, null), List.of()));
+            queries.add(new Query("/api/stats/events", range, "-", () -> c.events(100, from, null), List.of()));
         }
         return queries;
     }
 
     private static Duration range(String text) {
         return switch (text) {
+            case "15m" -> Duration.ofMinutes(15);
             case "1h" -> Duration.ofHours(1);
             case "24h" -> Duration.ofDays(1);
             default -> Duration.ofDays(7);

@@ -27,9 +27,8 @@ final class UnknownRouteFilter implements WebFilter {
         ServerHttpRequest request = exchange.getRequest();
         List<RouteAccess.Rule> rules = RouteAccess.matching(request.getPath().pathWithinApplication());
         if (rules.isEmpty()) {
-            return OpenAiErrorBody.write(exchange.getResponse(), new ApiException(HttpStatus.NOT_FOUND,
-                    "invalid_request_error", null, "unknown_url",
-                    "Invalid URL (" + request.getMethod() + " " + request.getPath().value() + ")", null));
+            return OpenAiErrorBody.write(exchange.getResponse(),
+                    ApiException.unknownUrl(request.getMethod().name(), request.getPath().value()));
         }
         Set<HttpMethod> allowed = new LinkedHashSet<>();
         for (RouteAccess.Rule rule : rules) {

@@ -6,6 +6,8 @@ import dev.switchboard.app.RawHttp;
 import dev.switchboard.app.ServingTest;
 import dev.switchboard.app.ServingTestBase;
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,22 @@ class MalformedChunkedBodyTest extends ServingTestBase {
             assertThat(response.status()).isEqualTo(400);
             assertThat(response.body()).contains("\"type\":\"invalid_request_error\"", "chunked encoding");
         }
+        assertThat(serverErrors()).as("http_server_requests with status 500").isEqualTo(serverErrorsBefore);
+        assertThat(controls.steps()).as("nothing reached the model").isEmpty();
+    }
+
+    /** A client that closes the connection halfway through its body made no server error: nothing logged or counted as 500. */
+    @Test
+    void aClientLeavingMidBodyIsNoServerError() throws Exception {
+        double serverErrorsBefore = serverErrors();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + ServingTest.API_KEY + "\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
+                    + chat("\"max_tokens\":1")).getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            Thread.sleep(1000); // the server is reading the body by now
+        }
+        Thread.sleep(1000); // and has seen the connection close
         assertThat(serverErrors()).as("http_server_requests with status 500").isEqualTo(serverErrorsBefore);
         assertThat(controls.steps()).as("nothing reached the model").isEmpty();
     }

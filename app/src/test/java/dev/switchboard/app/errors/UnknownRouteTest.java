@@ -37,6 +37,23 @@ class UnknownRouteTest extends ServingTestBase {
         }
     }
 
+    /** A file missing under a public static folder is an unknown URL like any other, not a type of its own. */
+    @Test
+    void aMissingStaticFileIs404LikeAnUnknownPath() {
+        for (String path : List.of("/assets/missing.js", "/assets/deep/er/missing.css")) {
+            for (WebTestClient caller : List.of(anonymous, as(ServingTest.ADMIN_TOKEN))) {
+                caller.get().uri(path).exchange().expectStatus().isNotFound()
+                        .expectHeader().contentType("application/json")
+                        .expectBody()
+                        .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                        .jsonPath("$.error.code").isEqualTo("unknown_url")
+                        .jsonPath("$.error.message").isEqualTo("Invalid URL (GET " + path + ")")
+                        .jsonPath("$.error").value(error -> assertThat(new TreeSet<Object>(((Map<?, ?>) error).keySet()))
+                                .containsExactly("code", "message", "param", "type"));
+            }
+        }
+    }
+
     @Test
     void aKnownPathWithAnotherMethodIs405() {
         anonymous.get().uri("/v1/chat/completions").exchange().expectStatus().isEqualTo(405)

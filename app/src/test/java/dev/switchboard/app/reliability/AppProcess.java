@@ -57,7 +57,7 @@ final class AppProcess {
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = started + Duration.ofMinutes(3).toNanos();
+        long deadline = started + Duration.ofMinutes(6).toNanos(); // a start takes ~20 s alone, minutes on a busy shared machine
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the server exited with " + process.exitValue() + " during start-up; see " + log);
@@ -73,7 +73,7 @@ final class AppProcess {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the server was not ready within 3 minutes; see " + log);
+        throw new IllegalStateException("the server was not ready within 6 minutes; see " + log);
     }
 
     /** SIGTERM, then waits for the exit; returns the exit code. */

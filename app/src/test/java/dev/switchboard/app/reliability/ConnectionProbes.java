@@ -10,7 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -105,12 +109,14 @@ final class ConnectionProbes {
     ProbeResult droppedStreams(int streams) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(streams);
         List<CompletableFuture<Integer>> results = new ArrayList<>();
+        Queue<String> failures = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < streams; i++) {
             int n = i;
             results.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     return traffic.stream("Stream " + n + ": count slowly to one hundred.", 200, 2);
                 } catch (IOException | InterruptedException e) {
+                    failures.add(e.toString());
                     return -1;
                 }
             }, clients));
@@ -118,8 +124,10 @@ final class ConnectionProbes {
         int accepted = 0;
         int refused = 0;
         int serverErrors = 0;
+        Map<Integer, Integer> statuses = new TreeMap<>();
         for (CompletableFuture<Integer> result : results) {
             int status = result.get();
+            statuses.merge(status, 1, Integer::sum);
             accepted += status == 200 ? 1 : 0;
             refused += status == 429 ? 1 : 0;
             serverErrors += status >= 500 || status < 0 ? 1 : 0;
@@ -136,6 +144,8 @@ final class ConnectionProbes {
         boolean settled = load[0] == 0 && load[1] == 0;
         return new ProbeResult(streams + " streams dropped after 2 chunks", streams, -1, 0, serverErrors,
                 accepted + " streamed, " + refused + " refused 429; queue and running back to 0 after " + settledMillis
-                        + " ms" + (settled ? "" : " (NOT settled: " + load[0] + " queued, " + load[1] + " running)"), settled);
+                        + " ms" + (settled ? "" : " (NOT settled: " + load[0] + " queued, " + load[1] + " running)")
+                        + (serverErrors == 0 ? "" : "; statuses " + statuses + (failures.isEmpty() ? "" : ", e.g. " + failures.peek())),
+                settled);
     }
 }
