@@ -2,6 +2,8 @@ package dev.switchboard.app.experts;
 
 import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.fleet.FleetProperties;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -50,7 +52,9 @@ class PluginAdminController {
      * the reason when it is no loadable plugin, 409 when a plugin with its id is already stored, 413 when too large.
      */
     @PostMapping
-    Mono<PluginView> upload(@RequestBody Flux<DataBuffer> body) {
+    Mono<PluginView> upload(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The plugin jar's bytes",
+            required = true, content = @Content(mediaType = "application/java-archive", schema = @Schema(type = "string", format = "binary")))
+            @RequestBody Flux<DataBuffer> body) {
         return DataBufferUtils.join(body, (int) Math.min(Integer.MAX_VALUE, maxSize.toBytes()))
                 .onErrorMap(DataBufferLimitException.class, tooLarge -> new ApiException(HttpStatus.PAYLOAD_TOO_LARGE,
                         "invalid_request_error", null, "plugin_too_large", "the plugin jar is larger than "
