@@ -47,6 +47,7 @@ final class ForwardPass {
             batch.sequence(i).reserve(batch.start(i) + batch.count(i));
         }
         RoutingPhase phase = batch.phase();
+        SequenceOverrides overrides = SequenceOverrides.of(batch); // what-if routing of single sequences
         List<LayerRoutingStats> stats = new ArrayList<>(weights.layers().size());
         List<List<LayerRoutingStats>> inputStats = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -69,7 +70,7 @@ final class ForwardPass {
                 if (moeInputs != null) {
                     moeInputs.observe(l, h);
                 }
-                MoeOutput moe = layer.moe().forward(h, table.layer(l), phase, faults);
+                MoeOutput moe = layer.moe().forward(h, table.layer(l), phase, faults, overrides);
                 x = x.addi(moe.output()); // (tokens, hidden)
                 LayerRoutingStats stepStats = RouterStatistics.compute(l, moe.gateLogits(), moe.decision());
                 stats.add(stepStats);

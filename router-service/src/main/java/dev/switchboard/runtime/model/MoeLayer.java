@@ -25,13 +25,14 @@ final class MoeLayer {
     }
 
     /** {@code hidden (tokens, hidden)} -> weighted expert outputs {@code (tokens, hidden)} and the routing. */
-    MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults) {
+    MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults,
+            SequenceOverrides overrides) {
         int tokens = Math.toIntExact(hidden.getShape().get(0));
         float[] gateLogits = gateLogits(hidden, layer); // (tokens, numExperts), h·Wgᵀ
         retry:
         while (true) {
             RoutingContext context = new RoutingContext(layer.disabled(), layer.selectionBias(), phase);
-            RoutingDecision decision = routing.route(gateLogits, tokens, layer.size(), context);
+            RoutingDecision decision = overrides.route(routing, index, gateLogits, tokens, layer.size(), context);
             ExpertGroups groups = ExpertGroups.of(decision);
             NDList routed = groups.dispatch(hidden); // per expert e: (n_e, hidden), only the tokens routed to e
             NDList expertOutputs = new NDList(layer.size() + 1);
