@@ -3,6 +3,7 @@ package dev.switchboard.app.generation;
 import dev.switchboard.app.model.ChatMessage;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
+import dev.switchboard.app.security.AdminCaller;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -35,20 +36,23 @@ class ChatCompletionController {
 
     @PostMapping("/v1/chat/completions")
     Mono<Void> chat(@RequestBody String body, ServerHttpResponse response) {
-        return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(prepared -> start(prepared, response));
+        return AdminCaller.isAdmin().flatMap(admin -> preparation.run(ENDPOINT, () -> prepare(body, admin)))
+                .flatMap(prepared -> start(prepared, response));
     }
 
-    private PreparedRequest prepare(String body) {
+    private PreparedRequest prepare(String body, boolean admin) {
         RequestFields fields = RequestBodies.parse(json, body);
         OpenAiRequest request = OpenAiRequest.parse(fields);
         List<ChatMessage> messages = PromptParser.messages(fields);
         ServedModel model = models.require(request.model());
-        return new PreparedRequest(request, model, PromptParser.chatTokens(model, messages));
+        return new PreparedRequest(request, model, PromptParser.chatTokens(model, messages),
+                RoutingOverrideResolver.resolve(request.routingOverride(), admin, model));
     }
 
     private Mono<Void> start(PreparedRequest prepared, ServerHttpResponse response) {
         String id = RequestBodies.newId("chatcmpl-");
-        GenerationJob job = generation.start(id, prepared.model(), prepared.prompt(), prepared.request(), null, "messages", ENDPOINT);
+        GenerationJob job = generation.start(id, prepared.model(), prepared.prompt(), prepared.request(), null, "messages", ENDPOINT,
+                prepared.routingOverride());
         ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.CHAT, id,
                 Instant.now().getEpochSecond(), prepared.model().id(), prepared.request().includeUsage());
         return responder.respond(response, job, shape, prepared.request());

@@ -2,6 +2,7 @@ package dev.switchboard.app.generation;
 
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
+import dev.switchboard.app.security.AdminCaller;
 import java.time.Instant;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -35,20 +36,22 @@ class CompletionController {
 
     @PostMapping("/v1/completions")
     Mono<Void> complete(@RequestBody String body, ServerHttpResponse response) {
-        return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(prepared -> start(prepared, response));
+        return AdminCaller.isAdmin().flatMap(admin -> preparation.run(ENDPOINT, () -> prepare(body, admin)))
+                .flatMap(prepared -> start(prepared, response));
     }
 
-    private PreparedRequest prepare(String body) {
+    private PreparedRequest prepare(String body, boolean admin) {
         RequestFields fields = RequestBodies.parse(json, body);
         OpenAiRequest request = OpenAiRequest.parse(fields);
         ServedModel model = models.require(request.model());
-        return new PreparedRequest(request, model, PromptParser.completionTokens(model, fields));
+        return new PreparedRequest(request, model, PromptParser.completionTokens(model, fields),
+                RoutingOverrideResolver.resolve(request.routingOverride(), admin, model));
     }
 
     private Mono<Void> start(PreparedRequest prepared, ServerHttpResponse response) {
         String id = RequestBodies.newId("cmpl-");
         GenerationJob job = generation.start(id, prepared.model(), prepared.prompt(), prepared.request(), DEFAULT_MAX_TOKENS,
-                "prompt", ENDPOINT);
+                "prompt", ENDPOINT, prepared.routingOverride());
         ResponseShape shape = new ResponseShape(json, ResponseShape.Kind.TEXT, id,
                 Instant.now().getEpochSecond(), prepared.model().id(), prepared.request().includeUsage());
         return responder.respond(response, job, shape, prepared.request());

@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
  * @param maxTokens {@code max_completion_tokens}, else {@code max_tokens}; null for the endpoint's default
  * @param routing the Switchboard extension {@code "routing": true}: per-token {@code routed_experts}
  * @param domain {@code metadata.domain}, else the {@code user} field: the label routing statistics are grouped by
+ * @param routingOverride the Switchboard extension {@code routing_override} ("what if"), checked against the model later
  */
 record OpenAiRequest(
         String model,
@@ -24,7 +25,8 @@ record OpenAiRequest(
         boolean stream,
         boolean includeUsage,
         boolean routing,
-        @Nullable String domain) {
+        @Nullable String domain,
+        @Nullable RoutingOverrideRequest routingOverride) {
 
     static OpenAiRequest parse(RequestFields fields) {
         String model = fields.requiredString("model");
@@ -37,11 +39,12 @@ record OpenAiRequest(
         boolean stream = fields.optionalBoolean("stream", false);
         boolean includeUsage = streamOptions(fields, stream);
         boolean routing = fields.optionalBoolean("routing", false);
+        RoutingOverrideRequest routingOverride = RoutingOverrideRequest.parse(fields.node(RoutingOverrideRequest.PARAM));
         String user = fields.optionalString("user");
         rejectUnsupported(fields);
         String domain = domain(fields);
         return new OpenAiRequest(model, maxTokens == null ? null : maxTokens.intValue(), temperature, topP, seed, stop,
-                stream, includeUsage, routing, domain != null ? domain : user);
+                stream, includeUsage, routing, domain != null ? domain : user, routingOverride);
     }
 
     private static boolean streamOptions(RequestFields fields, boolean stream) {

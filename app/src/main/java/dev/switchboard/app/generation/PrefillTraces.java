@@ -4,6 +4,9 @@ import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.app.security.AdminCaller;
+import dev.switchboard.runtime.routing.RoutingOverride;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,19 +37,21 @@ public class PrefillTraces {
 
     /**
      * @param body {@code {"model"?: id, "input": text}} (tokenized with BOS) or {@code {"model"?: id, "messages": [...]}}
-     *     (rendered with the chat template)
+     *     (rendered with the chat template), with an optional {@code routing_override} (admin token only)
      */
     public Mono<PrefillTrace> trace(String body) {
-        return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(this::start);
+        return AdminCaller.isAdmin().flatMap(admin -> preparation.run(ENDPOINT, () -> prepare(body, admin))).flatMap(this::start);
     }
 
     /** Parsed and tokenized, not yet submitted (a request dropped meanwhile never reaches the scheduler). */
-    private record TracePrompt(ServedModel model, int[] prompt) {}
+    private record TracePrompt(ServedModel model, int[] prompt, @Nullable RoutingOverride routingOverride) {}
 
-    private TracePrompt prepare(String body) {
+    private TracePrompt prepare(String body, boolean admin) {
         RequestFields fields = RequestBodies.parse(json, body);
         String requested = fields.optionalString("model");
+        RoutingOverrideRequest override = RoutingOverrideRequest.parse(fields.node(RoutingOverrideRequest.PARAM));
         ServedModel model = requested == null ? models.require() : models.require(requested);
+        RoutingOverride routingOverride = RoutingOverrideResolver.resolve(override, admin, model);
         int[] prompt;
         if (fields.isSet("messages")) {
             prompt = PromptParser.chatTokens(model, PromptParser.messages(fields));
@@ -58,12 +63,12 @@ public class PrefillTraces {
             PromptLength.requireFits(model, input.length(), "input");
             prompt = model.tokenizer().encodePrompt(input);
         }
-        return new TracePrompt(model, prompt);
+        return new TracePrompt(model, prompt, routingOverride);
     }
 
     private Mono<PrefillTrace> start(TracePrompt traced) {
         ServedModel model = traced.model();
-        GenerationJob job = generation.trace(model, traced.prompt(), ENDPOINT);
+        GenerationJob job = generation.trace(model, traced.prompt(), ENDPOINT, traced.routingOverride());
         return job.events().filter(event -> event instanceof GenerationEvent.Prefilled || event instanceof GenerationEvent.Failed)
                 .next()
                 .map(event -> {

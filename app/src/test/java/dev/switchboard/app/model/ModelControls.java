@@ -1,5 +1,6 @@
 package dev.switchboard.app.model;
 
+import dev.switchboard.runtime.routing.RoutingOverride;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,6 +102,12 @@ public class ModelControls {
             public ModelSequence newSequence() {
                 openSequences.incrementAndGet();
                 return new CountedSequence(real.newSequence());
+            }
+
+            @Override
+            public ModelSequence newSequence(RoutingOverride override) {
+                openSequences.incrementAndGet();
+                return new CountedSequence(real.newSequence(override));
             }
 
             @Override
