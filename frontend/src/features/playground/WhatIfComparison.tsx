@@ -38,13 +38,14 @@ export function WhatIfComparison({ result }: { result: WhatIfResult }) {
     <div data-testid="whatif-result">
       <h3>Served vs what-if: {describeOverride(result.override)}</h3>
       <table class="whatif-layers" data-testid="whatif-layers">
-        <caption>Per layer: tokens whose chosen experts changed, and each expert's first-choice tokens, served → what-if</caption>
-        <thead><tr><th scope="col">Layer</th><th scope="col">Changed</th>{experts.map((e) => <th scope="col" key={e}>E{e}</th>)}</tr></thead>
+        <caption>Per layer: tokens whose chosen experts changed (and whose first choice did), and each expert's first-choice tokens, served → what-if</caption>
+        <thead><tr><th scope="col">Layer</th><th scope="col">Changed</th><th scope="col">First choice changed</th>{experts.map((e) => <th scope="col" key={e}>E{e}</th>)}</tr></thead>
         <tbody>
           {layers.map((row) => (
             <tr key={row.layer} data-changed={row.changedTokens}>
               <th scope="row">{row.layer}</th>
               <td>{row.changedTokens} of {row.tokens}</td>
+              <td>{row.changedFirstChoice}</td>
               {experts.map((e) => <td key={e}>{row.servedFirst[e] ?? 0} → {row.whatIfFirst[e] ?? 0}</td>)}
             </tr>
           ))}

@@ -47,8 +47,8 @@ describe('compareRouting', () => {
 
   it('counts first choices per expert and the tokens whose experts changed, per layer', () => {
     expect(compareRouting(served, whatIf)).toEqual([
-      { layer: 0, tokens: 3, changedTokens: 3, servedFirst: [2, 1, 0, 0], whatIfFirst: [0, 2, 1, 0] },
-      { layer: 1, tokens: 3, changedTokens: 3, servedFirst: [0, 0, 2, 1], whatIfFirst: [0, 0, 2, 1] },
+      { layer: 0, tokens: 3, changedTokens: 3, changedFirstChoice: 2, servedFirst: [2, 1, 0, 0], whatIfFirst: [0, 2, 1, 0] },
+      { layer: 1, tokens: 3, changedTokens: 3, changedFirstChoice: 0, servedFirst: [0, 0, 2, 1], whatIfFirst: [0, 0, 2, 1] },
     ]);
   });
 

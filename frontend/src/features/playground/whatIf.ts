@@ -64,6 +64,8 @@ export interface LayerComparison {
   tokens: number;
   /** Tokens whose chosen experts (in order) differ between the two runs. */
   changedTokens: number;
+  /** Tokens whose first-choice expert differs (another k alone changes the lists, not the first choice). */
+  changedFirstChoice: number;
   servedFirst: number[];
   whatIfFirst: number[];
 }
@@ -97,6 +99,8 @@ export function compareRouting(served: RouteTrace, whatIf: RouteTrace): LayerCom
     layer,
     tokens: served.tokens.length,
     changedTokens: changedPositions(served, whatIf, layer).size,
+    changedFirstChoice: served.tokens.filter((token, i) =>
+      token.layers[layer]?.experts[0] !== whatIf.tokens[i]?.layers[layer]?.experts[0]).length,
     servedFirst: firstChoiceCounts(served, layer, experts),
     whatIfFirst: firstChoiceCounts(whatIf, layer, experts),
   }));
