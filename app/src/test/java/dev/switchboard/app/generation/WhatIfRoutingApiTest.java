@@ -7,6 +7,7 @@ import dev.switchboard.app.ServingTestBase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -19,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The {@code routing_override} extension ("what if", docs/API.md#routing-override) on the real fixture model
  * (2 layers, 4 experts, top-2): admin token only, validated with 400s naming the part, applied to the
- * request's own tokens in {@code /api/route} and both completion endpoints, and invisible to a plain request
- * decoded in the same batched steps.
+ * request's own tokens in {@code /api/route} and both completion endpoints, invisible to a plain request
+ * decoded in the same batched steps, and left out of the stored routing statistics.
  */
 class WhatIfRoutingApiTest extends ServingTestBase {
 
@@ -175,5 +176,45 @@ class WhatIfRoutingApiTest extends ServingTestBase {
         JsonNode batchedWhatIf = JSON.readTree(both.getT1()).path("choices").path(0).path("routed_experts");
         assertThat(batchedWhatIf.size()).isPositive();
         batchedWhatIf.forEach(token -> token.forEach(layer -> assertThat(layer.size()).isEqualTo(1)));
+    }
+
+    /**
+     * The routing statistics ({@code /api/stats}) describe the served model's routing: a what-if completion is not
+     * counted, a plain one is. Each gets its own {@code metadata.domain}; the what-if one is sent first, so once the
+     * plain one's window is stored, the what-if one's (the same or an earlier window) is stored too.
+     */
+    @Test
+    void aWhatIfCompletionStaysOutOfTheRoutingStatistics() {
+        String run = UUID.randomUUID().toString();
+        String whatIfDomain = "what-if-" + run;
+        String plainDomain = "plain-" + run;
+        adminPost("/v1/chat/completions", chat("\"max_tokens\":3,\"temperature\":0,\"metadata\":{\"domain\":\""
+                + whatIfDomain + "\"}," + MASK_0_K_1));
+        adminPost("/v1/chat/completions", chat("\"max_tokens\":3,\"temperature\":0,\"metadata\":{\"domain\":\""
+                + plainDomain + "\"}"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a 10 s window, flushed every second
+        List<String> domains = List.of();
+        while (!domains.contains(plainDomain) && System.nanoTime() < deadline) {
+            sleep(500);
+            JsonNode rows = adminGet("/api/stats/domains?model=" + ServingTest.MODEL + "&layer=0");
+            domains = rows.valueStream().filter(row -> row.path("assignments").asLong() > 0)
+                    .map(row -> row.path("domain").asString()).toList();
+        }
+        assertThat(domains).as("the plain completion is counted").contains(plainDomain)
+                .as("the what-if completion is not").doesNotContain(whatIfDomain);
+    }
+
+    private JsonNode adminGet(String uri) {
+        return JSON.readTree(admin().get().uri(uri).exchange().expectStatus().isOk().expectBody(String.class)
+                .returnResult().getResponseBody());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the statistics", e);
+        }
     }
 }
