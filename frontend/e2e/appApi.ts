@@ -23,3 +23,11 @@ export async function firstChoices(input: string, layer: number): Promise<number
 export async function enableExpert(layer: number, expert: number): Promise<void> {
   await post(`/api/admin/experts/layers/${layer}/experts/${expert}/enable`, {});
 }
+
+/** A greedy chat completion's text and the routing of its tokens ([tokens][layers][k]). */
+export async function completion(model: string, content: string): Promise<{ text: string; experts: number[][][] }> {
+  const answer = (await post('/v1/chat/completions', {
+    model, messages: [{ role: 'user', content }], max_tokens: 12, temperature: 0, routing: true,
+  })) as { choices: { message: { content: string }; routed_experts: number[][][] }[] };
+  return { text: answer.choices[0]?.message.content ?? '', experts: answer.choices[0]?.routed_experts ?? [] };
+}

@@ -195,6 +195,40 @@ export interface LayerRoute {
   probabilities: number[];
 }
 
+/**
+ * The Switchboard extension `routing_override` of POST /api/route and the completion endpoints ("what if",
+ * docs/API.md, admin token only): k, experts masked and a router-logit bias per expert, in every layer, plus
+ * per-layer additions. Request bodies are untyped in the OpenAPI document, so this one is not checked there.
+ */
+export interface RoutingOverride {
+  experts_per_token?: number;
+  masked_experts?: number[];
+  logit_bias?: number[];
+  layers?: LayerRoutingOverride[];
+}
+
+/** One layer's additions to the every-layer mask and bias. */
+export interface LayerRoutingOverride {
+  layer: number;
+  masked_experts?: number[];
+  logit_bias?: number[];
+}
+
+/**
+ * The answer of a non-streamed POST /v1/chat/completions with `"routing": true`: the text and the routing of
+ * every generated token (`[tokens][layers][k]`). Untyped in the OpenAPI document, like the chunks.
+ */
+export interface ChatCompletion {
+  id: string;
+  choices: {
+    index: number;
+    message: { role: string; content: string };
+    finish_reason: string;
+    routed_experts?: number[][][];
+    routed_weights?: number[][][];
+  }[];
+}
+
 /** A chat message of the OpenAI API. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

@@ -1,6 +1,7 @@
 /**
  * Routing playground: the prompt's tokens coloured by first-choice expert at a chosen layer, details on
- * hover or focus, a token × layer grid, the walk of one token through one layer, and generation.
+ * hover or focus, a token × layer grid, the walk of one token through one layer, what if (the same text under a
+ * per-request routing override, side by side), and generation.
  */
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/http';
@@ -15,6 +16,7 @@ import { TokenDetails } from './TokenDetails';
 import { TokenLayerGrid } from './TokenLayerGrid';
 import { TokenStrip } from './TokenStrip';
 import { WalkOneToken } from './WalkOneToken';
+import { WhatIfPanel } from './WhatIfPanel';
 
 const EXAMPLE = 'public static int add(int a, int b) { return a + b; }\nA mixture of experts routes each token to two of eight experts.';
 
@@ -87,6 +89,10 @@ export function PlaygroundView({ model }: { model: string }) {
             </div>
           )}
         </section>
+      )}
+      {trace !== null && (
+        <WhatIfPanel key={`${String(trace.layers)}x${String(trace.experts)}`} model={model} prompt={prompt} asChat={asChat}
+          layers={trace.layers} experts={trace.experts} expertsPerToken={trace.experts_per_token} />
       )}
       {trace === null && error === null && <p class="status empty">Route the text to see which expert each token goes to.</p>}
       <GeneratePanel model={model} prompt={prompt} layer={layer} />

@@ -11,20 +11,25 @@ interface Props {
   layer: number;
   selected: number | null;
   onSelect: (position: number) => void;
+  /** Positions to mark as changed (the what-if comparison); none by default. */
+  changed?: Set<number>;
+  testId?: string;
+  label?: string;
 }
 
-export function TokenStrip({ tokens, layer, selected, onSelect }: Props) {
+export function TokenStrip({ tokens, layer, selected, onSelect, changed, testId = 'token-strip', label = 'Prompt tokens' }: Props) {
   return (
-    <p class="token-strip" data-testid="token-strip" aria-label={`Prompt tokens coloured by first-choice expert at layer ${layer}`}>
+    <p class="token-strip" data-testid={testId} aria-label={`${label} coloured by first-choice expert at layer ${layer}`}>
       {tokens.map((token) => {
         const route = token.layers[layer];
         const first = route?.experts[0] ?? 0;
         const background = expertColour(first);
+        const isChanged = changed?.has(token.position) ?? false;
         return (
-          <span key={token.position} role="button" tabIndex={0} class="token" data-expert={first}
+          <span key={token.position} role="button" tabIndex={0} class={isChanged ? 'token changed' : 'token'} data-expert={first}
             data-experts={route?.experts.join(' ')}
             aria-current={selected === token.position ? 'true' : undefined}
-            aria-label={`${displayText(token.text)}: expert ${route?.experts.join(' and ') ?? '?'}`}
+            aria-label={`${displayText(token.text)}: expert ${route?.experts.join(' and ') ?? '?'}${isChanged ? ' (changed)' : ''}`}
             style={{ background, color: textColourOn(background) }}
             onMouseEnter={() => { onSelect(token.position); }} onFocus={() => { onSelect(token.position); }}
             onClick={() => { onSelect(token.position); }}>

@@ -81,7 +81,18 @@ class OpenApiSchemaTest extends ServingTestBase {
         assertThat(properties("ChatCompletionChunkChoice")).contains("delta", "finish_reason", "routed_experts");
         assertThat(properties("TextCompletionChoice")).contains("text", "finish_reason", "routed_weights");
         assertThat(properties("ModelList")).containsExactly("object", "data");
-        assertThat(properties("RouteRequest")).containsExactly("model", "input", "messages");
+        assertThat(properties("RouteRequest")).containsExactly("model", "input", "messages", "routing_override");
+    }
+
+    /** {@code routing_override} is bound from a JSON tree, so its documented shape comes from its own record. */
+    @Test
+    void theRoutingOverrideIsDocumentedWithItsFields() {
+        for (String body : List.of("ChatCompletionRequest", "CompletionRequest", "RouteRequest")) {
+            assertThat(document.path("components").path("schemas").path(body).path("properties").path("routing_override")
+                    .path("$ref").asString()).as(body).isEqualTo("#/components/schemas/RoutingOverride");
+        }
+        assertThat(properties("RoutingOverride")).containsExactly("experts_per_token", "masked_experts", "logit_bias", "layers");
+        assertThat(properties("RoutingOverrideLayer")).containsExactly("layer", "masked_experts", "logit_bias");
     }
 
     private List<String> properties(String schema) {

@@ -48,7 +48,9 @@ final class Batch {
         List<RunningSequence> joining = new ArrayList<>(jobs.size());
         List<StepInput> inputs = new ArrayList<>(jobs.size());
         for (GenerationJob job : jobs) {
-            ModelSequence cache = model.newSequence();
+            ModelSequence cache = job.spec.routingOverride() == null
+                    ? model.newSequence()
+                    : model.newSequence(job.spec.routingOverride());
             RunningSequence sequence = new RunningSequence(job, cache, metrics, observer);
             joining.add(sequence);
             inputs.add(new StepInput(cache, job.spec.promptTokens()));
@@ -156,8 +158,14 @@ final class Batch {
             List<StepObserver.SequenceStep> steps = new ArrayList<>(sequences.size());
             for (int i = 0; i < sequences.size(); i++) {
                 GenerationJob job = sequences.get(i).job;
+                if (job.spec.routingOverride() != null) {
+                    continue; // a what-if routing is not the served model's: the statistics leave it out
+                }
                 steps.add(new StepObserver.SequenceStep(job.id, job.spec.domain(), inputs.get(i).tokens(),
                         output.routing() == null ? null : output.routing().get(i), output.inputStats().get(i)));
+            }
+            if (steps.isEmpty()) {
+                return;
             }
             observer.afterStep(new StepObserver.StepReport(
                     sequences.get(0).job.spec.model().id(), phase, steps));

@@ -5,6 +5,7 @@ import dev.switchboard.app.generation.openai.ChatCompletionChunk;
 import dev.switchboard.app.generation.openai.ChatCompletionRequest;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
+import dev.switchboard.app.security.AdminCaller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -50,18 +51,21 @@ class ChatCompletionController {
         @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ChatCompletion.class)),
         @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(implementation = ChatCompletionChunk.class))})
     Mono<Void> chat(@RequestBody String body, ServerHttpResponse response) {
-        return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(prepared -> start(prepared, response));
+        return AdminCaller.isAdmin().flatMap(admin -> preparation.run(ENDPOINT, () -> prepare(body, admin)))
+                .flatMap(prepared -> start(prepared, response));
     }
 
-    private PreparedRequest prepare(String body) {
+    private PreparedRequest prepare(String body, boolean admin) {
         ChatCompletionRequest request = binder.bind(body, ChatCompletionRequest.class);
         ServedModel model = models.require(request.parameters().model());
-        return new PreparedRequest(request.parameters(), model, PromptParser.chatTokens(model, request.messages()));
+        return new PreparedRequest(request.parameters(), model, PromptParser.chatTokens(model, request.messages()),
+                RoutingOverrideResolver.resolve(request.parameters().routingOverrideRequest(), admin, model));
     }
 
     private Mono<Void> start(PreparedRequest prepared, ServerHttpResponse response) {
         String id = ResponseIds.newId("chatcmpl-");
-        GenerationJob job = generation.start(id, prepared.model(), prepared.prompt(), prepared.request(), null, "messages", ENDPOINT);
+        GenerationJob job = generation.start(id, prepared.model(), prepared.prompt(), prepared.request(), null, "messages", ENDPOINT,
+                prepared.routingOverride());
         ResponseShape shape = new ChatResponseShape(id, Instant.now().getEpochSecond(), prepared.model().id(),
                 prepared.request().includeUsage());
         return responder.respond(response, job, shape, prepared.request());

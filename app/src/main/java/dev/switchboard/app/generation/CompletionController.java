@@ -4,6 +4,7 @@ import dev.switchboard.app.generation.openai.CompletionRequest;
 import dev.switchboard.app.generation.openai.TextCompletion;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
+import dev.switchboard.app.security.AdminCaller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -50,19 +51,21 @@ class CompletionController {
         @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TextCompletion.class)),
         @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(implementation = TextCompletion.class))})
     Mono<Void> complete(@RequestBody String body, ServerHttpResponse response) {
-        return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(prepared -> start(prepared, response));
+        return AdminCaller.isAdmin().flatMap(admin -> preparation.run(ENDPOINT, () -> prepare(body, admin)))
+                .flatMap(prepared -> start(prepared, response));
     }
 
-    private PreparedRequest prepare(String body) {
+    private PreparedRequest prepare(String body, boolean admin) {
         CompletionRequest request = binder.bind(body, CompletionRequest.class);
         ServedModel model = models.require(request.parameters().model());
-        return new PreparedRequest(request.parameters(), model, PromptParser.completionTokens(model, request.prompt()));
+        return new PreparedRequest(request.parameters(), model, PromptParser.completionTokens(model, request.prompt()),
+                RoutingOverrideResolver.resolve(request.parameters().routingOverrideRequest(), admin, model));
     }
 
     private Mono<Void> start(PreparedRequest prepared, ServerHttpResponse response) {
         String id = ResponseIds.newId("cmpl-");
         GenerationJob job = generation.start(id, prepared.model(), prepared.prompt(), prepared.request(), DEFAULT_MAX_TOKENS,
-                "prompt", ENDPOINT);
+                "prompt", ENDPOINT, prepared.routingOverride());
         ResponseShape shape = new TextResponseShape(id, Instant.now().getEpochSecond(), prepared.model().id(),
                 prepared.request().includeUsage());
         return responder.respond(response, job, shape, prepared.request());

@@ -5,6 +5,8 @@ import dev.switchboard.app.generation.openai.GenerationParameters;
 import dev.switchboard.app.model.RoutingCapture;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.runtime.generation.SamplingParams;
+import dev.switchboard.runtime.routing.RoutingOverride;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /** Checks a parsed request against the model's context and hands it to the scheduler. */
@@ -25,7 +27,7 @@ class GenerationService {
      * @param promptParam the parameter named in a context error ({@code messages} or {@code prompt})
      */
     GenerationJob start(String requestId, ServedModel model, int[] prompt, GenerationParameters request, Integer defaultMaxTokens,
-            String promptParam, String endpoint) {
+            String promptParam, String endpoint, @Nullable RoutingOverride routingOverride) {
         int context = model.shape().contextLength();
         int room = context - prompt.length;
         int maxTokens = request.lengthLimit() != null
@@ -42,17 +44,18 @@ class GenerationService {
         SamplingParams sampling = new SamplingParams(request.temperature(), 0, request.topP(), request.seed(), maxTokens,
                 request.stop());
         RoutingCapture capture = request.routing() ? RoutingCapture.SELECTED : RoutingCapture.NONE;
-        return scheduler.submit(new GenerationSpec(requestId, model, prompt, sampling, capture, false, endpoint, request.domain()));
+        return scheduler.submit(new GenerationSpec(requestId, model, prompt, sampling, capture, false, endpoint, request.domain(),
+                routingOverride));
     }
 
     /** A prefill-only job that reports the full routing of every prompt position. */
-    GenerationJob trace(ServedModel model, int[] prompt, String endpoint) {
+    GenerationJob trace(ServedModel model, int[] prompt, String endpoint, @Nullable RoutingOverride routingOverride) {
         int context = model.shape().contextLength();
         if (prompt.length > context) {
             throw ApiException.invalid("input", "context_length_exceeded", "This model's maximum context length is "
                     + context + " tokens. However, the input has " + prompt.length + " tokens.");
         }
         return scheduler.submit(new GenerationSpec(ResponseIds.newId("route-"), model, prompt, SamplingParams.greedy(1), RoutingCapture.FULL, true,
-                endpoint, null));
+                endpoint, null, routingOverride));
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.app.generation;
 import dev.switchboard.app.model.RoutingCapture;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.runtime.generation.SamplingParams;
+import dev.switchboard.runtime.routing.RoutingOverride;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param prefillOnly run the prompt and report its routing, generate nothing ({@code /api/route})
  * @param endpoint the route that asked, a bounded metric tag
  * @param domain the caller's {@code metadata.domain}, for routing statistics per domain
+ * @param routingOverride this request's own routing ("what if"), or null; such a request is left out of the
+ *     routing statistics, which describe the served model's routing
  */
 record GenerationSpec(
         String requestId,
@@ -23,7 +26,8 @@ record GenerationSpec(
         RoutingCapture capture,
         boolean prefillOnly,
         String endpoint,
-        @Nullable String domain) {
+        @Nullable String domain,
+        @Nullable RoutingOverride routingOverride) {
 
     GenerationSpec {
         if (promptTokens.length == 0) {

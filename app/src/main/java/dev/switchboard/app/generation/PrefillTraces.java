@@ -1,8 +1,12 @@
 package dev.switchboard.app.generation;
 
+import dev.switchboard.app.generation.openai.RoutingOverrideRequest;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.app.security.AdminCaller;
+import dev.switchboard.runtime.routing.RoutingOverride;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -30,17 +34,22 @@ public class PrefillTraces {
         this.generation = generation;
     }
 
-    /** @param body a {@link RouteRequest} as JSON text, bound here on a preparation thread */
+    /**
+     * @param body a {@link RouteRequest} as JSON text, bound here on a preparation thread; its {@code routing_override}
+     *     needs the admin token
+     */
     public Mono<PrefillTrace> trace(String body) {
-        return preparation.run(ENDPOINT, () -> prepare(body)).flatMap(this::start);
+        return AdminCaller.isAdmin().flatMap(admin -> preparation.run(ENDPOINT, () -> prepare(body, admin))).flatMap(this::start);
     }
 
     /** Parsed and tokenized, not yet submitted (a request dropped meanwhile never reaches the scheduler). */
-    private record TracePrompt(ServedModel model, int[] prompt) {}
+    private record TracePrompt(ServedModel model, int[] prompt, @Nullable RoutingOverride routingOverride) {}
 
-    private TracePrompt prepare(String body) {
+    private TracePrompt prepare(String body, boolean admin) {
         RouteRequest request = binder.bind(body, RouteRequest.class);
         ServedModel model = request.model() == null ? models.require() : models.require(request.model());
+        RoutingOverride routingOverride = RoutingOverrideResolver.resolve(
+                RoutingOverrideRequest.parse(request.routingOverride()), admin, model);
         int[] prompt;
         if (request.messages() != null) {
             prompt = PromptParser.chatTokens(model, request.messages());
@@ -48,12 +57,12 @@ public class PrefillTraces {
             PromptLength.requireFits(model, request.input().length(), "input");
             prompt = model.tokenizer().encodePrompt(request.input());
         }
-        return new TracePrompt(model, prompt);
+        return new TracePrompt(model, prompt, routingOverride);
     }
 
     private Mono<PrefillTrace> start(TracePrompt traced) {
         ServedModel model = traced.model();
-        GenerationJob job = generation.trace(model, traced.prompt(), ENDPOINT);
+        GenerationJob job = generation.trace(model, traced.prompt(), ENDPOINT, traced.routingOverride());
         return job.events().filter(event -> event instanceof GenerationEvent.Prefilled || event instanceof GenerationEvent.Failed)
                 .next()
                 .map(event -> {

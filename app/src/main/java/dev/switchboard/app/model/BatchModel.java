@@ -1,5 +1,6 @@
 package dev.switchboard.app.model;
 
+import dev.switchboard.runtime.routing.RoutingOverride;
 import java.util.List;
 
 /**
@@ -11,6 +12,12 @@ public interface BatchModel extends AutoCloseable {
 
     /** A fresh sequence with an empty KV cache; close it to free the cache. */
     ModelSequence newSequence();
+
+    /**
+     * A fresh sequence whose tokens are routed with {@code override} ("what if"); the other sequences of every
+     * step it shares are routed as without it.
+     */
+    ModelSequence newSequence(RoutingOverride override);
 
     /**
      * Appends each input's tokens to its sequence and returns, per input, the logits of its last position.

@@ -6,6 +6,7 @@ import dev.switchboard.runtime.model.MoeModel;
 import dev.switchboard.runtime.model.SequenceState;
 import dev.switchboard.runtime.model.StepResult;
 import dev.switchboard.runtime.model.TokenTrace;
+import dev.switchboard.runtime.routing.RoutingOverride;
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,11 @@ final class MoeBatchModel implements BatchModel {
     public ModelSequence newSequence() {
         SequenceState state = model.newSequence();
         return new Sequence(state);
+    }
+
+    @Override
+    public ModelSequence newSequence(RoutingOverride override) {
+        return new Sequence(model.newSequence(override));
     }
 
     @Override

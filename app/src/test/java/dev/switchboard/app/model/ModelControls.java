@@ -1,5 +1,6 @@
 package dev.switchboard.app.model;
 
+import dev.switchboard.runtime.routing.RoutingOverride;
 import dev.switchboard.runtime.tokenizer.TextStream;
 
 import java.util.List;
@@ -103,6 +104,12 @@ public class ModelControls {
             public ModelSequence newSequence() {
                 openSequences.incrementAndGet();
                 return new CountedSequence(real.newSequence());
+            }
+
+            @Override
+            public ModelSequence newSequence(RoutingOverride override) {
+                openSequences.incrementAndGet();
+                return new CountedSequence(real.newSequence(override));
             }
 
             @Override

@@ -27,7 +27,8 @@ final class DecoderLayer {
     NDArray forward(NDArray x, AttentionStep attentionStep, LayerStep step) {
         NDArray h = x.add(attention.forward(inputNorm.apply(x), attentionStep, index)); // h = x + attn(norm₁(x))
         NDArray moeInput = postAttentionNorm.apply(h); // (tokens, hidden)
-        MoeOutput routed = moe.forward(moeInput, step.experts().layer(index), step.phase(), step.faults());
+        MoeOutput routed = moe.forward(moeInput, step.experts().layer(index), step.phase(), step.faults(),
+                step.overrides());
         step.record(index, moeInput, routed);
         return h.add(routed.output()); // out = h + moe(norm₂(h))
     }

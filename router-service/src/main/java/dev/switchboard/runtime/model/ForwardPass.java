@@ -45,7 +45,8 @@ final class ForwardPass {
         for (int i = 0; i < batch.size(); i++) {
             batch.sequence(i).reserve(batch.start(i) + batch.count(i));
         }
-        LayerStep layers = new LayerStep(table, batch.phase(), faults);
+        LayerStep layers = new LayerStep(table, batch.phase(), faults,
+                SequenceOverrides.of(batch)); // what-if routing of single sequences
         float[][][] logits;
         cache.stepLock().lock(); // after reserve(): growing the pool takes the exclusive side
         try (NDManager step = modelManager.newSubManager()) {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * What one forward step gives every decoder layer's MoE besides its weights: the expert table read once for the
- * whole step, the routing phase and the fault handler. It also keeps each layer's
+ * whole step, the routing phase, the fault handler and the sequences' routing overrides. It also keeps each layer's
  * routing (and MoE input), so statistics and traces are made once per step after the layers, not inside them.
  */
 final class LayerStep {
@@ -15,13 +15,15 @@ final class LayerStep {
     private final ExpertTable experts;
     private final RoutingPhase phase;
     private final ExpertFaultHandler faults;
+    private final SequenceOverrides overrides;
     private final List<MoeOutput> routing = new ArrayList<>();
     private final List<NDArray> moeInputs = new ArrayList<>();
 
-    LayerStep(ExpertTable experts, RoutingPhase phase, ExpertFaultHandler faults) {
+    LayerStep(ExpertTable experts, RoutingPhase phase, ExpertFaultHandler faults, SequenceOverrides overrides) {
         this.experts = experts;
         this.phase = phase;
         this.faults = faults;
+        this.overrides = overrides;
     }
 
     ExpertTable experts() {
@@ -34,6 +36,11 @@ final class LayerStep {
 
     ExpertFaultHandler faults() {
         return faults;
+    }
+
+    /** How each row of the step is routed: by the model's strategy, or by its sequence's what-if override. */
+    SequenceOverrides overrides() {
+        return overrides;
     }
 
     /** Called by layer {@code layer}, in layer order. */

@@ -31,12 +31,13 @@ final class MoeLayer {
      * {@code hidden (tokens, hidden)} -> weighted expert outputs {@code (tokens, hidden)} and the routing. An expert
      * that fails is disabled through {@code faults} and the layer's tokens are routed again without it.
      */
-    MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults) {
+    MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults,
+            SequenceOverrides overrides) {
         NDArray gateLogits = hidden.getNDArrayInternal().linear(hidden, layer.gate(), null).singletonOrThrow(); // (tokens, numExperts): h·Wgᵀ
         float[] hostLogits = hostCopy(gateLogits); // the router runs on the host, in float32
         while (true) {
             try {
-                return mixture(hidden, gateLogits, hostLogits, layer, phase);
+                return mixture(hidden, gateLogits, hostLogits, layer, phase, overrides);
             } catch (ExpertFailure failure) {
                 layer = faults.disable(failure.fault, layer); // re-route this layer's tokens without the failed expert
             }
@@ -44,10 +45,12 @@ final class MoeLayer {
     }
 
     /** The equation, once: route, run each chosen expert on its tokens, weight and sum per token. */
-    private MoeOutput mixture(NDArray hidden, NDArray gateLogits, float[] hostLogits, LayerExperts layer, RoutingPhase phase) {
+    private MoeOutput mixture(NDArray hidden, NDArray gateLogits, float[] hostLogits, LayerExperts layer, RoutingPhase phase,
+            SequenceOverrides overrides) {
         int tokens = Math.toIntExact(hidden.getShape().get(0));
         RoutingContext context = new RoutingContext(layer.disabled(), layer.selectionBias(), phase);
-        RoutingDecision decision = routing.route(hostLogits, tokens, layer.size(), context); // top-k of softmax(h·Wgᵀ)
+        // top-k of softmax(h·Wgᵀ); the rows of a sequence with a what-if override are routed by that override
+        RoutingDecision decision = overrides.route(routing, index, hostLogits, tokens, layer.size(), context);
         ExpertGroups groups = ExpertGroups.of(decision);
         NDList routed = groups.dispatch(hidden); // per expert e: (n_e, hidden), only the tokens routed to e
         NDList expertOutputs = new NDList(layer.size() + 1);

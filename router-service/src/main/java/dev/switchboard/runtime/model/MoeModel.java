@@ -3,6 +3,7 @@ package dev.switchboard.runtime.model;
 import ai.djl.ndarray.NDManager;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
+import dev.switchboard.runtime.routing.RoutingOverride;
 import dev.switchboard.runtime.routing.RoutingStrategy;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
@@ -34,12 +35,14 @@ public final class MoeModel implements AutoCloseable {
     private final NDManager manager;
     private final KvBlockPool cache;
     private final ForwardPass forwardPass;
+    private final RoutingStrategy routing;
     private final Object tableLock = new Object();
     private volatile ExpertTable experts;
 
     private MoeModel(MixtralConfig config, ModelOptions options, NDManager manager, ModelWeights weights,
-            ExpertTable experts) {
+            ExpertTable experts, RoutingStrategy routing) {
         this.config = config;
+        this.routing = routing;
         this.options = options;
         this.manager = manager;
         this.cache = new KvBlockPool(manager, config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(),
@@ -67,7 +70,7 @@ public final class MoeModel implements AutoCloseable {
             log.info("Loaded model {}: {} layers x {} '{}' experts, routing {}, {} on {}", checkpoint.directory(),
                     config.numHiddenLayers(), config.numLocalExperts(), kind.name(),
                     routing.getClass().getSimpleName(), options.workingType(), options.device());
-            return new MoeModel(config, options, manager, weights, table);
+            return new MoeModel(config, options, manager, weights, table, routing);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -80,7 +83,30 @@ public final class MoeModel implements AutoCloseable {
 
     /** A new, empty sequence whose KV cache blocks the model hands out as it grows. */
     public SequenceState newSequence() {
-        return new SequenceState(cache, config.maxPositionEmbeddings());
+        return new SequenceState(cache, config.maxPositionEmbeddings(), null);
+    }
+
+    /**
+     * A new, empty sequence whose tokens are routed with {@code override} ("what if"); the other sequences
+     * of every step it shares are routed as without it.
+     *
+     * @throws IllegalArgumentException when the model's routing is not top-k or the override's layer count differs
+     */
+    public SequenceState newSequence(RoutingOverride override) {
+        if (!RoutingOverride.supports(routing)) {
+            throw new IllegalArgumentException("a routing override needs token-choice top-k routing; this model routes with "
+                    + routing);
+        }
+        if (override.layers() != config.numHiddenLayers()) {
+            throw new IllegalArgumentException("a routing override needs one entry per layer (" + config.numHiddenLayers()
+                    + "), found " + override.layers());
+        }
+        return new SequenceState(cache, config.maxPositionEmbeddings(), override);
+    }
+
+    /** The routing strategy of every MoE layer. */
+    public RoutingStrategy routing() {
+        return routing;
     }
 
     /**

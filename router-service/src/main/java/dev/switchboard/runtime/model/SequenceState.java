@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.model;
 
+import dev.switchboard.runtime.routing.RoutingOverride;
 import java.util.Arrays;
 
 /**
@@ -13,14 +14,21 @@ public final class SequenceState implements AutoCloseable {
 
     private final KvBlockPool pool;
     private final int maxLength;
+    private final RoutingOverride routingOverride;
     private int[] blocks = new int[4];
     private int blockCount;
     private int length;
     private boolean closed;
 
-    SequenceState(KvBlockPool pool, int maxLength) {
+    SequenceState(KvBlockPool pool, int maxLength, RoutingOverride routingOverride) {
         this.pool = pool;
         this.maxLength = maxLength;
+        this.routingOverride = routingOverride;
+    }
+
+    /** This sequence's own routing ("what if"), applied to its tokens only; null to route as the model does. */
+    public RoutingOverride routingOverride() {
+        return routingOverride;
     }
 
     /** Tokens already in the cache: the position the next token will take. */

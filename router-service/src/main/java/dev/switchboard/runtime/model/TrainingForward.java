@@ -47,7 +47,7 @@ public final class TrainingForward {
             LayerStep layers = new LayerStep(experts, RoutingPhase.PREFILL, (fault, view) -> {
                 throw new IllegalStateException("expert " + fault.expert() + " of layer " + fault.layer()
                         + " failed during training: " + fault.reason(), fault.cause());
-            });
+            }, SequenceOverrides.NONE); // training windows are routed as the model routes, never what-if
             NDArray hidden = weights.hidden(step, batch, new WindowKeyValues(batch), layers); // (tokens, hidden)
             NDArray logits = weights.logits(hidden); // (tokens, vocab)
             return new Output(logits, layers.routing().stream().map(MoeOutput::gateLogitsArray).toList(),

@@ -1,5 +1,7 @@
 package dev.switchboard.runtime.routing;
 
+import java.util.List;
+
 /**
  * The routing of one layer for a batch of tokens, in CSR form: token t's experts are
  * {@code experts[offsets[t] .. offsets[t+1])}, in choice order (first choice first), with their
@@ -45,6 +47,46 @@ public record RoutingDecision(
         if (droppedTokens < 0 || droppedTokens > tokens) {
             throw new IllegalArgumentException("droppedTokens must be in [0, " + tokens + "], found " + droppedTokens);
         }
+    }
+
+    /**
+     * The decisions of consecutive row ranges of one layer, stacked into the decision of all their rows in order
+     * (a batch whose sequences were routed in parts: {@link RoutingOverride}).
+     */
+    public static RoutingDecision stack(List<RoutingDecision> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("stacking needs at least one decision, found none");
+        }
+        int numExperts = parts.get(0).numExperts();
+        int tokens = 0;
+        int entries = 0;
+        int dropped = 0;
+        for (RoutingDecision part : parts) {
+            if (part.numExperts() != numExperts) {
+                throw new IllegalArgumentException("stacked decisions must route over the same " + numExperts
+                        + " experts, found one over " + part.numExperts());
+            }
+            tokens += part.tokens();
+            entries += part.experts().length;
+            dropped += part.droppedTokens();
+        }
+        int[] offsets = new int[tokens + 1];
+        int[] experts = new int[entries];
+        float[] weights = new float[entries];
+        float[] probabilities = new float[tokens * numExperts];
+        int row = 0;
+        int entry = 0;
+        for (RoutingDecision part : parts) {
+            for (int t = 0; t < part.tokens(); t++) {
+                offsets[row + t + 1] = entry + part.offsets()[t + 1];
+            }
+            System.arraycopy(part.experts(), 0, experts, entry, part.experts().length);
+            System.arraycopy(part.weights(), 0, weights, entry, part.weights().length);
+            System.arraycopy(part.probabilities(), 0, probabilities, row * numExperts, part.probabilities().length);
+            row += part.tokens();
+            entry += part.experts().length;
+        }
+        return new RoutingDecision(tokens, numExperts, offsets, experts, weights, probabilities, dropped);
     }
 
     /** Number of experts token {@code token} was sent to (0 if dropped). */

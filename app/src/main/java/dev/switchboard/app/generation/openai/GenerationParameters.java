@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The parameters chat and text completions share, at the top level of both request bodies (unwrapped into
@@ -25,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param stop never null: no stop strings when not set
  * @param stream false when not set
  * @param routing the Switchboard extension {@code "routing": true}: per-token {@code routed_experts}; false when not set
+ * @param routingOverride the Switchboard extension {@code routing_override} ("what if") as sent, bound strictly by
+ *     {@link RoutingOverrideRequest#parse} (so its 400s name the exact part) and checked against the caller and the
+ *     model where the request is prepared
  */
 public record GenerationParameters(
         @Schema(description = "The served model's id (GET /v1/models)", requiredMode = RequiredMode.REQUIRED)
@@ -50,7 +54,10 @@ public record GenerationParameters(
         @Schema(description = "The label routing statistics are grouped by when metadata.domain is not set")
         @Nullable String user,
         @Schema(description = "String values; metadata.domain labels the routing statistics")
-        @Nullable Map<String, String> metadata) {
+        @Nullable Map<String, String> metadata,
+        @JsonProperty(RoutingOverrideRequest.PARAM)
+        @Schema(implementation = RoutingOverrideRequest.class)
+        @Nullable JsonNode routingOverride) {
 
     public GenerationParameters {
         if (model == null) {
@@ -67,6 +74,7 @@ public record GenerationParameters(
             throw InvalidParameter.of("stream_options", "is only allowed when 'stream' is true");
         }
         routing = routing != null && routing;
+        RoutingOverrideRequest.parse(routingOverride); // its 400s while binding, like every other field's
         if (metadata != null) {
             metadata.forEach((key, value) -> {
                 if (value == null) {
@@ -85,6 +93,11 @@ public record GenerationParameters(
     public @Nullable String domain() {
         String domain = metadata == null ? null : metadata.get("domain");
         return domain != null ? domain : user;
+    }
+
+    /** {@code routing_override} bound, or null when not set. */
+    public @Nullable RoutingOverrideRequest routingOverrideRequest() {
+        return RoutingOverrideRequest.parse(routingOverride);
     }
 
     /** {@code max_completion_tokens} (else {@code max_tokens}) as an int, or null for the endpoint's default. */
