@@ -119,11 +119,14 @@ public final class TestDatabase {
         }
     }
 
-    /** Whether the process is stopped by a signal (state T in /proc/PID/stat); empty once it has ended. */
+    /** Whether the process is stopped by a signal (state T in /proc/PID/stat); empty once it has ended (or is a zombie). */
     private static java.util.Optional<Boolean> isStopped(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return java.util.Optional.of(stat.substring(stat.lastIndexOf(") ") + 2).startsWith("T"));
+            char state = stat.charAt(stat.lastIndexOf(") ") + 2);
+            // A backend that exits while its postmaster is stopped stays a zombie (Z) until the postmaster runs
+            // again and reaps it: it has ended, like one already gone.
+            return state == 'Z' || state == 'X' ? java.util.Optional.empty() : java.util.Optional.of(state == 'T');
         } catch (IOException e) {
             return java.util.Optional.empty();
         }
