@@ -23,3 +23,9 @@ export async function firstChoices(input: string, layer: number): Promise<number
 export async function enableExpert(layer: number, expert: number): Promise<void> {
   await post(`/api/admin/experts/layers/${layer}/experts/${expert}/enable`, {});
 }
+
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(`${inject('appUrl')}${path}`, { headers: { Authorization: `Bearer ${inject('adminToken')}` } });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
