@@ -31,3 +31,9 @@ export async function completion(model: string, content: string): Promise<{ text
   })) as { choices: { message: { content: string }; routed_experts: number[][][] }[] };
   return { text: answer.choices[0]?.message.content ?? '', experts: answer.choices[0]?.routed_experts ?? [] };
 }
+
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(`${inject('appUrl')}${path}`, { headers: { Authorization: `Bearer ${inject('adminToken')}` } });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}

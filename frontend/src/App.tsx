@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { session } from './api/http';
 import { servedModel } from './api/models';
 import { ExpertsView } from './features/experts/ExpertsView';
+import { FleetView } from './features/fleet/FleetView';
 import { HistoryView } from './features/history/HistoryView';
 import { OverviewView } from './features/overview/OverviewView';
 import { PlaygroundView } from './features/playground/PlaygroundView';
@@ -16,6 +17,7 @@ const TITLES: Record<View, string> = {
   experts: 'Experts & plugins',
   playground: 'Routing playground',
   history: 'History',
+  fleet: 'Fleet',
 };
 
 function CurrentView({ view, model }: { view: View; model: string }) {
@@ -24,6 +26,7 @@ function CurrentView({ view, model }: { view: View; model: string }) {
     case 'experts': return <ExpertsView model={model} />;
     case 'playground': return <PlaygroundView model={model} />;
     case 'history': return <HistoryView model={model} />;
+    case 'fleet': return <FleetView model={model} />;
   }
 }
 

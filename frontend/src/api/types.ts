@@ -229,6 +229,83 @@ export interface ChatCompletion {
   }[];
 }
 
+/** @openapi ReplicaView — one entry of GET /api/admin/instances (from the replica's last heartbeat). */
+export interface ReplicaView {
+  instance: string;
+  version: string;
+  model: string | null;
+  expertConfigurationVersion: number;
+  /** Why the replica could not apply the newest expert configuration; null when it did. */
+  expertConfigurationError: string | null;
+  queued: number;
+  running: number;
+  startedAt: string;
+  lastHeartbeat: string;
+}
+
+/** @openapi InstanceUsage — one replica's usage (or the fleet's, instance `*`). */
+export interface InstanceUsage {
+  instance: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  routedTokens: number;
+}
+
+/** @openapi FleetUsage — GET /api/stats/instances; `total` is the exact sum of `instances`. */
+export interface FleetUsage {
+  total: InstanceUsage;
+  instances: InstanceUsage[];
+}
+
+/** @openapi Rebuilt */
+export interface RebuiltExpert {
+  layer: number;
+  expert: number;
+  kind: string;
+  options: Record<string, string>;
+}
+
+/** @openapi Contributed */
+export interface ContributedExpert {
+  plugin: string;
+  name: string;
+  selectionBias: number;
+  options: Record<string, string>;
+}
+
+/** @openapi Disabled */
+export interface DisabledExpert {
+  layer: number;
+  expert: number;
+}
+
+/** @openapi ExpertConfiguration — what differs from the model as loaded. */
+export interface ExpertConfiguration {
+  rebuilt: RebuiltExpert[];
+  contributed: ContributedExpert[];
+  disabled: DisabledExpert[];
+}
+
+/** @openapi Pending — a replica behind the newest expert configuration. */
+export interface PendingReplica {
+  instance: string;
+  appliedVersion: number;
+  error: string | null;
+}
+
+/** @openapi ExpertConfigurationView — GET /api/admin/experts/configuration. */
+export interface ExpertConfigurationView {
+  model: string;
+  /** The newest version (0: the model as loaded, nothing stored yet). */
+  version: number;
+  changedAt: string | null;
+  changedBy: string | null;
+  configuration: ExpertConfiguration;
+  appliedBy: string[];
+  pending: PendingReplica[];
+}
+
 /** A chat message of the OpenAI API. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-export const VIEWS = ['overview', 'experts', 'playground', 'history'] as const;
+export const VIEWS = ['overview', 'experts', 'playground', 'history', 'fleet'] as const;
 export type View = (typeof VIEWS)[number];
 
 export function viewOf(hash: string): View {
