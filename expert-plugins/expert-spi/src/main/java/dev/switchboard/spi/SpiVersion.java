@@ -10,7 +10,7 @@ package dev.switchboard.spi;
 public final class SpiVersion {
 
     /** The SPI version this jar implements. */
-    public static final String CURRENT = "1.1";
+    public static final String CURRENT = "1.2";
 
     private SpiVersion() {}
 

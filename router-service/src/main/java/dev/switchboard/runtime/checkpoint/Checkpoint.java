@@ -13,12 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An opened Hugging Face Mixtral checkpoint directory: {@code config.json} plus {@code model.safetensors}
+ * An opened Hugging Face checkpoint directory of a supported {@link ModelFamily}: {@code config.json} plus {@code model.safetensors}
  * or shards listed in {@code model.safetensors.index.json}.
  *
  * <p>{@link #open(Path)} validates everything before it returns: the config, every safetensors header
  * against its file size, the index against the shards, and the tensor set and shapes against the layout
- * the config implies ({@link MixtralTensorLayout}). A checkpoint that opens can therefore be loaded
+ * the config implies ({@link TensorLayout}). A checkpoint that opens can therefore be loaded
  * tensor by tensor without further format errors. Tensor bytes are memory-mapped read-only, never
  * copied into the Java heap.
  *
@@ -60,10 +60,10 @@ public final class Checkpoint implements TensorSource, AutoCloseable {
         }
         MixtralConfig config = MixtralConfig.fromJson(configFile);
         TensorCatalog catalog = TensorCatalog.read(dir);
-        catalog.requireLayout(MixtralTensorLayout.expected(config));
+        catalog.requireLayout(TensorLayout.expected(config));
         MappedTensors mapped = MappedTensors.map(catalog.entries().values());
         long bytes = catalog.entries().values().stream().mapToLong(Entry::byteLength).sum();
-        log.info("Opened checkpoint {}: {} tensors, {} MiB, {} layers x {} experts (top-{})", dir,
+        log.info("Opened {} checkpoint {}: {} tensors, {} MiB, {} layers x {} experts (top-{})", config.modelType(), dir,
                 catalog.entries().size(), bytes >> 20, config.numHiddenLayers(), config.numLocalExperts(),
                 config.numExpertsPerTok());
         return new Checkpoint(dir, config, catalog, mapped);
@@ -78,7 +78,7 @@ public final class Checkpoint implements TensorSource, AutoCloseable {
         return directory;
     }
 
-    /** Names of all tensors (exactly those of {@link MixtralTensorLayout#expected}). */
+    /** Names of all tensors (exactly those of {@link TensorLayout#expected}). */
     @Override
     public Set<String> tensorNames() {
         return catalog.names();

@@ -4,10 +4,13 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * The model hyper-parameters of a Hugging Face Mixtral-format {@code config.json}.
- * Built by {@link #fromJson(Path)}; validated in the compact constructor with messages that say
- * what to fix, so an instance always describes a model this runtime can run.
+ * The model hyper-parameters of a Hugging Face {@code config.json} of any supported {@link ModelFamily} (the name is
+ * Mixtral's, the first family; {@link #features()} holds what the others add). Built by {@link #fromJson(Path)};
+ * validated in the compact constructor with messages that say what to fix, so an instance always describes a model
+ * this runtime can run.
  *
+ * @param intermediateSize {@code intermediate_size}: the experts' inner width for Mixtral and OLMoE, the dense
+ *     layers' for the Qwen families (their experts use {@link FamilyFeatures#expertIntermediateSize()})
  * @param headDim {@code head_dim} if present, else hiddenSize / numAttentionHeads
  * @param normTopkProb renormalise the k routing weights (Mixtral: true; Qwen-MoE/OLMoE: false)
  * @param routing switchboard extension {@code switchboard_routing}: {@code topk} (default),
@@ -35,18 +38,38 @@ public record MixtralConfig(
         boolean normTopkProb,
         String routing,
         double capacityFactor,
-        String expertKind) {
+        String expertKind,
+        FamilyFeatures features) {
 
-    /** The only {@code model_type} this runtime implements. */
+    /** Mixtral's {@code model_type}. */
     public static final String MIXTRAL = "mixtral";
 
     /** Values accepted for {@code switchboard_routing}. */
     public static final Set<String> ROUTINGS = Set.of("topk", "switch", "expert-choice");
 
+    /** A Mixtral config ({@link FamilyFeatures#mixtral}). */
+    public MixtralConfig(String modelType, int hiddenSize, int intermediateSize, int numHiddenLayers,
+            int numAttentionHeads, int numKeyValueHeads, int headDim, int numLocalExperts, int numExpertsPerTok,
+            double rmsNormEps, double ropeTheta, int maxPositionEmbeddings, int vocabSize, boolean tieWordEmbeddings,
+            int bosTokenId, int eosTokenId, boolean normTopkProb, String routing, double capacityFactor,
+            String expertKind) {
+        this(modelType, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim,
+                numLocalExperts, numExpertsPerTok, rmsNormEps, ropeTheta, maxPositionEmbeddings, vocabSize,
+                tieWordEmbeddings, bosTokenId, eosTokenId, normTopkProb, routing, capacityFactor, expertKind,
+                FamilyFeatures.mixtral(Math.max(1, intermediateSize)));
+    }
+
     public MixtralConfig {
-        if (!MIXTRAL.equals(modelType)) {
-            throw new IllegalArgumentException("model_type \"" + modelType
-                    + "\" is not supported: only \"" + MIXTRAL + "\" is supported");
+        ModelFamily family = ModelFamily.forModelType(modelType);
+        if (features.family() != family) {
+            throw new IllegalArgumentException("model_type \"" + modelType + "\" does not match the "
+                    + features.family().modelType() + " features read for it");
+        }
+        for (int layer : features.mlpOnlyLayers()) {
+            if (layer < 0 || layer >= numHiddenLayers) {
+                throw new IllegalArgumentException("mlp_only_layers names layer " + layer
+                        + ", which is not in [0, num_hidden_layers=" + numHiddenLayers + ")");
+            }
         }
         requirePositive("hidden_size", hiddenSize);
         requirePositive("intermediate_size", intermediateSize);
@@ -99,6 +122,21 @@ public record MixtralConfig(
      */
     public static MixtralConfig fromJson(Path configJson) {
         return MixtralConfigJson.read(configJson);
+    }
+
+    /** The family {@code model_type} selects. */
+    public ModelFamily family() {
+        return features.family();
+    }
+
+    /** The routed experts' inner width (what the expert SPI calls {@code dFf} for them). */
+    public int expertIntermediateSize() {
+        return features.expertIntermediateSize();
+    }
+
+    /** Whether layer {@code layer} routes to experts; a dense layer runs one MLP of {@code intermediate_size}. */
+    public boolean isSparse(int layer) {
+        return features.isSparse(layer);
     }
 
     /** Width of all query heads together: {@code numAttentionHeads * headDim}. */

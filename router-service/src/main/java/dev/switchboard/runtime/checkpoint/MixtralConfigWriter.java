@@ -16,6 +16,10 @@ public final class MixtralConfigWriter {
 
     /** @param storedDtype the {@code torch_dtype} the weights are stored in ("float32" or "bfloat16") */
     public static void write(MixtralConfig config, String storedDtype, Path file) {
+        if (config.family() != ModelFamily.MIXTRAL) {
+            throw new IllegalArgumentException("only Mixtral configs are written (training and make-checkpoint make "
+                    + "Mixtral models), not model_type " + config.modelType());
+        }
         JsonObject json = new JsonObject();
         JsonArray architectures = new JsonArray();
         architectures.add("MixtralForCausalLM");

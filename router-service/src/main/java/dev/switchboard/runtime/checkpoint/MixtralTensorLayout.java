@@ -1,7 +1,6 @@
 package dev.switchboard.runtime.checkpoint;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -79,35 +78,9 @@ public final class MixtralTensorLayout {
         return expert(layer, expert) + "w3.weight";
     }
 
-    /** Every tensor the config implies, keyed by name, in Hugging Face module order. */
+    /** Every tensor the config implies, keyed by name, in Hugging Face module order ({@link TensorLayout#expected}). */
     public static Map<String, Expected> expected(MixtralConfig c) {
-        long hidden = c.hiddenSize();
-        long inter = c.intermediateSize();
-        Map<String, Expected> out = new LinkedHashMap<>();
-        put(out, EMBED_TOKENS, "vocab_size, hidden_size", c.vocabSize(), hidden);
-        for (int l = 0; l < c.numHiddenLayers(); l++) {
-            put(out, inputLayernorm(l), "hidden_size", hidden);
-            put(out, qProj(l), "num_attention_heads*head_dim, hidden_size", c.queryDim(), hidden);
-            put(out, kProj(l), "num_key_value_heads*head_dim, hidden_size", c.keyValueDim(), hidden);
-            put(out, vProj(l), "num_key_value_heads*head_dim, hidden_size", c.keyValueDim(), hidden);
-            put(out, oProj(l), "hidden_size, num_attention_heads*head_dim", hidden, c.queryDim());
-            put(out, postAttentionLayernorm(l), "hidden_size", hidden);
-            put(out, gate(l), "num_local_experts, hidden_size", c.numLocalExperts(), hidden);
-            for (int e = 0; e < c.numLocalExperts(); e++) {
-                put(out, expertW1(l, e), "intermediate_size, hidden_size", inter, hidden);
-                put(out, expertW2(l, e), "hidden_size, intermediate_size", hidden, inter);
-                put(out, expertW3(l, e), "intermediate_size, hidden_size", inter, hidden);
-            }
-        }
-        put(out, FINAL_NORM, "hidden_size", hidden);
-        if (!c.tieWordEmbeddings()) {
-            put(out, LM_HEAD, "vocab_size, hidden_size", c.vocabSize(), hidden);
-        }
-        return out;
-    }
-
-    private static void put(Map<String, Expected> out, String name, String dims, long... shape) {
-        out.put(name, new Expected(name, shape, dims));
+        return TensorLayout.expected(c);
     }
 
     private static String layer(int layer) {

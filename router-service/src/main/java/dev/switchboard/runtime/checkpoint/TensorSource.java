@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Set;
 
 /**
- * A Mixtral model's tensors under their Hugging Face names ({@link MixtralTensorLayout}): a {@link Checkpoint}
+ * A model's tensors under their Hugging Face names ({@link TensorLayout}): a {@link Checkpoint}
  * on disk, or the live parameters of a model being trained. The model's layers are built from either the same
  * way, so serving and training run one definition of the model.
  */
@@ -14,7 +14,7 @@ public interface TensorSource {
 
     MixtralConfig config();
 
-    /** Names of all tensors (those of {@link MixtralTensorLayout#expected}). */
+    /** Names of all tensors (those of {@link TensorLayout#expected}). */
     Set<String> tensorNames();
 
     /**

@@ -21,15 +21,17 @@ final class Attention {
     private final int heads;
     private final int kvHeads;
     private final int headDim;
-    private final NDArray qkv; // (hidden, (heads + 2·kvHeads)·headDim); q columns scaled by 1/sqrt(headDim) when built
+    private final QkvProjection projection; // q leaves it scaled by 1/sqrt(headDim)
     private final NDArray output; // (heads·headDim, hidden)
+    private final NDArray outputBias; // (hidden) or null
 
-    Attention(int heads, int kvHeads, int headDim, NDArray qkv, NDArray output) {
+    Attention(int heads, int kvHeads, int headDim, QkvProjection projection, NDArray output, NDArray outputBias) {
         this.heads = heads;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
-        this.qkv = qkv;
+        this.projection = projection;
         this.output = output;
+        this.outputBias = outputBias;
     }
 
     /**
@@ -38,11 +40,9 @@ final class Attention {
      */
     NDArray forward(NDArray h, AttentionStep step, int layer) {
         int tokens = Math.toIntExact(h.getShape().get(0));
-        int qkWidth = (heads + kvHeads) * headDim;
-        // split() is one native call for both parts, where two NDIndex gets would be two (plus parsing).
-        NDList qkAndV = h.matMul(qkv).split(new long[] {qkWidth}, 1); // (tokens, (heads + kvHeads)·hd), (tokens, kvHeads·hd)
-        NDArray qk = qkAndV.get(0).reshape(tokens, heads + kvHeads, headDim);
-        NDArray v = qkAndV.get(1).reshape(tokens, kvHeads, headDim);
+        NDList qkAndV = projection.project(h, tokens);
+        NDArray qk = qkAndV.get(0); // (tokens, heads + kvHeads, hd), before RoPE
+        NDArray v = qkAndV.get(1); // (tokens, kvHeads, hd)
         NDList qAndK = step.rope().apply(qk, step.ropeTables()).split(new long[] {heads}, 1);
         NDArray q = qAndK.get(0); // (tokens, heads, headDim)
         NDArray k = qAndK.get(1); // (tokens, kvHeads, headDim)
@@ -65,7 +65,8 @@ final class Attention {
         if (store.order() != null) {
             packed = packed.get(new NDIndex("{}", store.order())); // back to token order
         }
-        return packed.matMul(output); // (tokens, hidden)
+        NDArray out = packed.matMul(output); // (tokens, hidden)
+        return outputBias == null ? out : out.add(outputBias);
     }
 
     /**

@@ -6,9 +6,14 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
+import dev.switchboard.runtime.checkpoint.FamilyFeatures;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.checkpoint.MixtralTensorLayout;
+import dev.switchboard.runtime.checkpoint.ModelFamily;
+import dev.switchboard.runtime.checkpoint.QkNorm;
+import dev.switchboard.runtime.checkpoint.TensorLayout;
 import dev.switchboard.runtime.checkpoint.TensorSource;
 import dev.switchboard.runtime.routing.RoutingStrategies;
 import dev.switchboard.runtime.routing.RoutingStrategy;
@@ -20,9 +25,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the model's layers from Hugging Face tensors, in the layout the forward pass wants: linear
- * weights transposed to {@code (in, out)} so each projection is one {@code matMul}, q/k/v fused into one
- * matrix with q scaled by {@code 1/√headDim}, and experts built through the expert SPI. Serving builds once
+ * Builds the model's layers from Hugging Face tensors of any {@link ModelFamily}, in the layout the forward pass wants:
+ * linear weights transposed to {@code (in, out)} so each projection is one {@code matMul}, q/k/v fused into one
+ * matrix with q scaled by {@code 1/√headDim}, the family's variation points switched on from its
+ * {@link FamilyFeatures}, and experts (routed, shared, dense layers' MLPs) built through the expert SPI. Serving builds once
  * from a {@link Checkpoint}; training builds every step from its live parameters, so autograd records these
  * layout changes and the gradients land on the Hugging Face tensors.
  */
@@ -56,57 +62,144 @@ final class ModelLoader {
                         config.capacityFactor());
     }
 
-    ModelWeights weights(RoutingStrategy routing, GateWeights gateWeights) {
+    /** The layers and everything but the routed experts; a family's shared experts are built with {@code kind}. */
+    ModelWeights weights(RoutingStrategy routing, GateWeights gateWeights, ExpertKind kind) {
         float eps = (float) config.rmsNormEps();
         List<DecoderLayer> layers = new ArrayList<>();
-        for (int l = 0; l < config.numHiddenLayers(); l++) {
-            layers.add(new DecoderLayer(l,
-                    new RmsNorm(kept(MixtralTensorLayout.inputLayernorm(l)), eps),
-                    attention(l),
-                    new RmsNorm(kept(MixtralTensorLayout.postAttentionLayernorm(l)), eps),
-                    new MoeLayer(l, routing, gateWeights)));
+        List<SharedExpert> shared = new ArrayList<>();
+        try {
+            for (int l = 0; l < config.numHiddenLayers(); l++) {
+                SharedExpert layerShared = config.isSparse(l) && config.features().hasSharedExpert() ? sharedExpert(l, kind) : null;
+                if (layerShared != null) {
+                    shared.add(layerShared);
+                }
+                layers.add(new DecoderLayer(l,
+                        new RmsNorm(kept(MixtralTensorLayout.inputLayernorm(l)), eps),
+                        attention(l),
+                        new RmsNorm(kept(MixtralTensorLayout.postAttentionLayernorm(l)), eps),
+                        new MoeLayer(l, routing, gateWeights, layerShared)));
+            }
+        } catch (RuntimeException e) {
+            shared.forEach(SharedExpert::close);
+            throw e;
         }
         NDArray embed = kept(MixtralTensorLayout.EMBED_TOKENS); // (vocab, hidden)
         String head = config.tieWordEmbeddings() ? MixtralTensorLayout.EMBED_TOKENS : MixtralTensorLayout.LM_HEAD;
         NDArray lmHead = transposed(head); // (hidden, vocab)
         RmsNorm finalNorm = new RmsNorm(kept(MixtralTensorLayout.FINAL_NORM), eps);
         RotaryEmbedding rope = new RotaryEmbedding(config.headDim(), config.ropeTheta(), owner, type);
-        return new ModelWeights(embed, layers, finalNorm, lmHead, rope);
+        return new ModelWeights(embed, layers, finalNorm, lmHead, rope, shared);
     }
 
-    /** Every layer's router rows and experts, built by {@code kind}. */
+    /** What the experts of this model look like: the routed experts' spec; {@link ExpertSpec#forRole} for the others. */
+    ExpertSpec spec(Map<String, String> kindOptions) {
+        return new ExpertSpec(config.hiddenSize(), config.expertIntermediateSize(), type, device, kindOptions);
+    }
+
+    /**
+     * Every layer's router rows and experts, built by {@code kind}. A dense layer (Qwen's {@code mlp_only_layers})
+     * is one expert, its MLP, behind a single zero router row: softmax over one expert is exactly 1, so the layer
+     * computes {@code 1 · MLP(x)} and its routing shows one expert chosen by every token.
+     */
     ExpertTable experts(ExpertKind kind) {
-        ExpertSpec spec = new ExpertSpec(config.hiddenSize(), config.intermediateSize(), type, device, Map.of());
+        ExpertSpec spec = spec(Map.of());
         List<LayerExperts> layers = new ArrayList<>();
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             List<Expert> experts = new ArrayList<>();
-            for (int e = 0; e < config.numLocalExperts(); e++) {
-                try (SourceExpertWeights weights = new SourceExpertWeights(source, l, e, owner, type)) {
-                    experts.add(kind.create(spec, weights));
+            int count = config.isSparse(l) ? config.numLocalExperts() : 1;
+            for (int e = 0; e < count; e++) {
+                try (SourceExpertWeights weights = config.isSparse(l) ? new SourceExpertWeights(source, l, e, owner, type)
+                        : new SourceExpertWeights(source, TensorLayout.denseMlp(config.family(), l), owner, type)) {
+                    experts.add(kind.create(config.isSparse(l) ? spec
+                            : spec.forRole(config.intermediateSize(), ExpertSpec.Role.DENSE), weights));
                 } catch (IllegalArgumentException wrong) {
                     experts.forEach(Expert::close);
                     layers.forEach(layer -> layer.experts().forEach(Expert::close));
-                    throw new IllegalArgumentException("expert kind '" + kind.name() + "' cannot build expert " + e
-                            + " of layer " + l + " from " + source + ": " + wrong.getMessage(), wrong);
+                    throw new IllegalArgumentException("expert kind '" + kind.name() + "' cannot build "
+                            + (config.isSparse(l) ? "expert " + e : "the dense MLP") + " of layer " + l + " from "
+                            + source + ": " + wrong.getMessage(), wrong);
                 }
             }
-            layers.add(LayerExperts.of(kept(MixtralTensorLayout.gate(l)), experts)); // gate (numExperts, hidden)
+            NDArray gate = config.isSparse(l) ? kept(TensorLayout.router(config.family(), l)) // (numExperts, hidden)
+                    : owner.zeros(new Shape(1, config.hiddenSize()), type); // (1, hidden)
+            layers.add(LayerExperts.of(gate, experts));
         }
         return new ExpertTable(layers);
     }
 
-    /** q, k, v fused and transposed: {@code (hidden, (heads + 2·kvHeads)·headDim)}; o transposed. */
+    /** Qwen2-MoE's shared expert of layer {@code layer}, built with {@code kind}, and its sigmoid gate. */
+    private SharedExpert sharedExpert(int layer, ExpertKind kind) {
+        ExpertSpec spec = spec(Map.of()).forRole(config.features().sharedExpertIntermediateSize(), ExpertSpec.Role.SHARED);
+        try (SourceExpertWeights weights = new SourceExpertWeights(source,
+                TensorLayout.sharedExpert(config.family(), layer), owner, type)) {
+            Expert expert = kind.create(spec, weights);
+            return new SharedExpert(expert, transposed(TensorLayout.sharedExpertGate(config.family(), layer))); // (hidden, 1)
+        } catch (IllegalArgumentException wrong) {
+            throw new IllegalArgumentException("expert kind '" + kind.name() + "' cannot build the shared expert of layer "
+                    + layer + " from " + source + ": " + wrong.getMessage(), wrong);
+        }
+    }
+
+    /**
+     * The attention of layer {@code layer}: q, k, v fused and transposed, {@code (hidden, (heads + 2·kvHeads)·headDim)},
+     * with the family's biases, q/k norms and clip ({@link QkvProjection}); o transposed.
+     */
     private Attention attention(int layer) {
+        FamilyFeatures features = config.features();
         float scale = (float) (1.0 / Math.sqrt(config.headDim())); // folded into q: scores = (q/√hd)·k
+        boolean scaleInNorm = features.qkNorm() != QkNorm.NONE; // RMSNorm would undo a scale applied before it
         try (NDManager scratch = owner.newSubManager()) {
-            NDArray q = source.load(MixtralTensorLayout.qProj(layer), scratch, type).transpose().mul(scale);
-            NDArray k = source.load(MixtralTensorLayout.kProj(layer), scratch, type).transpose();
-            NDArray v = source.load(MixtralTensorLayout.vProj(layer), scratch, type).transpose();
+            NDArray q = source.load(TensorLayout.attention(layer, "q_proj.weight"), scratch, type).transpose();
+            if (!scaleInNorm) {
+                q = q.mul(scale);
+            }
+            NDArray k = source.load(TensorLayout.attention(layer, "k_proj.weight"), scratch, type).transpose();
+            NDArray v = source.load(TensorLayout.attention(layer, "v_proj.weight"), scratch, type).transpose();
             NDArray qkv = NDArrays.concat(new NDList(q, k, v), 1); // (hidden, (heads + 2·kvHeads)·headDim)
             qkv.attach(owner);
-            return new Attention(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), qkv,
-                    transposed(MixtralTensorLayout.oProj(layer)));
+            QkvProjection projection = features.family() == ModelFamily.MIXTRAL
+                    ? QkvProjection.plain(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), qkv)
+                    : familyProjection(layer, qkv, scale, scaleInNorm, scratch);
+            NDArray outputBias = features.outputBias() ? kept(TensorLayout.attention(layer, "o_proj.bias")) : null;
+            return new Attention(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), projection,
+                    transposed(TensorLayout.attention(layer, "o_proj.weight")), outputBias);
         }
+    }
+
+    /** The projection's variation points for a non-Mixtral family (docs/MODELS.md). */
+    private QkvProjection familyProjection(int layer, NDArray qkv, float scale, boolean scaleInNorm, NDManager scratch) {
+        FamilyFeatures features = config.features();
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        float eps = (float) config.rmsNormEps();
+        NDArray bias = null;
+        if (features.qkvBias()) {
+            NDArray qBias = source.load(TensorLayout.attention(layer, "q_proj.bias"), scratch, type);
+            bias = NDArrays.concat(new NDList(scaleInNorm ? qBias : qBias.mul(scale),
+                    source.load(TensorLayout.attention(layer, "k_proj.bias"), scratch, type),
+                    source.load(TensorLayout.attention(layer, "v_proj.bias"), scratch, type)), 0);
+            bias.attach(owner);
+        }
+        RmsNorm queryNorm = null;
+        RmsNorm keyNorm = null;
+        if (features.qkNorm() != QkNorm.NONE) {
+            NDArray qWeight = source.load(TensorLayout.attention(layer, "q_norm.weight"), scratch, type).mul(scale);
+            NDArray kWeight = source.load(TensorLayout.attention(layer, "k_norm.weight"), scratch, type);
+            if (features.qkNorm() == QkNorm.PER_HEAD) { // one (heads + kvHeads, headDim) weight: q's heads, then k's
+                NDArray both = NDArrays.concat(new NDList(qWeight.broadcast(heads, config.headDim()),
+                        kWeight.broadcast(kvHeads, config.headDim())), 0);
+                both.attach(owner);
+                queryNorm = new RmsNorm(both, eps);
+            } else {
+                qWeight.attach(owner);
+                kWeight.attach(owner);
+                queryNorm = new RmsNorm(qWeight, eps);
+                keyNorm = new RmsNorm(kWeight, eps);
+            }
+        }
+        float clip = features.clipQkv().isPresent() ? (float) features.clipQkv().getAsDouble() : Float.NaN;
+        return new QkvProjection(heads, kvHeads, config.headDim(), qkv, bias, features.qkNorm(), queryNorm, keyNorm,
+                clip * scale, clip);
     }
 
     /** A tensor as stored, owned by the model. */

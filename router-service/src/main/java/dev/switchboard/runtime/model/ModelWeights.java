@@ -14,8 +14,10 @@ import java.util.List;
  * @param finalNorm the norm before the LM head
  * @param lmHead the LM head, transposed: {@code (hidden, vocab)}
  * @param rope the rotary embedding shared by every layer
+ * @param sharedExperts the layers' shared experts (Qwen2-MoE), which {@link #close()} closes; empty for other families
  */
-record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm, NDArray lmHead, RotaryEmbedding rope) {
+record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm, NDArray lmHead, RotaryEmbedding rope,
+        List<SharedExpert> sharedExperts) implements AutoCloseable {
 
     /** The step's hidden states after the last layer, {@code (tokens, hidden)}; the routing goes to {@code step}. */
     NDArray hidden(NDManager manager, StepBatch batch, KeyValueStore store, LayerStep step) {
@@ -32,6 +34,12 @@ record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm,
     /** {@code rows (n, hidden)} -> vocabulary logits {@code (n, vocab)}. */
     NDArray logits(NDArray rows) {
         return finalNorm.apply(rows).matMul(lmHead); // (n, vocab)
+    }
+
+    /** Closes the shared experts (the tensors belong to the manager that loaded them). */
+    @Override
+    public void close() {
+        sharedExperts.forEach(SharedExpert::close);
     }
 
     private static long[] toLongs(int[] values) {

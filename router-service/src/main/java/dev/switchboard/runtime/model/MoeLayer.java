@@ -20,11 +20,13 @@ final class MoeLayer {
     private final int index;
     private final RoutingStrategy routing;
     private final GateWeights gateWeights;
+    private final SharedExpert shared; // Qwen2-MoE: added to every token's output; null for the other families
 
-    MoeLayer(int index, RoutingStrategy routing, GateWeights gateWeights) {
+    MoeLayer(int index, RoutingStrategy routing, GateWeights gateWeights, SharedExpert shared) {
         this.index = index;
         this.routing = routing;
         this.gateWeights = gateWeights;
+        this.shared = shared;
     }
 
     /**
@@ -37,7 +39,7 @@ final class MoeLayer {
         float[] hostLogits = hostCopy(gateLogits); // the router runs on the host, in float32
         while (true) {
             try {
-                return mixture(hidden, gateLogits, hostLogits, layer, phase, overrides);
+                return withShared(hidden, mixture(hidden, gateLogits, hostLogits, layer, phase, overrides));
             } catch (ExpertFailure failure) {
                 layer = faults.disable(failure.fault, layer); // re-route this layer's tokens without the failed expert
             }
@@ -66,6 +68,15 @@ final class MoeLayer {
         NDArray weighted = outputs.mul(gateWeights.of(groups, gateLogits, hidden)); // (assignments, hidden): G(x)_e · E_e(x)
         NDArray output = groups.sumPerToken(weighted); // (tokens, hidden): y = Σ_e G(x)_e · E_e(x)
         return new MoeOutput(output, decision, hostLogits, gateLogits);
+    }
+
+    /** The routed experts' sum plus the shared expert's gated output, when the layer has one. */
+    private MoeOutput withShared(NDArray hidden, MoeOutput routed) {
+        if (shared == null) {
+            return routed;
+        }
+        NDArray output = routed.output().add(shared.apply(hidden)); // (tokens, hidden): y + sigmoid(x·g)·E_shared(x)
+        return new MoeOutput(output, routed.decision(), routed.gateLogits(), routed.gateLogitsArray());
     }
 
     private static float[] hostCopy(NDArray logits) {

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loaded sparse Mixture-of-Experts language model (Mixtral architecture) that runs batched forward
+ * A loaded sparse Mixture-of-Experts language model (any {@link dev.switchboard.runtime.checkpoint.ModelFamily}:
+ * Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE) that runs batched forward
  * steps over many sequences at once, dispatching each token only to the experts its router chose.
  *
  * <p><b>Experts.</b> The experts live in an immutable {@link ExpertTable} held in a volatile field:
@@ -34,6 +35,7 @@ public final class MoeModel implements AutoCloseable {
     private final ModelOptions options;
     private final NDManager manager;
     private final KvBlockPool cache;
+    private final ModelWeights weights;
     private final ForwardPass forwardPass;
     private final RoutingStrategy routing;
     private final Object tableLock = new Object();
@@ -47,6 +49,7 @@ public final class MoeModel implements AutoCloseable {
         this.manager = manager;
         this.cache = new KvBlockPool(manager, config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(),
                 options.workingType());
+        this.weights = weights;
         this.forwardPass = new ForwardPass(weights, manager, cache, config.vocabSize());
         this.experts = experts;
     }
@@ -65,10 +68,16 @@ public final class MoeModel implements AutoCloseable {
             ModelLoader loader = new ModelLoader(checkpoint, manager, options.workingType(), options.device());
             ExpertKind kind = ModelLoader.expertKind(config, options.expertKinds(), checkpoint.directory());
             RoutingStrategy routing = ModelLoader.routing(config, options.routingOverride());
-            ModelWeights weights = loader.weights(routing, GateWeights.DECIDED);
-            ExpertTable table = loader.experts(kind);
-            log.info("Loaded model {}: {} layers x {} '{}' experts, routing {}, {} on {}", checkpoint.directory(),
-                    config.numHiddenLayers(), config.numLocalExperts(), kind.name(),
+            ModelWeights weights = loader.weights(routing, GateWeights.DECIDED, kind);
+            ExpertTable table;
+            try {
+                table = loader.experts(kind);
+            } catch (RuntimeException e) {
+                weights.close();
+                throw e;
+            }
+            log.info("Loaded {} model {}: {} layers x {} '{}' experts, routing {}, {} on {}", config.modelType(),
+                    checkpoint.directory(), config.numHiddenLayers(), config.numLocalExperts(), kind.name(),
                     routing.getClass().getSimpleName(), options.workingType(), options.device());
             return new MoeModel(config, options, manager, weights, table, routing);
         } catch (RuntimeException e) {
@@ -120,14 +129,15 @@ public final class MoeModel implements AutoCloseable {
         return forwardPass.run(inputs, options, table, this::disable);
     }
 
-    /** What every expert of this model must look like (width, inner width, precision, device). */
+    /** What every routed expert of this model must look like (width, inner width, precision, device). */
     public ExpertSpec expertSpec() {
         return expertSpec(Map.of());
     }
 
     /** {@link #expertSpec()} carrying kind-specific {@code kindOptions} (documented by each kind). */
     public ExpertSpec expertSpec(Map<String, String> kindOptions) {
-        return new ExpertSpec(config.hiddenSize(), config.intermediateSize(), options.workingType(), options.device(), kindOptions);
+        return new ExpertSpec(config.hiddenSize(), config.expertIntermediateSize(), options.workingType(), options.device(),
+                kindOptions);
     }
 
     /**
@@ -144,6 +154,10 @@ public final class MoeModel implements AutoCloseable {
     public Expert buildExpert(Checkpoint checkpoint, int layer, int expert, ExpertKind kind, Map<String, String> kindOptions) {
         Objects.checkIndex(layer, config.numHiddenLayers());
         Objects.checkIndex(expert, config.numLocalExperts());
+        if (!config.isSparse(layer)) {
+            throw new IllegalArgumentException("layer " + layer + " is a dense layer (mlp_only_layers / "
+                    + "decoder_sparse_step): its MLP is not a routed expert of the checkpoint");
+        }
         try (SourceExpertWeights weights = new SourceExpertWeights(checkpoint, layer, expert, manager,
                 options.workingType())) {
             return kind.create(expertSpec(kindOptions), weights);
@@ -244,6 +258,7 @@ public final class MoeModel implements AutoCloseable {
                 layer.experts().forEach(Expert::close);
             }
         }
+        weights.close();
         cache.close();
         manager.close();
     }

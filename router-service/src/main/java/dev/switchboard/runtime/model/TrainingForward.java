@@ -40,7 +40,7 @@ public final class TrainingForward {
         MixtralConfig config = parameters.config();
         ModelLoader loader = new ModelLoader(parameters, step, type, step.getDevice());
         ModelWeights weights = loader.weights(new TopKRouting(config.numExpertsPerTok(), config.normTopkProb()),
-                GateWeights.differentiable(config.normTopkProb()));
+                GateWeights.differentiable(config.normTopkProb()), kind);
         ExpertTable experts = loader.experts(kind);
         try {
             StepBatch batch = StepBatch.ofWindows(windows, config.vocabSize());
@@ -55,6 +55,7 @@ public final class TrainingForward {
         } finally {
             // The experts' copies of the weights stay referenced by the autograd graph until backward.
             experts.layers().forEach(layer -> layer.experts().forEach(Expert::close));
+            weights.close();
         }
     }
 }
