@@ -185,7 +185,7 @@ class CheckpointCorruptionTest {
     void unknownModelType() throws IOException {
         BrokenCheckpoint broken = copy().editJson("config.json", c -> c.addProperty("model_type", "deepseek_v3"));
         openFails(broken).hasMessageContaining(broken.file("config.json").toString())
-                .hasMessageContaining("\"deepseek_v3\" is not supported: only \"mixtral\" is supported");
+                .hasMessageContaining("\"deepseek_v3\" is not supported: use one of mixtral, qwen2_moe, qwen3_moe, olmoe");
     }
 
     @Test

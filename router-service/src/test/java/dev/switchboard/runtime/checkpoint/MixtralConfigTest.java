@@ -58,12 +58,11 @@ class MixtralConfigTest {
     }
 
     @Test
-    void unknownModelTypeIsNamedAndMixtralIsSuggested() {
-        assertThatThrownBy(() -> MixtralConfig.fromJson(write(json -> json.addProperty("model_type", "qwen2_moe"))))
+    void unknownModelTypeIsNamedAndTheSupportedFamiliesAreListed() {
+        assertThatThrownBy(() -> MixtralConfig.fromJson(write(json -> json.addProperty("model_type", "llama"))))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("config.json")
-                .hasMessageContaining("\"qwen2_moe\"")
-                .hasMessageContaining("only \"mixtral\" is supported");
+                .hasMessageContaining("model_type \"llama\" is not supported: use one of mixtral, qwen2_moe, qwen3_moe, olmoe");
     }
 
     @Test
