@@ -18,8 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the packaged jar's {@code generate} command as a user would ({@code java -jar switchboard.jar
- * generate ...}) on the committed reference checkpoints, and compares with what an independent numpy
- * implementation of Hugging Face Mixtral semantics computed (see the fixtures' regenerate.sh). Also checks that
+ * generate ...}) on the committed reference checkpoints (Mixtral and the other families), and compares with what an
+ * independent numpy implementation of Hugging Face semantics computed (see the fixtures' regenerate.sh). Also checks that
  * the jar runs every tool, the tools module's and the app's own.
  */
 class GenerateCommandIT {
@@ -31,7 +31,7 @@ class GenerateCommandIT {
     private static final double LOGIT_TOLERANCE = 1e-4;
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-gqa-top2", "mha-top1", "gqa6-top2"})
+    @ValueSource(strings = {"tiny-gqa-top2", "mha-top1", "gqa6-top2", "qwen2-moe-shared", "qwen3-moe-headdim", "olmoe-clip"})
     void greedyJsonRunMatchesTheReference(String fixture) throws Exception {
         JsonNode expectedRun = expected(fixture, "generate");
         JsonNode expectedLogits = expected(fixture, "logits");
