@@ -18,6 +18,18 @@ export interface ExpertLayer {
   layer: number;
   numExperts: number;
   experts: Expert[];
+  /** A dense layer (Qwen's mlp_only_layers): its one expert is the layer's MLP, run by every token; not editable. */
+  dense: boolean;
+  /** The layer's always-on shared expert (Qwen2-MoE), not routed and not in numExperts; null when none. */
+  sharedExpert: SharedExpert | null;
+}
+
+/** @openapi SharedExpert */
+export interface SharedExpert {
+  kind: string;
+  plugin: string | null;
+  parameters: number;
+  memoryBytes: number;
 }
 
 export type ExpertState = 'enabled' | 'disabled' | 'failed';
@@ -176,6 +188,10 @@ export interface RouteTrace {
   layers: number;
   experts: number;
   experts_per_token: number;
+  /** Layers whose one MLP every token runs (weight 1). */
+  dense_layers: number[];
+  /** Layers where a shared expert also runs on every token, beside the routed experts. */
+  shared_expert_layers: number[];
   tokens: RoutedToken[];
 }
 

@@ -62,7 +62,13 @@ function ExpertActions({ layer, expert, confirm, apply }: { layer: number; exper
 export function ExpertLayerTable({ layer, sparklines, confirm, apply }: Props) {
   return (
     <table class="experts" data-testid={`layer-${layer.layer}`}>
-      <caption>Layer {layer.layer}: {layer.numExperts} experts</caption>
+      <caption>
+        {layer.dense ? <>Layer {layer.layer}: dense MLP, run by every token</> : <>Layer {layer.layer}: {layer.numExperts} experts</>}
+        {layer.sharedExpert !== null && (
+          <span class="muted"> · shared expert ({layer.sharedExpert.kind}, {formatInteger(layer.sharedExpert.parameters)} parameters,
+            {' '}{formatBytes(layer.sharedExpert.memoryBytes)}) always on, beside the routed experts</span>
+        )}
+      </caption>
       <thead>
         <tr>
           <th scope="col">Expert</th><th scope="col">Kind</th><th scope="col">Plugin</th><th scope="col">Origin</th>
@@ -91,7 +97,8 @@ export function ExpertLayerTable({ layer, sparklines, confirm, apply }: Props) {
                   <span>{formatPercent(lastShare(line))}</span>
                 </div>
               )}</td>
-              <td><ExpertActions layer={layer.layer} expert={expert} confirm={confirm} apply={apply} /></td>
+              <td>{layer.dense ? <span class="muted">not routed</span>
+                : <ExpertActions layer={layer.layer} expert={expert} confirm={confirm} apply={apply} />}</td>
             </tr>
           );
         })}

@@ -5,7 +5,7 @@ import { changedPositions, commonPrefixLength, compareRouting, describeOverride,
 /** A 2-layer, 4-expert trace; `experts[t][l]` is token t's chosen experts at layer l. */
 function trace(experts: number[][][]): RouteTrace {
   return {
-    model: 'm', layers: 2, experts: 4, experts_per_token: 2,
+    model: 'm', layers: 2, experts: 4, experts_per_token: 2, dense_layers: [], shared_expert_layers: [],
     tokens: experts.map((layers, position) => ({
       position, id: position, text: `t${String(position)}`,
       layers: layers.map((chosen, layer) => ({ layer, experts: chosen, weights: chosen.map(() => 1 / chosen.length), probabilities: [] })),

@@ -2,6 +2,7 @@ package dev.switchboard.app.experts;
 
 import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
+import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.model.ExpertTable;
 import dev.switchboard.runtime.model.LayerExperts;
 import dev.switchboard.spi.ContributedExpert;
@@ -52,6 +53,13 @@ class ContributedExpertOperations {
     ExpertTableView add(String pluginId, String name, @Nullable Float bias, Map<String, String> options) {
         ServedModel served = editor.served();
         ServedExperts experts = served.experts();
+        MixtralConfig config = experts.model().config();
+        for (int l = 0; l < config.numHiddenLayers(); l++) {
+            if (!config.isSparse(l)) {
+                throw ExpertErrors.conflict("contributed experts join every layer, but layer " + l + " of this "
+                        + config.modelType() + " model is a dense layer with no router to give them a row");
+            }
+        }
         // Read the plugin before taking the edit lock: an unload holds the registry's lock and waits for edits.
         Plugin plugin = registry.startedPlugins().stream().filter(p -> p.id().equals(pluginId)).findFirst()
                 .orElseThrow(() -> ExpertErrors.notFound("plugin", "no started plugin with id '" + pluginId + "'"));

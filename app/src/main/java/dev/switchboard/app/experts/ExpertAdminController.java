@@ -61,6 +61,27 @@ class ExpertAdminController {
         return change(() -> experts.enable(layer, expert));
     }
 
+    /**
+     * Qwen2-MoE's shared expert is part of the model's weights, not a routed expert: it has no router row to mask and
+     * runs on every token, so none of the lifecycle's operations applies to it. Answered here, rather than as a
+     * malformed expert index, so that the reason is plain.
+     */
+    @PostMapping("/layers/{layer}/experts/shared/disable")
+    Mono<ExpertTableView> disableShared(@PathVariable int layer) {
+        throw sharedExpertRefusal(layer, "disabled");
+    }
+
+    @PostMapping("/layers/{layer}/experts/shared/enable")
+    Mono<ExpertTableView> enableShared(@PathVariable int layer) {
+        throw sharedExpertRefusal(layer, "enabled");
+    }
+
+    private static RuntimeException sharedExpertRefusal(int layer, String done) {
+        return ExpertErrors.conflict("the shared expert of layer " + layer + " cannot be " + done + ": it is part of the"
+                + " model's weights and runs on every token beside the routed experts, with its own sigmoid gate;"
+                + " disable, enable and replace act on the routed experts 0..n-1 of a layer");
+    }
+
     /** Rebuilds one or all checkpoint experts of a layer with another kind from the same weights. */
     @PostMapping("/layers/{layer}/replace")
     Mono<ExpertTableView> replace(@PathVariable int layer, @RequestBody ReplaceRequest request) {

@@ -4,6 +4,7 @@ import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.runtime.model.ExpertTable;
 import dev.switchboard.runtime.model.LayerExperts;
+import dev.switchboard.runtime.model.MoeModel;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ class ExpertOperations {
 
     ExpertTableView list() {
         ServedModel served = editor.served();
-        ExpertTable table = served.experts().model().experts();
+        MoeModel model = served.experts().model();
+        ExpertTable table = model.experts();
         List<ExpertTableView.Layer> layers = new ArrayList<>();
         for (int l = 0; l < table.layers().size(); l++) {
             LayerExperts layer = table.layer(l);
@@ -57,7 +59,10 @@ class ExpertOperations {
                         added.originOf(expert).orElse("checkpoint"), expert.parameterCount(), expert.memoryBytes(),
                         state, bias[e], reason));
             }
-            layers.add(new ExpertTableView.Layer(l, layer.size(), experts));
+            ExpertTableView.SharedExpert sharedExpert = model.sharedExpert(l).map(expert -> new ExpertTableView.SharedExpert(
+                    kindOf(expert), PluginRegistry.pluginOf(expert).orElse(null), expert.parameterCount(),
+                    expert.memoryBytes())).orElse(null);
+            layers.add(new ExpertTableView.Layer(l, layer.size(), experts, !model.config().isSparse(l), sharedExpert));
         }
         return new ExpertTableView(served.id(), served.experts().model().config().numExpertsPerTok(), layers,
                 shared.appliedVersion());
@@ -158,6 +163,11 @@ class ExpertOperations {
         ExpertTable table = served.experts().model().experts();
         if (layer < 0 || layer >= table.layers().size()) {
             throw ExpertErrors.notFound("layer", "no layer " + layer + "; the model has layers 0.." + (table.layers().size() - 1));
+        }
+        if (!served.experts().model().config().isSparse(layer)) {
+            throw ExpertErrors.conflict("layer " + layer + " is a dense layer: its MLP runs on every token with weight 1"
+                    + " and is not routed, so it cannot be disabled, enabled or replaced; these act on the routed experts"
+                    + " of the sparse layers");
         }
         LayerExperts current = table.layer(layer);
         if (expert < 0 || expert >= current.size()) {

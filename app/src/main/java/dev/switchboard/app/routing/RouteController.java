@@ -5,11 +5,16 @@ import dev.switchboard.app.generation.PrefillTraces;
 import dev.switchboard.app.generation.PrefillTraces.PrefillTrace;
 import dev.switchboard.app.generation.RouteRequest;
 import dev.switchboard.app.model.ModelShape;
+import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.runtime.model.MoeModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
+import java.util.function.BiPredicate;
+import java.util.stream.IntStream;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -25,9 +30,14 @@ import reactor.core.publisher.Mono;
 @RestController
 class RouteController {
 
-    /** The whole trace: the model's shape and one entry per prompt token. */
+    /**
+     * The whole trace: the model's shape and one entry per prompt token. {@code dense_layers} route every token to
+     * their one MLP (weight 1); in {@code shared_expert_layers} a shared expert also runs on every token, beside the
+     * routed experts shown, weighted by its own sigmoid gate (docs/MODELS.md).
+     */
     record RouteTrace(String model, int layers, int experts, @JsonProperty("experts_per_token") int expertsPerToken,
-            List<RoutedToken> tokens) {}
+            @JsonProperty("dense_layers") List<Integer> denseLayers,
+            @JsonProperty("shared_expert_layers") List<Integer> sharedExpertLayers, List<RoutedToken> tokens) {}
 
     /** One prompt token: its position, vocabulary id, raw vocabulary piece ({@code ▁the}) and routing per layer. */
     record RoutedToken(int position, int id, String text, List<LayerRoute> layers) {}
@@ -65,18 +75,30 @@ class RouteController {
             int id = trace.tokens()[position];
             tokens.add(new RoutedToken(position, id, trace.model().tokenizer().tokenText(id), layers));
         }
-        return new RouteTrace(trace.model().id(), shape.layers(), expertsRoutedOver(trace, shape), shape.expertsPerToken(), tokens);
+        return new RouteTrace(trace.model().id(), shape.layers(), expertsRoutedOver(trace, shape), shape.expertsPerToken(),
+                layersWhere(trace.model(), (model, l) -> !model.config().isSparse(l)),
+                layersWhere(trace.model(), (model, l) -> model.sharedExpert(l).isPresent()), tokens);
+    }
+
+    /** The layers of the served runtime model for which {@code test} holds; none for an engine without one. */
+    private static List<Integer> layersWhere(ServedModel served, BiPredicate<MoeModel, Integer> test) {
+        if (served.experts() == null) {
+            return List.of();
+        }
+        MoeModel model = served.experts().model();
+        return IntStream.range(0, model.config().numHiddenLayers()).filter(l -> test.test(model, l)).boxed().toList();
     }
 
     /**
      * Experts per layer in the expert table this prefill was routed through: the width of the router's
-     * distribution, which counts contributed experts added since the checkpoint was loaded.
+     * distribution, which counts contributed experts added since the checkpoint was loaded (the widest layer's: a
+     * dense layer's distribution has one entry).
      */
     private static int expertsRoutedOver(PrefillTrace trace, ModelShape shape) {
         TokenRouting[] routing = trace.routing();
         if (routing.length == 0 || routing[0].probabilities() == null || routing[0].probabilities().length == 0) {
             return shape.experts();
         }
-        return routing[0].probabilities()[0].length;
+        return Arrays.stream(routing[0].probabilities()).mapToInt(layer -> layer.length).max().orElse(shape.experts());
     }
 }

@@ -23,6 +23,7 @@ import dev.switchboard.spi.ExpertSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds the model's layers from Hugging Face tensors of any {@link ModelFamily}, in the layout the forward pass wants:
@@ -66,12 +67,12 @@ final class ModelLoader {
     ModelWeights weights(RoutingStrategy routing, GateWeights gateWeights, ExpertKind kind) {
         float eps = (float) config.rmsNormEps();
         List<DecoderLayer> layers = new ArrayList<>();
-        List<SharedExpert> shared = new ArrayList<>();
+        Map<Integer, SharedExpert> shared = new TreeMap<>();
         try {
             for (int l = 0; l < config.numHiddenLayers(); l++) {
                 SharedExpert layerShared = config.isSparse(l) && config.features().hasSharedExpert() ? sharedExpert(l, kind) : null;
                 if (layerShared != null) {
-                    shared.add(layerShared);
+                    shared.put(l, layerShared);
                 }
                 layers.add(new DecoderLayer(l,
                         new RmsNorm(kept(MixtralTensorLayout.inputLayernorm(l)), eps),
@@ -80,7 +81,7 @@ final class ModelLoader {
                         new MoeLayer(l, routing, gateWeights, layerShared)));
             }
         } catch (RuntimeException e) {
-            shared.forEach(SharedExpert::close);
+            shared.values().forEach(SharedExpert::close);
             throw e;
         }
         NDArray embed = kept(MixtralTensorLayout.EMBED_TOKENS); // (vocab, hidden)

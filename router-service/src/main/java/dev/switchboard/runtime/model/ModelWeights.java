@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The model's forward pass over a packed step (HF {@code MixtralForCausalLM}) and everything it reads except the
@@ -14,10 +15,11 @@ import java.util.List;
  * @param finalNorm the norm before the LM head
  * @param lmHead the LM head, transposed: {@code (hidden, vocab)}
  * @param rope the rotary embedding shared by every layer
- * @param sharedExperts the layers' shared experts (Qwen2-MoE), which {@link #close()} closes; empty for other families
+ * @param sharedExperts by layer, the sparse layers' shared experts (Qwen2-MoE), which {@link #close()} closes; empty
+ *     for the other families
  */
 record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm, NDArray lmHead, RotaryEmbedding rope,
-        List<SharedExpert> sharedExperts) implements AutoCloseable {
+        Map<Integer, SharedExpert> sharedExperts) implements AutoCloseable {
 
     /** The step's hidden states after the last layer, {@code (tokens, hidden)}; the routing goes to {@code step}. */
     NDArray hidden(NDManager manager, StepBatch batch, KeyValueStore store, LayerStep step) {
@@ -39,7 +41,7 @@ record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm,
     /** Closes the shared experts (the tensors belong to the manager that loaded them). */
     @Override
     public void close() {
-        sharedExperts.forEach(SharedExpert::close);
+        sharedExperts.values().forEach(SharedExpert::close);
     }
 
     private static long[] toLongs(int[] values) {

@@ -11,6 +11,7 @@ import dev.switchboard.spi.ExpertSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,6 +194,16 @@ public final class MoeModel implements AutoCloseable {
                             .toFloatArray()); // (tokens, hidden)
         }
         return inputs;
+    }
+
+    /**
+     * Layer {@code layer}'s shared expert (Qwen2-MoE): it runs on every token beside the routed experts, weighted by
+     * its sigmoid gate, and is part of the model's weights, not of the {@link #experts()} table. Empty for a dense
+     * layer and for the families without one.
+     */
+    public Optional<Expert> sharedExpert(int layer) {
+        Objects.checkIndex(layer, config.numHiddenLayers());
+        return Optional.ofNullable(weights.sharedExperts().get(layer)).map(SharedExpert::expert);
     }
 
     /** The live expert table. */
