@@ -63,7 +63,7 @@ class PluginFaultsTest {
     void aProviderForAnotherSpiMajorIsRefusedNamingBothVersions() throws Exception {
         PluginView view = registry.load(jars.provider("acme", "3.1.4", "2.0", "", "acme-linear"));
 
-        assertFailed(view, "plugin acme@3.1.4 was built for expert SPI 2.0 but the host runs 1.1");
+        assertFailed(view, "plugin acme@3.1.4 was built for expert SPI 2.0 but the host runs 1.2");
         assertThat(view.id()).isEqualTo("acme");
         assertThat(view.requiresSpi()).isEqualTo("2.0");
     }
@@ -71,7 +71,7 @@ class PluginFaultsTest {
     @Test
     void aProviderForANewerSpiMinorIsRefused() throws Exception {
         assertFailed(registry.load(jars.provider("acme", "1.0.0", "1.7", "", "acme-linear")),
-                "was built for expert SPI 1.7 but the host runs the older 1.1");
+                "was built for expert SPI 1.7 but the host runs the older 1.2");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,6 +45,40 @@ class GenerateFamiliesTest {
             assertThat(logits.get(i).getAsDouble()).as("logit %d", i)
                     .isCloseTo(expectedLogits.get(i).getAsDouble(), within(LOGIT_TOLERANCE));
         }
+    }
+
+    /**
+     * The expert spec carries each expert's own inner width (routed, shared, dense), so {@code int8-swiglu} builds
+     * every expert of these models from the same weights; weight-only int8 moves the logits a little, not the argmax.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-moe-dense-bf16", "qwen3-moe-headdim", "olmoe-clip"})
+    void int8SwigluServesEveryExpertOfTheFamilies(String fixture, @TempDir Path tmp) throws IOException {
+        Path model = tmp.resolve(fixture);
+        Files.createDirectories(model);
+        try (var files = Files.list(FIXTURES.resolve(fixture))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, model.resolve(file.getFileName()));
+            }
+        }
+        JsonObject config = JsonParser.parseString(Files.readString(model.resolve("config.json"))).getAsJsonObject();
+        config.addProperty("switchboard_expert_kind", "int8-swiglu");
+        Files.writeString(model.resolve("config.json"), config.toString());
+        JsonObject expectedRun = expected(fixture, "generate");
+        JsonArray expectedLogits = expected(fixture, "logits").getAsJsonArray("logits");
+
+        ToolRun run = ToolRun.of("generate", "--model", model.toString(), "--prompt-ids",
+                csv(expectedRun.getAsJsonArray("prompt_ids")), "--max-tokens", "1", "--json", "--logits");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonObject out = JsonParser.parseString(run.stdout()).getAsJsonObject();
+        assertThat(out.getAsJsonArray("generated_ids").get(0)).isEqualTo(expectedRun.getAsJsonArray("generated_ids").get(0));
+        JsonArray logits = out.getAsJsonArray("last_logits");
+        double worst = 0;
+        for (int i = 0; i < logits.size(); i++) {
+            worst = Math.max(worst, Math.abs(logits.get(i).getAsDouble() - expectedLogits.get(i).getAsDouble()));
+        }
+        assertThat(worst).as("int8 rounding moves the logits, but little").isGreaterThan(0).isLessThan(0.1);
     }
 
     private static JsonObject expected(String fixture, String event) throws IOException {
