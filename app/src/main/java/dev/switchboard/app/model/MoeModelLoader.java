@@ -48,7 +48,7 @@ class MoeModelLoader implements ModelLoader {
             ModelShape shape = new ModelShape(config.maxPositionEmbeddings(), config.numHiddenLayers(),
                     config.numLocalExperts(), config.numExpertsPerTok(), config.eosTokenId(), config.vocabSize());
             return new ServedModel(id, Instant.now().getEpochSecond(), shape,
-                    new MoeModelTokenizer(tokenizer, config.bosTokenId()), template, new MoeBatchModel(model, tokenizer),
+                    new MoeModelTokenizer(tokenizer, config), template, new MoeBatchModel(model, tokenizer),
                     new ServedExperts(model, checkpoint, config.expertKind()));
         } catch (RuntimeException e) {
             tokenizer.close();

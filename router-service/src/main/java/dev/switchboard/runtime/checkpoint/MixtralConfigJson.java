@@ -76,7 +76,7 @@ final class MixtralConfigJson {
                     requiredInt("max_position_embeddings"),
                     requiredInt("vocab_size"),
                     has("tie_word_embeddings") && requiredBoolean("tie_word_embeddings"),
-                    requiredInt("bos_token_id"),
+                    mixtral || has("bos_token_id") ? requiredInt("bos_token_id") : tokenId("eos_token_id"), // OLMoE has none; unused unless add_bos_token
                     tokenId("eos_token_id"),
                     has("norm_topk_prob") ? requiredBoolean("norm_topk_prob") : mixtral, // Mixtral renormalises, the others default to not
                     has("switchboard_routing") ? requiredString("switchboard_routing") : "topk",

@@ -1,5 +1,8 @@
 package dev.switchboard.runtime.tokenizer;
 
+import dev.switchboard.runtime.checkpoint.MixtralConfig;
+import dev.switchboard.runtime.checkpoint.ModelFamily;
+
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,11 +24,14 @@ public final class MoeTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final String[] pieces;
     private final Optional<String> chatTemplate;
+    private final Optional<Boolean> addBosToken;
 
-    private MoeTokenizer(HuggingFaceTokenizer tokenizer, String[] pieces, Optional<String> chatTemplate) {
+    private MoeTokenizer(HuggingFaceTokenizer tokenizer, String[] pieces, Optional<String> chatTemplate,
+            Optional<Boolean> addBosToken) {
         this.tokenizer = tokenizer;
         this.pieces = pieces;
         this.chatTemplate = chatTemplate;
+        this.addBosToken = addBosToken;
     }
 
     /**
@@ -41,6 +47,7 @@ public final class MoeTokenizer implements AutoCloseable {
         }
         String[] pieces = TokenizerFiles.pieces(tokenizerJson);
         Optional<String> chatTemplate = TokenizerFiles.chatTemplate(modelDir.resolve("tokenizer_config.json"));
+        Optional<Boolean> addBosToken = TokenizerFiles.addBosToken(modelDir.resolve("tokenizer_config.json"));
         try {
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)
@@ -48,7 +55,7 @@ public final class MoeTokenizer implements AutoCloseable {
                     .optTruncation(false)
                     .optPadding(false)
                     .build();
-            return new MoeTokenizer(tokenizer, pieces, chatTemplate);
+            return new MoeTokenizer(tokenizer, pieces, chatTemplate, addBosToken);
         } catch (IOException e) {
             throw new UncheckedIOException(tokenizerJson + ": cannot load tokenizer", e);
         }
@@ -71,6 +78,16 @@ public final class MoeTokenizer implements AutoCloseable {
         withBos[0] = bosTokenId;
         System.arraycopy(ids, 0, withBos, 1, ids.length);
         return withBos;
+    }
+
+    /**
+     * A plain-text prompt as the model's Hugging Face tokenizer encodes it: with {@code config}'s BOS when
+     * {@code tokenizer_config.json} sets {@code add_bos_token}, or, when it does not say, for Mixtral (Mistral's
+     * tokenizers add BOS) but not for Qwen and OLMoE (theirs add none).
+     */
+    public int[] encodePrompt(String text, MixtralConfig config) {
+        boolean bos = addBosToken.orElse(config.family() == ModelFamily.MIXTRAL);
+        return bos ? encodePrompt(text, config.bosTokenId()) : encode(text);
     }
 
     /** The text of {@code ids}, special tokens skipped; invalid UTF-8 byte runs become U+FFFD. */

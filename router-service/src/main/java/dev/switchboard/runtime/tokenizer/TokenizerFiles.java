@@ -71,6 +71,16 @@ final class TokenizerFiles {
         return Optional.empty();
     }
 
+    /** {@code add_bos_token} of {@code tokenizer_config.json}: whether the tokenizer puts BOS before a text; empty when unset. */
+    static Optional<Boolean> addBosToken(Path tokenizerConfigJson) {
+        if (!Files.isRegularFile(tokenizerConfigJson)) {
+            return Optional.empty();
+        }
+        JsonElement value = readObject(tokenizerConfigJson).get("add_bos_token");
+        return value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()
+                ? Optional.empty() : Optional.of(value.getAsBoolean());
+    }
+
     private static JsonObject readObject(Path file) {
         try {
             JsonElement root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));

@@ -72,11 +72,13 @@ class FamilyConfigTest {
             json.remove("attention_bias");
             json.remove("num_experts");
             json.addProperty("num_local_experts", 4); // OlmoeConfig.attribute_map
+            json.add("bos_token_id", JsonNull.INSTANCE); // OLMoE's released config: its tokenizer adds no BOS
         }));
         assertThat(olmoe.rmsNormEps()).isEqualTo(1e-5);
         assertThat(olmoe.features().clipQkv()).isEmpty();
         assertThat(olmoe.features().qkvBias()).isFalse();
         assertThat(olmoe.numLocalExperts()).isEqualTo(4);
+        assertThat(olmoe.bosTokenId()).as("a placeholder, unused without add_bos_token").isEqualTo(olmoe.eosTokenId());
         MixtralConfig mixtral = MixtralConfig.fromJson(write("tiny-gqa-top2", json -> json.remove("norm_topk_prob")));
         assertThat(mixtral.normTopkProb()).isTrue();
         assertThat(mixtral.features()).isEqualTo(FamilyFeatures.mixtral(128));

@@ -33,7 +33,7 @@ final class GenerateCommand {
                 MoeTokenizer tokenizer = MoeTokenizer.load(args.model());
                 MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults())) {
             log.info("Loaded {} in {} ms", args.model(), (System.nanoTime() - start) / 1_000_000);
-            int[] promptIds = args.promptIds() != null ? args.promptIds() : tokenizer.encodePrompt(args.prompt(), model.config().bosTokenId());
+            int[] promptIds = args.promptIds() != null ? args.promptIds() : tokenizer.encodePrompt(args.prompt(), model.config());
             SamplingParams sampling = new SamplingParams(args.temperature(), 0, args.topP(), args.seed(), args.maxTokens(), List.of());
             GenerationRequest request = new GenerationRequest(promptIds, sampling, args.trace(), null);
             Generator generator = new Generator(model, tokenizer);
