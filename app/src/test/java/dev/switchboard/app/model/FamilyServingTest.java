@@ -117,6 +117,8 @@ class FamilyServingTest {
                 .get("message").getAsString()).contains("layer 0 is a dense layer");
         assertThat(post("/api/admin/experts/layers/0/replace", "{\"kind\":\"int8-swiglu\"}", 409)
                 .getAsJsonObject("error").get("message").getAsString()).contains("layer 0 is a dense layer");
+        assertThat(post("/api/admin/experts/contributed", "{\"plugin\":\"example-relu-mlp\",\"name\":\"example-relu\"}", 409)
+                .getAsJsonObject("error").get("message").getAsString()).contains("layer 0 of this qwen2_moe model is a dense layer");
         // the routed experts of the sparse layer keep their lifecycle
         post("/api/admin/experts/layers/1/experts/3/disable", "", 200);
         post("/api/admin/experts/layers/1/experts/3/enable", "", 200);
