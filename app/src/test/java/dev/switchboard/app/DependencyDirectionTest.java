@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The architecture invariant of docs/ARCHITECTURE.md: dependencies point one way,
- * {@code expert-spi ← expert plugins}, {@code expert-spi ← router-service ← app}, and nothing points back up.
+ * {@code expert-spi ← expert plugins}, {@code cpu-kernels ← built-in expert kinds}, {@code expert-spi ← router-service ← app},
+ * and nothing points back up.
  * Checked on the compiled classes of every module, so a wrong import fails the build.
  */
 class DependencyDirectionTest {
@@ -33,10 +34,18 @@ class DependencyDirectionTest {
     }
 
     @Test
-    void expertPluginsDependOnTheSpiAndDjlOnly() {
+    void expertPluginsDependOnTheSpiDjlAndTheCpuKernelsOnly() {
         classes().that().resideInAPackage("dev.switchboard.experts..")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "ai.djl..", "dev.switchboard.spi..", "dev.switchboard.experts..")
+                .resideInAnyPackage("java..", "ai.djl..", "dev.switchboard.spi..", "dev.switchboard.experts..",
+                        "dev.switchboard.kernels..")
+                .check(classes);
+    }
+
+    @Test
+    void cpuKernelsDependOnTheJdkOnly() {
+        classes().that().resideInAPackage("dev.switchboard.kernels..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jdk.incubator.vector..", "dev.switchboard.kernels..")
                 .check(classes);
     }
 

@@ -20,15 +20,15 @@ final class Attention {
     private final int heads;
     private final int kvHeads;
     private final int headDim;
-    private final NDArray qkv; // (hidden, (heads + 2·kvHeads)·headDim); q columns pre-scaled by 1/sqrt(headDim)
-    private final NDArray output; // (heads·headDim, hidden)
+    private final Projection qkv; // (hidden, (heads + 2·kvHeads)·headDim); q columns pre-scaled by 1/sqrt(headDim)
+    private final Projection output; // (heads·headDim, hidden)
 
     Attention(int heads, int kvHeads, int headDim, NDArray qkv, NDArray output) {
         this.heads = heads;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
-        this.qkv = qkv;
-        this.output = output;
+        this.qkv = new Projection(qkv);
+        this.output = new Projection(output);
     }
 
     /** {@code (tokens, hidden) -> (tokens, hidden)}; writes the step's keys and values into the cache. */
@@ -38,7 +38,7 @@ final class Attention {
         int tokens = batch.tokens();
         int qkWidth = (heads + kvHeads) * headDim;
         // split() is one native call for both parts, where two NDIndex gets would be two (plus parsing).
-        NDList qkAndV = h.matMul(qkv).split(new long[] {qkWidth}, 1); // (tokens, (heads + kvHeads)·hd), (tokens, kvHeads·hd)
+        NDList qkAndV = qkv.apply(h).split(new long[] {qkWidth}, 1); // (tokens, (heads + kvHeads)·hd), (tokens, kvHeads·hd)
         NDArray qk = qkAndV.get(0).reshape(tokens, heads + kvHeads, headDim);
         NDArray v = qkAndV.get(1).reshape(tokens, kvHeads, headDim);
         NDList qAndK = rope.apply(qk, ropeTables).split(new long[] {heads}, 1);
@@ -64,7 +64,7 @@ final class Attention {
         if (rows.order() != null) {
             packed = packed.get(new NDIndex("{}", rows.order())); // back to token order
         }
-        return packed.matMul(output); // (tokens, hidden)
+        return output.apply(packed); // (tokens, hidden)
     }
 
     /**

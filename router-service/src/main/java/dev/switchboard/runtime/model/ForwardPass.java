@@ -23,12 +23,14 @@ final class ForwardPass {
     private final NDManager modelManager;
     private final KvBlockPool cache;
     private final int vocabSize;
+    private final Projection lmHead; // (hidden, vocab); the Java kernel at batch-1 decode
 
     ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize) {
         this.weights = weights;
         this.modelManager = modelManager;
         this.cache = cache;
         this.vocabSize = vocabSize;
+        this.lmHead = new Projection(weights.lmHead());
     }
 
     /** Sees each layer's MoE input (after the post-attention norm) during a step; calibration only. */
@@ -82,7 +84,7 @@ final class ForwardPass {
                 }
             }
             NDArray rows = options.allLogits() ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
-            NDArray out = weights.finalNorm().apply(rows).matMul(weights.lmHead()); // (rows, vocab)
+            NDArray out = lmHead.apply(weights.finalNorm().apply(rows)); // (rows, vocab)
             if (out.getDataType() != DataType.FLOAT32) {
                 out = out.toType(DataType.FLOAT32, false);
             }

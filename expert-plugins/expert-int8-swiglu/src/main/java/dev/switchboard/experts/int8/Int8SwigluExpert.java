@@ -52,7 +52,7 @@ final class Int8SwigluExpert implements Expert {
         if (closed) {
             throw new IllegalStateException("int8-swiglu expert used after close()");
         }
-        if (kernel != null && tokens.getDataType() == DataType.FLOAT32) {
+        if (kernel != null && tokens.getDataType() == DataType.FLOAT32 && !tokens.hasGradient()) {
             float[] y = kernel.forward(tokens.toFloatArray(), Math.toIntExact(tokens.getShape().get(0)));
             return tokens.getManager().create(y, tokens.getShape());
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Two paths over the same memory: up to {@link #KERNEL_MAX_TOKENS} tokens on a CPU with the Vector API, the
  * Java kernel (both cores, every weight read once: decode is a matrix-vector product, where PyTorch's CPU gemv
- * streams at about half the machine's bandwidth); otherwise PyTorch's matmul (prefill, GPU, float16).
+ * streams at about half the machine's bandwidth); otherwise PyTorch's matmul (prefill, GPU, float16, and inputs that record gradients).
  */
 final class SwiGluExpert implements Expert {
 
@@ -65,7 +65,7 @@ final class SwiGluExpert implements Expert {
             throw new IllegalStateException("swiglu expert used after close()");
         }
         long n = tokens.getShape().get(0);
-        if (kernel != null && n <= KERNEL_MAX_TOKENS && tokens.getDataType() == DataType.FLOAT32) {
+        if (kernel != null && n <= KERNEL_MAX_TOKENS && tokens.getDataType() == DataType.FLOAT32 && !tokens.hasGradient()) {
             float[] y = kernel.forward(tokens.toFloatArray(), (int) n);
             return tokens.getManager().create(y, tokens.getShape());
         }
