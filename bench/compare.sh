@@ -8,7 +8,8 @@
 # --tokens N --logits none` printing a JSON line with "decode_step_ms_median". CHECKPOINT is a Mixtral folder
 # (e.g. from `java -jar app/target/switchboard.jar make-checkpoint --size medium`). The jar is
 # app/target/switchboard.jar unless SWITCHBOARD_JAR says otherwise; JAVA_FLAGS are passed to java (default: the
-# Vector API module the expert kernels use). Both decode the same 8-token prompt; the median step counts.
+# Vector API module the kernels use, and one PyTorch intra-op thread, which decoded fastest with the kernels in
+# docs/PERFORMANCE.md). Both decode the same 8-token prompt; the median step counts.
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -20,7 +21,7 @@ checkpoint=$2
 pairs=${3:-3}
 steps=${4:-32}
 jar=${SWITCHBOARD_JAR:-$(dirname "$0")/../app/target/switchboard.jar}
-java_flags=${JAVA_FLAGS:---add-modules jdk.incubator.vector}
+java_flags=${JAVA_FLAGS:---add-modules jdk.incubator.vector -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1}
 prompt=1,5,9,300,42,7,11,13
 
 [[ -f $reference ]] || { echo "no reference script at $reference" >&2; exit 2; }
