@@ -33,9 +33,15 @@ final class ModelLoader {
     private final NDManager owner;
     private final DataType type;
     private final Device device;
+    private final boolean javaKernels;
 
-    ModelLoader(TensorSource source, NDManager owner, DataType type, Device device) {
+    /**
+     * @param javaKernels whether batch-1 projections may run on the Java kernel ({@link Projection}): serving
+     *     yes; training no, as its products must record gradients
+     */
+    ModelLoader(TensorSource source, NDManager owner, DataType type, Device device, boolean javaKernels) {
         this.source = source;
+        this.javaKernels = javaKernels;
         this.config = source.config();
         this.owner = owner;
         this.type = type;
@@ -71,7 +77,7 @@ final class ModelLoader {
         NDArray lmHead = transposed(head); // (hidden, vocab)
         RmsNorm finalNorm = new RmsNorm(kept(MixtralTensorLayout.FINAL_NORM), eps);
         RotaryEmbedding rope = new RotaryEmbedding(config.headDim(), config.ropeTheta(), owner, type);
-        return new ModelWeights(embed, layers, finalNorm, lmHead, rope);
+        return new ModelWeights(embed, layers, finalNorm, new Projection(lmHead, javaKernels), rope);
     }
 
     /** Every layer's router rows and experts, built by {@code kind}. */
@@ -104,8 +110,8 @@ final class ModelLoader {
             NDArray v = source.load(MixtralTensorLayout.vProj(layer), scratch, type).transpose();
             NDArray qkv = NDArrays.concat(new NDList(q, k, v), 1); // (hidden, (heads + 2·kvHeads)·headDim)
             qkv.attach(owner);
-            return new Attention(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), qkv,
-                    transposed(MixtralTensorLayout.oProj(layer)));
+            return new Attention(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(),
+                    new Projection(qkv, javaKernels), new Projection(transposed(MixtralTensorLayout.oProj(layer)), javaKernels));
         }
     }
 

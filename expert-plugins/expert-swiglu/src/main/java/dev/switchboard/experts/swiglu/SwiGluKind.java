@@ -41,9 +41,9 @@ public final class SwiGluKind implements ExpertKind {
         try {
             return new SwiGluExpert(
                     owned,
-                    transposedCopy(w1, spec, owned), // (dModel, dFf)
-                    transposedCopy(w3, spec, owned), // (dModel, dFf)
-                    transposedCopy(w2, spec, owned)); // (dFf, dModel)
+                    contiguousCopy(w1, spec, owned, false), // (dFf, dModel)
+                    contiguousCopy(w3, spec, owned, false), // (dFf, dModel)
+                    contiguousCopy(w2, spec, owned, true)); // (dFf, dModel) = w2ᵀ
         } catch (RuntimeException e) {
             owned.close();
             throw e;
@@ -65,21 +65,27 @@ public final class SwiGluKind implements ExpertKind {
     }
 
     /**
-     * A contiguous {@code [in, out]} copy in the working type, owned by {@code owner}, so that the
-     * projection is a single {@code x.matMul(w)}. Flattening the transposed view forces the copy.
+     * A contiguous copy in the working type, owned by {@code owner}, transposed or not. All three matrices end up
+     * {@code (dFf, dModel)}: one row per inner unit, the layout the CPU kernel reads (see {@link SwiGluExpert}).
+     * Flattening a transposed view forces the copy.
      */
-    private static NDArray transposedCopy(NDArray w, ExpertSpec spec, NDManager owner) {
+    private static NDArray contiguousCopy(NDArray w, ExpertSpec spec, NDManager owner, boolean transpose) {
         Shape shape = w.getShape();
         try (NDManager scratch = w.getManager().newSubManager()) {
             NDArray typed = w.getDataType() == spec.dataType() ? w : w.toType(spec.dataType(), false);
-            NDArray transposed = typed.transpose(); // (in, out), strided view
-            transposed.attach(scratch);
             if (typed != w) {
                 typed.attach(scratch);
             }
-            NDArray flat = transposed.reshape(-1); // contiguous copy
+            NDArray view = transpose ? typed.transpose() : typed;
+            if (view != typed) {
+                view.attach(scratch);
+            }
+            NDArray flat = view.reshape(-1); // contiguous
             flat.attach(scratch);
-            NDArray result = flat.reshape(shape.get(1), shape.get(0)).toDevice(spec.device(), false);
+            NDArray copy = flat.duplicate(); // never the caller's memory, even when no transpose or cast was needed
+            copy.attach(scratch);
+            Shape copied = transpose ? new Shape(shape.get(1), shape.get(0)) : shape;
+            NDArray result = copy.reshape(copied).toDevice(spec.device(), false);
             result.attach(owner);
             return result;
         }
