@@ -1,6 +1,7 @@
 package dev.switchboard.kernels;
 
 import java.nio.ByteBuffer;
+import java.util.Map;
 
 /**
  * Dot products and scaled additions of one weight row (float32 or int8, in native memory) with float32
@@ -16,7 +17,19 @@ public final class VectorKernels {
     private static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"false".equalsIgnoreCase(System.getProperty("switchboard.java-kernels"));
 
+    /**
+     * The expert option ({@code ExpertSpec.options}) understood by the kinds that use these kernels: {@code "false"}
+     * keeps every product of those experts on PyTorch. Training sets it: a kernel computes outside the autograd
+     * graph, and a training step's inputs are not reliably marked as recording gradients.
+     */
+    public static final String EXPERT_OPTION = "java-kernels";
+
     private VectorKernels() {}
+
+    /** Whether the kernels are {@link #available()} and {@code options} does not turn them off ({@link #EXPERT_OPTION}). */
+    public static boolean allowedBy(Map<String, String> options) {
+        return AVAILABLE && !"false".equalsIgnoreCase(options.get(EXPERT_OPTION));
+    }
 
     /** Whether the Vector API is in this JVM and the kernels are not turned off. */
     public static boolean available() {

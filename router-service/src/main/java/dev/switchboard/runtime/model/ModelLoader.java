@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.checkpoint.MixtralTensorLayout;
@@ -36,8 +37,9 @@ final class ModelLoader {
     private final boolean javaKernels;
 
     /**
-     * @param javaKernels whether batch-1 projections may run on the Java kernel ({@link Projection}): serving
-     *     yes; training no, as its products must record gradients
+     * @param javaKernels whether batch-1 projections ({@link Projection}) and the experts ({@link
+     *     VectorKernels#EXPERT_OPTION}) may run on the Java kernels: serving yes; training no, as its products must
+     *     record gradients
      */
     ModelLoader(TensorSource source, NDManager owner, DataType type, Device device, boolean javaKernels) {
         this.source = source;
@@ -82,7 +84,8 @@ final class ModelLoader {
 
     /** Every layer's router rows and experts, built by {@code kind}. */
     ExpertTable experts(ExpertKind kind) {
-        ExpertSpec spec = new ExpertSpec(config.hiddenSize(), config.intermediateSize(), type, device, Map.of());
+        Map<String, String> options = javaKernels ? Map.of() : Map.of(VectorKernels.EXPERT_OPTION, "false");
+        ExpertSpec spec = new ExpertSpec(config.hiddenSize(), config.intermediateSize(), type, device, options);
         List<LayerExperts> layers = new ArrayList<>();
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             List<Expert> experts = new ArrayList<>();

@@ -27,7 +27,7 @@ final class Int8SwigluExpert implements Expert {
     private volatile boolean closed;
 
     Int8SwigluExpert(ExpertSpec spec, NDArray w1, NDArray w2, NDArray w3) {
-        this(spec, w1, w2, w3, VectorKernels.available());
+        this(spec, w1, w2, w3, VectorKernels.allowedBy(spec.options()));
     }
 
     /** {@code kernelAllowed} false forces the PyTorch path (tests of the JVM without the Vector API). */

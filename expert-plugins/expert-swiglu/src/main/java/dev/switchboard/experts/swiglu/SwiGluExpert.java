@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import dev.switchboard.kernels.SwiGluKernel;
-import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.kernels.WeightRows;
 import dev.switchboard.spi.Expert;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +33,7 @@ final class SwiGluExpert implements Expert {
     private final SwiGluKernel kernel; // null when the kernel cannot run here
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    SwiGluExpert(NDManager manager, NDArray w1, NDArray w3, NDArray w2Transposed) {
+    SwiGluExpert(NDManager manager, NDArray w1, NDArray w3, NDArray w2Transposed, boolean kernelAllowed) {
         this.manager = manager;
         this.w1 = w1;
         this.w3 = w3;
@@ -43,12 +42,12 @@ final class SwiGluExpert implements Expert {
         this.w3View = w3.transpose();
         w1View.attach(manager);
         w3View.attach(manager);
-        this.kernel = kernelOrNull(w1, w3, w2Transposed);
+        this.kernel = kernelAllowed ? kernelOrNull(w1, w3, w2Transposed) : null;
     }
 
-    /** The kernel reads the tensors' own memory (no copy): CPU, float32, Vector API present. */
+    /** The kernel reads the tensors' own memory (no copy): CPU and float32 (the Vector API checked by the kind). */
     private static SwiGluKernel kernelOrNull(NDArray w1, NDArray w3, NDArray w2Transposed) {
-        if (!VectorKernels.available() || !w1.getDevice().equals(Device.cpu()) || w1.getDataType() != DataType.FLOAT32) {
+        if (!w1.getDevice().equals(Device.cpu()) || w1.getDataType() != DataType.FLOAT32) {
             return null;
         }
         int rows = Math.toIntExact(w1.getShape().get(0));

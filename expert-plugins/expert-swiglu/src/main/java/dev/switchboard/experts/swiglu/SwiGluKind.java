@@ -3,6 +3,7 @@ package dev.switchboard.experts.swiglu;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import dev.switchboard.spi.ExpertSpec;
@@ -12,7 +13,8 @@ import java.util.Set;
 /**
  * The {@code swiglu} expert kind: Mixtral's feed-forward network {@code w2(silu(w1·x) ⊙ w3·x)}
  * (Hugging Face {@code MixtralBlockSparseTop2MLP}). Weights in Hugging Face layout:
- * {@code w1, w3: [dFf, dModel]}, {@code w2: [dModel, dFf]}. Stateless and thread-safe.
+ * {@code w1, w3: [dFf, dModel]}, {@code w2: [dModel, dFf]}. Option {@code java-kernels=false}
+ * ({@link VectorKernels#EXPERT_OPTION}) keeps decode on PyTorch. Stateless and thread-safe.
  */
 public final class SwiGluKind implements ExpertKind {
 
@@ -43,7 +45,8 @@ public final class SwiGluKind implements ExpertKind {
                     owned,
                     contiguousCopy(w1, spec, owned, false), // (dFf, dModel)
                     contiguousCopy(w3, spec, owned, false), // (dFf, dModel)
-                    contiguousCopy(w2, spec, owned, true)); // (dFf, dModel) = w2ᵀ
+                    contiguousCopy(w2, spec, owned, true), // (dFf, dModel) = w2ᵀ
+                    VectorKernels.allowedBy(spec.options()));
         } catch (RuntimeException e) {
             owned.close();
             throw e;
@@ -82,8 +85,13 @@ public final class SwiGluKind implements ExpertKind {
             }
             NDArray flat = view.reshape(-1); // contiguous
             flat.attach(scratch);
-            NDArray copy = flat.duplicate(); // never the caller's memory, even when no transpose or cast was needed
-            copy.attach(scratch);
+            // Never the caller's memory: without a transpose or cast, flat is a view of w, so it is copied by an op
+            // autograd records (not duplicate(): DJL's clone leaves the graph, measured by TrainableMixtralGradientTest,
+            // and training builds experts from parameters that record gradients).
+            NDArray copy = !transpose && typed == w ? flat.add(0f) : flat;
+            if (copy != flat) {
+                copy.attach(scratch);
+            }
             Shape copied = transpose ? new Shape(shape.get(1), shape.get(0)) : shape;
             NDArray result = copy.reshape(copied).toDevice(spec.device(), false);
             result.attach(owner);
