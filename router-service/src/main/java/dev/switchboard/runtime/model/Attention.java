@@ -21,10 +21,10 @@ final class Attention {
     private final int heads;
     private final int kvHeads;
     private final int headDim;
-    private final NDArray qkv; // (hidden, (heads + 2·kvHeads)·headDim); q columns scaled by 1/sqrt(headDim) when built
-    private final NDArray output; // (heads·headDim, hidden)
+    private final Projection qkv; // (hidden, (heads + 2·kvHeads)·headDim); q columns scaled by 1/sqrt(headDim) when built
+    private final Projection output; // (heads·headDim, hidden)
 
-    Attention(int heads, int kvHeads, int headDim, NDArray qkv, NDArray output) {
+    Attention(int heads, int kvHeads, int headDim, Projection qkv, Projection output) {
         this.heads = heads;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -40,7 +40,7 @@ final class Attention {
         int tokens = Math.toIntExact(h.getShape().get(0));
         int qkWidth = (heads + kvHeads) * headDim;
         // split() is one native call for both parts, where two NDIndex gets would be two (plus parsing).
-        NDList qkAndV = h.matMul(qkv).split(new long[] {qkWidth}, 1); // (tokens, (heads + kvHeads)·hd), (tokens, kvHeads·hd)
+        NDList qkAndV = qkv.apply(h).split(new long[] {qkWidth}, 1); // (tokens, (heads + kvHeads)·hd), (tokens, kvHeads·hd)
         NDArray qk = qkAndV.get(0).reshape(tokens, heads + kvHeads, headDim);
         NDArray v = qkAndV.get(1).reshape(tokens, kvHeads, headDim);
         NDList qAndK = step.rope().apply(qk, step.ropeTables()).split(new long[] {heads}, 1);
@@ -65,7 +65,7 @@ final class Attention {
         if (store.order() != null) {
             packed = packed.get(new NDIndex("{}", store.order())); // back to token order
         }
-        return packed.matMul(output); // (tokens, hidden)
+        return output.apply(packed); // (tokens, hidden)
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.checkpoint.MixtralTensorLayout;
@@ -33,9 +34,16 @@ final class ModelLoader {
     private final NDManager owner;
     private final DataType type;
     private final Device device;
+    private final boolean javaKernels;
 
-    ModelLoader(TensorSource source, NDManager owner, DataType type, Device device) {
+    /**
+     * @param javaKernels whether batch-1 projections ({@link Projection}) and the experts ({@link
+     *     VectorKernels#EXPERT_OPTION}) may run on the Java kernels: serving yes; training no, as its products must
+     *     record gradients
+     */
+    ModelLoader(TensorSource source, NDManager owner, DataType type, Device device, boolean javaKernels) {
         this.source = source;
+        this.javaKernels = javaKernels;
         this.config = source.config();
         this.owner = owner;
         this.type = type;
@@ -71,12 +79,13 @@ final class ModelLoader {
         NDArray lmHead = transposed(head); // (hidden, vocab)
         RmsNorm finalNorm = new RmsNorm(kept(MixtralTensorLayout.FINAL_NORM), eps);
         RotaryEmbedding rope = new RotaryEmbedding(config.headDim(), config.ropeTheta(), owner, type);
-        return new ModelWeights(embed, layers, finalNorm, lmHead, rope);
+        return new ModelWeights(embed, layers, finalNorm, new Projection(lmHead, javaKernels), rope);
     }
 
     /** Every layer's router rows and experts, built by {@code kind}. */
     ExpertTable experts(ExpertKind kind) {
-        ExpertSpec spec = new ExpertSpec(config.hiddenSize(), config.intermediateSize(), type, device, Map.of());
+        Map<String, String> options = javaKernels ? Map.of() : Map.of(VectorKernels.EXPERT_OPTION, "false");
+        ExpertSpec spec = new ExpertSpec(config.hiddenSize(), config.intermediateSize(), type, device, options);
         List<LayerExperts> layers = new ArrayList<>();
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             List<Expert> experts = new ArrayList<>();
@@ -104,8 +113,8 @@ final class ModelLoader {
             NDArray v = source.load(MixtralTensorLayout.vProj(layer), scratch, type).transpose();
             NDArray qkv = NDArrays.concat(new NDList(q, k, v), 1); // (hidden, (heads + 2·kvHeads)·headDim)
             qkv.attach(owner);
-            return new Attention(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), qkv,
-                    transposed(MixtralTensorLayout.oProj(layer)));
+            return new Attention(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(),
+                    new Projection(qkv, javaKernels), new Projection(transposed(MixtralTensorLayout.oProj(layer)), javaKernels));
         }
     }
 

@@ -12,10 +12,10 @@ import java.util.List;
  * @param embed token embeddings {@code (vocab, hidden)}
  * @param layers decoder layers
  * @param finalNorm the norm before the LM head
- * @param lmHead the LM head, transposed: {@code (hidden, vocab)}
+ * @param lmHead the LM head, transposed: {@code (hidden, vocab)}; the Java kernel at batch-1 decode ({@link Projection})
  * @param rope the rotary embedding shared by every layer
  */
-record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm, NDArray lmHead, RotaryEmbedding rope) {
+record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm, Projection lmHead, RotaryEmbedding rope) {
 
     /** The step's hidden states after the last layer, {@code (tokens, hidden)}; the routing goes to {@code step}. */
     NDArray hidden(NDManager manager, StepBatch batch, KeyValueStore store, LayerStep step) {
@@ -31,7 +31,7 @@ record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm,
 
     /** {@code rows (n, hidden)} -> vocabulary logits {@code (n, vocab)}. */
     NDArray logits(NDArray rows) {
-        return finalNorm.apply(rows).matMul(lmHead); // (n, vocab)
+        return lmHead.apply(finalNorm.apply(rows)); // (n, vocab)
     }
 
     private static long[] toLongs(int[] values) {

@@ -62,7 +62,7 @@ public final class MoeModel implements AutoCloseable {
         manager.setName("moe-model");
         try {
             MixtralConfig config = checkpoint.config();
-            ModelLoader loader = new ModelLoader(checkpoint, manager, options.workingType(), options.device());
+            ModelLoader loader = new ModelLoader(checkpoint, manager, options.workingType(), options.device(), true);
             ExpertKind kind = ModelLoader.expertKind(config, options.expertKinds(), checkpoint.directory());
             RoutingStrategy routing = ModelLoader.routing(config, options.routingOverride());
             ModelWeights weights = loader.weights(routing, GateWeights.DECIDED);
