@@ -45,6 +45,9 @@ public abstract class ServingTestBase {
         }
         assertThat(holder.current()).as("the fixture model loaded").isPresent();
         controls.reset();
+        // The server's own codec limit (spring.codec.max-in-memory-size) reaches the test client too; a Prometheus
+        // scrape of a context many tests have used outgrows it.
+        anonymous = anonymous.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 << 20)).build();
         web = anonymous.mutate()
                 .responseTimeout(Duration.ofSeconds(30))
                 .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + ServingTest.API_KEY)

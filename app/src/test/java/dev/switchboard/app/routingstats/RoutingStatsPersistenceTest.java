@@ -91,6 +91,10 @@ class RoutingStatsPersistenceTest {
         int stepsPerThread = 20_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch go = new CountDownLatch(1);
+        // Halfway through, every writer waits until a window has closed, so windows close while writes are
+        // in flight however fast the machine is (a fast one finished before the second window otherwise).
+        CountDownLatch halfway = new CountDownLatch(threads);
+        CountDownLatch windowClosedHalfway = new CountDownLatch(1);
         List<Future<?>> writers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int expert = t % 4;
@@ -99,6 +103,10 @@ class RoutingStatsPersistenceTest {
                 SequenceRoutes sequence = stats.recorder.openSequence("m", "d" + (expert % 2));
                 int[][] choice = {{expert, (expert + 1) % 4}};
                 for (int i = 0; i < stepsPerThread; i++) {
+                    if (i == stepsPerThread / 2) {
+                        halfway.countDown();
+                        if (!windowClosedHalfway.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("no window closed halfway");
+                    }
                     stats.recorder.recordStep("m", "d" + (expert % 2), List.of(step(0, 4, choice, i % 10 == 0 ? 1 : 0)));
                     stats.recorder.recordTokenRoutes(sequence, 0, choice[0]);
                 }
@@ -111,6 +119,11 @@ class RoutingStatsPersistenceTest {
         while (!done.get()) {
             stats.nextWindow(); // closes windows under the writers' feet
             closedWhileWriting++;
+            if (halfway.getCount() == 0 && windowClosedHalfway.getCount() == 1) {
+                assertThat(stats.nextWindow()).isTrue(); // holds the first half of every writer's steps
+                closedWhileWriting++;
+                windowClosedHalfway.countDown();
+            }
             done.set(writers.stream().allMatch(Future::isDone));
         }
         for (Future<?> writer : writers) writer.get(); // rethrows a writer's failure
