@@ -35,15 +35,19 @@ final class ModelLoader {
     private final DataType type;
     private final Device device;
     private final boolean javaKernels;
+    private final HostCopy hostCopy;
 
     /**
      * @param javaKernels whether batch-1 projections ({@link Projection}) and the experts ({@link
      *     VectorKernels#EXPERT_OPTION}) may run on the Java kernels: serving yes; training no, as its products must
-     *     record gradients
+     *     record gradients; they run only on the CPU whatever this says (each checks the weights' device)
+     * @param hostCopy how the MoE layers copy their router logits to the JVM
      */
-    ModelLoader(TensorSource source, NDManager owner, DataType type, Device device, boolean javaKernels) {
+    ModelLoader(TensorSource source, NDManager owner, DataType type, Device device, boolean javaKernels,
+            HostCopy hostCopy) {
         this.source = source;
         this.javaKernels = javaKernels;
+        this.hostCopy = hostCopy;
         this.config = source.config();
         this.owner = owner;
         this.type = type;
@@ -72,7 +76,7 @@ final class ModelLoader {
                     new RmsNorm(kept(MixtralTensorLayout.inputLayernorm(l)), eps),
                     attention(l),
                     new RmsNorm(kept(MixtralTensorLayout.postAttentionLayernorm(l)), eps),
-                    new MoeLayer(l, routing, gateWeights)));
+                    new MoeLayer(l, routing, gateWeights, hostCopy)));
         }
         NDArray embed = kept(MixtralTensorLayout.EMBED_TOKENS); // (vocab, hidden)
         String head = config.tieWordEmbeddings() ? MixtralTensorLayout.EMBED_TOKENS : MixtralTensorLayout.LM_HEAD;

@@ -2,7 +2,6 @@ package dev.switchboard.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import dev.switchboard.runtime.routing.RoutingContext;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.runtime.routing.RoutingPhase;
@@ -20,11 +19,13 @@ final class MoeLayer {
     private final int index;
     private final RoutingStrategy routing;
     private final GateWeights gateWeights;
+    private final HostCopy hostCopy;
 
-    MoeLayer(int index, RoutingStrategy routing, GateWeights gateWeights) {
+    MoeLayer(int index, RoutingStrategy routing, GateWeights gateWeights, HostCopy hostCopy) {
         this.index = index;
         this.routing = routing;
         this.gateWeights = gateWeights;
+        this.hostCopy = hostCopy;
     }
 
     /**
@@ -34,7 +35,7 @@ final class MoeLayer {
     MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults,
             SequenceOverrides overrides) {
         NDArray gateLogits = hidden.getNDArrayInternal().linear(hidden, layer.gate(), null).singletonOrThrow(); // (tokens, numExperts): h·Wgᵀ
-        float[] hostLogits = hostCopy(gateLogits); // the router runs on the host, in float32
+        float[] hostLogits = hostCopy.toHost(gateLogits); // the router runs on the host, in float32 (ADR 0005, 0007)
         while (true) {
             try {
                 return mixture(hidden, gateLogits, hostLogits, layer, phase, overrides);
@@ -66,11 +67,6 @@ final class MoeLayer {
         NDArray weighted = outputs.mul(gateWeights.of(groups, gateLogits, hidden)); // (assignments, hidden): G(x)_e · E_e(x)
         NDArray output = groups.sumPerToken(weighted); // (tokens, hidden): y = Σ_e G(x)_e · E_e(x)
         return new MoeOutput(output, decision, hostLogits, gateLogits);
-    }
-
-    private static float[] hostCopy(NDArray logits) {
-        return logits.getDataType() == DataType.FLOAT32 ? logits.toFloatArray()
-                : logits.toType(DataType.FLOAT32, false).toFloatArray(); // Switch's "selective precision"
     }
 
     /** Runs one expert, turning a throw or a broken output contract into an {@link ExpertFailure}. */
