@@ -46,6 +46,8 @@ ratios=()
 for ((pair = 1; pair <= pairs; pair++)); do
   load=$(cut -d' ' -f1 /proc/loadavg)
   if ((pair % 2)); then ours=$(switchboard_ms); theirs=$(reference_ms); else theirs=$(reference_ms); ours=$(switchboard_ms); fi
+  [[ -n $ours ]] || { echo "bench printed no batch-1 row; run it alone to see why: java $java_flags -jar $jar bench --model $checkpoint --batches 1 --prompt-tokens 8" >&2; exit 1; }
+  [[ -n $theirs ]] || { echo "the reference printed no decode_step_ms_median; run it alone: python3 $reference $checkpoint --prompt-ids $prompt --tokens 2 --logits none" >&2; exit 1; }
   ratio=$(python3 -c "print(f'{$theirs / $ours:.2f}')")
   ratios+=("$ratio")
   echo "| $pair | $load | $ours | $theirs | ${ratio}x |"
