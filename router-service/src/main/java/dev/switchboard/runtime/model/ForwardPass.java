@@ -52,7 +52,9 @@ final class ForwardPass {
         cache.stepLock().lock(); // after reserve(): growing the pool takes the exclusive side
         try (NDManager step = modelManager.newSubManager()) {
             NDArray x = weights.hidden(step, batch, new PagedKeyValues(cache, batch, step), layers); // (tokens, hidden)
-            NDArray rows = options.allLogits() ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
+            // With one new token per input (every decode step) each row is its input's last: no index to upload, no gather.
+            boolean everyRowIsLast = options.allLogits() || batch.tokens() == batch.size();
+            NDArray rows = everyRowIsLast ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
             NDArray out = weights.logits(rows); // (rows, vocab)
             logits = split(hostCopy.toHost(out), batch, options.allLogits()); // the step's one copy of logits
             for (int l = 0; l < layers.moeInputs().size(); l++) {
