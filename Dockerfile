@@ -17,4 +17,4 @@ ENV SWITCHBOARD_DATA_DIR=/var/lib/switchboard \
     SWITCHBOARD_PLUGINS_DIR=/opt/switchboard/plugins
 RUN mkdir -p /var/lib/switchboard /opt/switchboard/plugins
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/opt/switchboard/switchboard.jar"]
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-jar", "/opt/switchboard/switchboard.jar"]

@@ -56,6 +56,8 @@ export async function startApp(jar: string, logDir: string): Promise<RunningApp>
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(join(logDir, 'app.log'));
   const app = spawn('java', [
+    // as the README and the Dockerfile start it: batch-1 decode on the Java Vector API kernels
+    '--add-modules', 'jdk.incubator.vector',
     '-jar', jarPath,
     `--server.port=${port}`, '--server.address=127.0.0.1',
     `--switchboard.data-dir=${join(data, 'data')}`, `--switchboard.plugins-dir=${join(data, 'plugins')}`,

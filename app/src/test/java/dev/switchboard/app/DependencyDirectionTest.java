@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The architecture invariant of docs/ARCHITECTURE.md: dependencies point one way,
- * {@code expert-spi ← expert plugins}, {@code expert-spi ← router-service ← tools ← app}, and nothing points back up.
+ * {@code expert-spi ← expert plugins}, {@code cpu-kernels ← built-in expert kinds, router-service},
+ * {@code expert-spi ← router-service ← tools ← app}, and nothing points back up.
  * Checked on the compiled classes of every module, so a wrong import fails the build.
  */
 class DependencyDirectionTest {
@@ -35,10 +36,18 @@ class DependencyDirectionTest {
     }
 
     @Test
-    void expertPluginsDependOnTheSpiAndDjlOnly() {
+    void expertPluginsDependOnTheSpiDjlAndTheCpuKernelsOnly() {
         classes().that().resideInAPackage("dev.switchboard.experts..")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "ai.djl..", "dev.switchboard.spi..", "dev.switchboard.experts..")
+                .resideInAnyPackage("java..", "ai.djl..", "dev.switchboard.spi..", "dev.switchboard.experts..",
+                        "dev.switchboard.kernels..")
+                .check(classes);
+    }
+
+    @Test
+    void cpuKernelsDependOnTheJdkOnly() {
+        classes().that().resideInAPackage("dev.switchboard.kernels..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "jdk.incubator.vector..", "dev.switchboard.kernels..")
                 .check(classes);
     }
 

@@ -21,7 +21,7 @@ public class ControlledModelConfiguration {
     @Bean
     @Primary
     ModelLoader controlledModelLoader(ModelControls controls, ExpertKindResolver kinds, ExpertFaultListener faults) {
-        MoeModelLoader real = new MoeModelLoader(kinds, faults);
+        MoeModelLoader real = new MoeModelLoader(kinds, faults, "cpu");
         return (directory, id) -> {
             ServedModel model = real.load(directory, id);
             return new ServedModel(model.id(), model.createdEpochSeconds(), model.shape(), controls.wrap(model.tokenizer()),

@@ -71,7 +71,7 @@ class ModelLoadingReadinessTest {
         @Bean
         @Primary
         ModelLoader heldBackModelLoader(dev.switchboard.runtime.model.ExpertKindResolver kinds, ExpertFaultListener faults) {
-            MoeModelLoader real = new MoeModelLoader(kinds, faults);
+            MoeModelLoader real = new MoeModelLoader(kinds, faults, "cpu");
             return (directory, id) -> {
                 try {
                     if (!RELEASE.await(60, TimeUnit.SECONDS)) {

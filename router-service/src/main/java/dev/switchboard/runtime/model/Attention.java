@@ -22,10 +22,10 @@ final class Attention {
     private final int kvHeads;
     private final int headDim;
     private final QkvProjection projection; // q leaves it scaled by 1/sqrt(headDim)
-    private final NDArray output; // (heads·headDim, hidden)
+    private final Projection output; // (heads·headDim, hidden)
     private final NDArray outputBias; // (hidden) or null
 
-    Attention(int heads, int kvHeads, int headDim, QkvProjection projection, NDArray output, NDArray outputBias) {
+    Attention(int heads, int kvHeads, int headDim, QkvProjection projection, Projection output, NDArray outputBias) {
         this.heads = heads;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -65,7 +65,7 @@ final class Attention {
         if (store.order() != null) {
             packed = packed.get(new NDIndex("{}", store.order())); // back to token order
         }
-        NDArray out = packed.matMul(output); // (tokens, hidden)
+        NDArray out = output.apply(packed); // (tokens, hidden)
         return outputBias == null ? out : out.add(outputBias);
     }
 

@@ -3,7 +3,6 @@ package dev.switchboard.runtime.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import dev.switchboard.runtime.routing.LayerRoutingStats;
 import dev.switchboard.runtime.routing.RouterStatistics;
 import java.util.ArrayList;
@@ -22,8 +21,10 @@ final class ForwardPass {
     private final NDManager modelManager;
     private final KvBlockPool cache;
     private final int vocabSize;
+    private final HostCopy hostCopy;
 
-    ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize) {
+    ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize, HostCopy hostCopy) {
+        this.hostCopy = hostCopy;
         this.weights = weights;
         this.modelManager = modelManager;
         this.cache = cache;
@@ -51,12 +52,11 @@ final class ForwardPass {
         cache.stepLock().lock(); // after reserve(): growing the pool takes the exclusive side
         try (NDManager step = modelManager.newSubManager()) {
             NDArray x = weights.hidden(step, batch, new PagedKeyValues(cache, batch, step), layers); // (tokens, hidden)
-            NDArray rows = options.allLogits() ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
+            // With one new token per input (every decode step) each row is its input's last: no index to upload, no gather.
+            boolean everyRowIsLast = options.allLogits() || batch.tokens() == batch.size();
+            NDArray rows = everyRowIsLast ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
             NDArray out = weights.logits(rows); // (rows, vocab)
-            if (out.getDataType() != DataType.FLOAT32) {
-                out = out.toType(DataType.FLOAT32, false);
-            }
-            logits = split(out.toFloatArray(), batch, options.allLogits());
+            logits = split(hostCopy.toHost(out), batch, options.allLogits()); // the step's one copy of logits
             for (int l = 0; l < layers.moeInputs().size(); l++) {
                 moeInputs.observe(l, layers.moeInputs().get(l));
             }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.FamilyFeatures;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
@@ -21,6 +22,7 @@ import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import dev.switchboard.spi.ExpertSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,9 +42,20 @@ final class ModelLoader {
     private final NDManager owner;
     private final DataType type;
     private final Device device;
+    private final boolean javaKernels;
+    private final HostCopy hostCopy;
 
-    ModelLoader(TensorSource source, NDManager owner, DataType type, Device device) {
+    /**
+     * @param javaKernels whether batch-1 projections ({@link Projection}) and the experts ({@link
+     *     VectorKernels#EXPERT_OPTION}) may run on the Java kernels: serving yes; training no, as its products must
+     *     record gradients; they run only on the CPU whatever this says (each checks the weights' device)
+     * @param hostCopy how the MoE layers copy their router logits to the JVM
+     */
+    ModelLoader(TensorSource source, NDManager owner, DataType type, Device device, boolean javaKernels,
+            HostCopy hostCopy) {
         this.source = source;
+        this.javaKernels = javaKernels;
+        this.hostCopy = hostCopy;
         this.config = source.config();
         this.owner = owner;
         this.type = type;
@@ -78,7 +91,7 @@ final class ModelLoader {
                         new RmsNorm(kept(MixtralTensorLayout.inputLayernorm(l)), eps),
                         attention(l),
                         new RmsNorm(kept(MixtralTensorLayout.postAttentionLayernorm(l)), eps),
-                        new MoeLayer(l, routing, gateWeights, layerShared)));
+                        new MoeLayer(l, routing, gateWeights, layerShared, hostCopy)));
             }
         } catch (RuntimeException e) {
             shared.values().forEach(SharedExpert::close);
@@ -89,12 +102,17 @@ final class ModelLoader {
         NDArray lmHead = transposed(head); // (hidden, vocab)
         RmsNorm finalNorm = new RmsNorm(kept(MixtralTensorLayout.FINAL_NORM), eps);
         RotaryEmbedding rope = new RotaryEmbedding(config.headDim(), config.ropeTheta(), owner, type);
-        return new ModelWeights(embed, layers, finalNorm, lmHead, rope, shared);
+        return new ModelWeights(embed, layers, finalNorm, new Projection(lmHead, javaKernels), rope, shared);
     }
 
     /** What the experts of this model look like: the routed experts' spec; {@link ExpertSpec#forRole} for the others. */
     ExpertSpec spec(Map<String, String> kindOptions) {
-        return new ExpertSpec(config.hiddenSize(), config.expertIntermediateSize(), type, device, kindOptions);
+        Map<String, String> options = kindOptions;
+        if (!javaKernels) { // training: every expert product must stay on PyTorch to record gradients
+            options = new HashMap<>(kindOptions);
+            options.put(VectorKernels.EXPERT_OPTION, "false");
+        }
+        return new ExpertSpec(config.hiddenSize(), config.expertIntermediateSize(), type, device, Map.copyOf(options));
     }
 
     /**
@@ -159,11 +177,12 @@ final class ModelLoader {
             NDArray qkv = NDArrays.concat(new NDList(q, k, v), 1); // (hidden, (heads + 2·kvHeads)·headDim)
             qkv.attach(owner);
             QkvProjection projection = features.family() == ModelFamily.MIXTRAL
-                    ? QkvProjection.plain(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), qkv)
+                    ? QkvProjection.plain(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(),
+                            new Projection(qkv, javaKernels))
                     : familyProjection(layer, qkv, scale, scaleInNorm, scratch);
             NDArray outputBias = features.outputBias() ? kept(TensorLayout.attention(layer, "o_proj.bias")) : null;
             return new Attention(config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), projection,
-                    transposed(TensorLayout.attention(layer, "o_proj.weight")), outputBias);
+                    new Projection(transposed(TensorLayout.attention(layer, "o_proj.weight")), javaKernels), outputBias);
         }
     }
 
@@ -199,7 +218,7 @@ final class ModelLoader {
             }
         }
         float clip = features.clipQkv().isPresent() ? (float) features.clipQkv().getAsDouble() : Float.NaN;
-        return new QkvProjection(heads, kvHeads, config.headDim(), qkv, bias, features.qkNorm(), queryNorm, keyNorm,
+        return new QkvProjection(heads, kvHeads, config.headDim(), new Projection(qkv, javaKernels), bias, features.qkNorm(), queryNorm, keyNorm,
                 clip * scale, clip);
     }
 

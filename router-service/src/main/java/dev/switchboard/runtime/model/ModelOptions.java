@@ -15,18 +15,21 @@ import java.util.function.Consumer;
  * @param expertKinds resolves the checkpoint's expert kind name to an implementation
  * @param routingOverride a routing strategy to use instead of the one the config names, or {@code null}
  * @param faultListener told once for every expert the model disables after a runtime fault
+ * @param hostCopy how a step's router and output logits reach the JVM ({@link HostCopy#DIRECT}; tests count them)
  */
 public record ModelOptions(
         Device device,
         DataType workingType,
         ExpertKindResolver expertKinds,
         RoutingStrategy routingOverride,
-        Consumer<ExpertFault> faultListener) {
+        Consumer<ExpertFault> faultListener,
+        HostCopy hostCopy) {
 
     public ModelOptions {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(expertKinds, "expertKinds");
         Objects.requireNonNull(faultListener, "faultListener");
+        Objects.requireNonNull(hostCopy, "hostCopy");
         if (workingType != DataType.FLOAT32 && workingType != DataType.FLOAT16) {
             throw new IllegalArgumentException("working data type must be FLOAT32 or FLOAT16, found " + workingType
                     + (workingType == DataType.BFLOAT16 ? " (BF16 aborts DJL's PyTorch engine on CPU)" : ""));
@@ -35,22 +38,31 @@ public record ModelOptions(
 
     /** CPU, float32, the expert kinds on the class path, the config's routing, no fault listener. */
     public static ModelOptions defaults() {
-        return new ModelOptions(Device.cpu(), DataType.FLOAT32, ExpertKinds.fromClassPath(), null, fault -> {});
+        return new ModelOptions(Device.cpu(), DataType.FLOAT32, ExpertKinds.fromClassPath(), null, fault -> {}, HostCopy.DIRECT);
+    }
+
+    /** The model's device, for example {@link DeviceChoice#resolve()}. */
+    public ModelOptions withDevice(Device on) {
+        return new ModelOptions(on, workingType, expertKinds, routingOverride, faultListener, hostCopy);
+    }
+
+    public ModelOptions withHostCopy(HostCopy copy) {
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, faultListener, copy);
     }
 
     public ModelOptions withWorkingType(DataType type) {
-        return new ModelOptions(device, type, expertKinds, routingOverride, faultListener);
+        return new ModelOptions(device, type, expertKinds, routingOverride, faultListener, hostCopy);
     }
 
     public ModelOptions withExpertKinds(ExpertKindResolver resolver) {
-        return new ModelOptions(device, workingType, resolver, routingOverride, faultListener);
+        return new ModelOptions(device, workingType, resolver, routingOverride, faultListener, hostCopy);
     }
 
     public ModelOptions withRouting(RoutingStrategy routing) {
-        return new ModelOptions(device, workingType, expertKinds, routing, faultListener);
+        return new ModelOptions(device, workingType, expertKinds, routing, faultListener, hostCopy);
     }
 
     public ModelOptions withFaultListener(Consumer<ExpertFault> listener) {
-        return new ModelOptions(device, workingType, expertKinds, routingOverride, listener);
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, listener, hostCopy);
     }
 }

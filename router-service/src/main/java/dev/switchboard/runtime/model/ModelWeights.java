@@ -13,12 +13,12 @@ import java.util.Map;
  * @param embed token embeddings {@code (vocab, hidden)}
  * @param layers decoder layers
  * @param finalNorm the norm before the LM head
- * @param lmHead the LM head, transposed: {@code (hidden, vocab)}
+ * @param lmHead the LM head, transposed: {@code (hidden, vocab)}; the Java kernel at batch-1 decode ({@link Projection})
  * @param rope the rotary embedding shared by every layer
  * @param sharedExperts by layer, the sparse layers' shared experts (Qwen2-MoE), which {@link #close()} closes; empty
  *     for the other families
  */
-record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm, NDArray lmHead, RotaryEmbedding rope,
+record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm, Projection lmHead, RotaryEmbedding rope,
         Map<Integer, SharedExpert> sharedExperts) implements AutoCloseable {
 
     /** The step's hidden states after the last layer, {@code (tokens, hidden)}; the routing goes to {@code step}. */
@@ -35,7 +35,7 @@ record ModelWeights(NDArray embed, List<DecoderLayer> layers, RmsNorm finalNorm,
 
     /** {@code rows (n, hidden)} -> vocabulary logits {@code (n, vocab)}. */
     NDArray logits(NDArray rows) {
-        return finalNorm.apply(rows).matMul(lmHead); // (n, vocab)
+        return lmHead.apply(finalNorm.apply(rows)); // (n, vocab)
     }
 
     /** Closes the shared experts (the tensors belong to the manager that loaded them). */

@@ -2,7 +2,6 @@ package dev.switchboard.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import dev.switchboard.runtime.routing.RoutingContext;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.runtime.routing.RoutingPhase;
@@ -21,12 +20,14 @@ final class MoeLayer {
     private final RoutingStrategy routing;
     private final GateWeights gateWeights;
     private final SharedExpert shared; // Qwen2-MoE: added to every token's output; null for the other families
+    private final HostCopy hostCopy;
 
-    MoeLayer(int index, RoutingStrategy routing, GateWeights gateWeights, SharedExpert shared) {
+    MoeLayer(int index, RoutingStrategy routing, GateWeights gateWeights, SharedExpert shared, HostCopy hostCopy) {
         this.index = index;
         this.routing = routing;
         this.gateWeights = gateWeights;
         this.shared = shared;
+        this.hostCopy = hostCopy;
     }
 
     /**
@@ -36,7 +37,7 @@ final class MoeLayer {
     MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults,
             SequenceOverrides overrides) {
         NDArray gateLogits = hidden.getNDArrayInternal().linear(hidden, layer.gate(), null).singletonOrThrow(); // (tokens, numExperts): h·Wgᵀ
-        float[] hostLogits = hostCopy(gateLogits); // the router runs on the host, in float32
+        float[] hostLogits = hostCopy.toHost(gateLogits); // the router runs on the host, in float32 (ADR 0005, 0007)
         while (true) {
             try {
                 return withShared(hidden, mixture(hidden, gateLogits, hostLogits, layer, phase, overrides));
@@ -77,11 +78,6 @@ final class MoeLayer {
         }
         NDArray output = routed.output().add(shared.apply(hidden)); // (tokens, hidden): y + sigmoid(x·g)·E_shared(x)
         return new MoeOutput(output, routed.decision(), routed.gateLogits(), routed.gateLogitsArray());
-    }
-
-    private static float[] hostCopy(NDArray logits) {
-        return logits.getDataType() == DataType.FLOAT32 ? logits.toFloatArray()
-                : logits.toType(DataType.FLOAT32, false).toFloatArray(); // Switch's "selective precision"
     }
 
     /** Runs one expert, turning a throw or a broken output contract into an {@link ExpertFailure}. */

@@ -51,7 +51,7 @@ public final class MoeModel implements AutoCloseable {
         this.cache = new KvBlockPool(manager, config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(),
                 options.workingType());
         this.weights = weights;
-        this.forwardPass = new ForwardPass(weights, manager, cache, config.vocabSize());
+        this.forwardPass = new ForwardPass(weights, manager, cache, config.vocabSize(), options.hostCopy());
         this.experts = experts;
     }
 
@@ -66,7 +66,8 @@ public final class MoeModel implements AutoCloseable {
         manager.setName("moe-model");
         try {
             MixtralConfig config = checkpoint.config();
-            ModelLoader loader = new ModelLoader(checkpoint, manager, options.workingType(), options.device());
+            ModelLoader loader = new ModelLoader(checkpoint, manager, options.workingType(), options.device(), true,
+                    options.hostCopy());
             ExpertKind kind = ModelLoader.expertKind(config, options.expertKinds(), checkpoint.directory());
             RoutingStrategy routing = ModelLoader.routing(config, options.routingOverride());
             ModelWeights weights = loader.weights(routing, GateWeights.DECIDED, kind);

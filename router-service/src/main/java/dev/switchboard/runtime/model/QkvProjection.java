@@ -9,7 +9,7 @@ import dev.switchboard.runtime.checkpoint.QkNorm;
  * The attention's input projection, with what a family does to queries, keys and values before RoPE
  * ({@link dev.switchboard.runtime.checkpoint.FamilyFeatures}): biases (Qwen2-MoE; {@code attention_bias}), RMSNorm of
  * q and k per head (Qwen3-MoE) or over the whole projection (OLMoE), then OLMoE's {@code clip_qkv} clamp of q, k and v.
- * Mixtral has none of these: one matMul and a split.
+ * Mixtral has none of these: one product ({@link Projection}) and a split.
  *
  * <p>The attention scale {@code 1/√headDim} is folded into q once when the model is built: into q's weight columns
  * and bias when q is not normalised, else into the q norm's weight (RMSNorm would undo a scale applied before it).
@@ -20,7 +20,7 @@ final class QkvProjection {
     private final int heads;
     private final int kvHeads;
     private final int headDim;
-    private final NDArray qkv; // (hidden, (heads + 2·kvHeads)·headDim)
+    private final Projection qkv; // (hidden, (heads + 2·kvHeads)·headDim)
     private final NDArray bias; // ((heads + 2·kvHeads)·headDim) or null
     private final QkNorm norm;
     private final RmsNorm queryNorm; // PER_HEAD: weight (heads + kvHeads, headDim) for q and k at once; WHOLE_PROJECTION: (heads·headDim)
@@ -28,7 +28,7 @@ final class QkvProjection {
     private final float queryClip; // NaN: no clamp
     private final float keyValueClip;
 
-    QkvProjection(int heads, int kvHeads, int headDim, NDArray qkv, NDArray bias, QkNorm norm, RmsNorm queryNorm,
+    QkvProjection(int heads, int kvHeads, int headDim, Projection qkv, NDArray bias, QkNorm norm, RmsNorm queryNorm,
             RmsNorm keyNorm, float queryClip, float keyValueClip) {
         this.heads = heads;
         this.kvHeads = kvHeads;
@@ -43,7 +43,7 @@ final class QkvProjection {
     }
 
     /** Mixtral's projection: q, k and v from one matrix, nothing else. */
-    static QkvProjection plain(int heads, int kvHeads, int headDim, NDArray qkv) {
+    static QkvProjection plain(int heads, int kvHeads, int headDim, Projection qkv) {
         return new QkvProjection(heads, kvHeads, headDim, qkv, null, QkNorm.NONE, null, null, Float.NaN, Float.NaN);
     }
 
@@ -54,7 +54,7 @@ final class QkvProjection {
     NDList project(NDArray h, int tokens) {
         int qWidth = heads * headDim;
         int qkWidth = (heads + kvHeads) * headDim;
-        NDArray projected = h.matMul(qkv); // (tokens, (heads + 2·kvHeads)·hd)
+        NDArray projected = qkv.apply(h); // (tokens, (heads + 2·kvHeads)·hd)
         if (bias != null) {
             projected = projected.add(bias);
         }

@@ -10,11 +10,13 @@ import ai.djl.ndarray.types.DataType;
 final class RmsNorm {
 
     private final NDArray weight; // (hidden)
-    private final float eps;
+    // eps as a float32 scalar tensor made once, next to the weight: NDArray.addi(Number) would create one from a Java
+    // value on every call, an upload that waits for the device on a GPU (ADR 0007) and a native call more on the CPU.
+    private final NDArray eps; // ()
 
     RmsNorm(NDArray weight, float eps) {
         this.weight = weight;
-        this.eps = eps;
+        this.eps = weight.getManager().create(eps);
     }
 
     /** {@code (tokens, hidden) -> (tokens, hidden)}. */

@@ -38,7 +38,7 @@ public final class TrainingForward {
      */
     public static Output run(TensorSource parameters, ExpertKind kind, DataType type, NDManager step, int[][] windows) {
         MixtralConfig config = parameters.config();
-        ModelLoader loader = new ModelLoader(parameters, step, type, step.getDevice());
+        ModelLoader loader = new ModelLoader(parameters, step, type, step.getDevice(), false, HostCopy.DIRECT); // PyTorch throughout: autograd
         ModelWeights weights = loader.weights(new TopKRouting(config.numExpertsPerTok(), config.normTopkProb()),
                 GateWeights.differentiable(config.normTopkProb()), kind);
         ExpertTable experts = loader.experts(kind);

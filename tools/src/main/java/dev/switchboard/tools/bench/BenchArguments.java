@@ -1,6 +1,7 @@
 package dev.switchboard.tools.bench;
 
 import dev.switchboard.tools.ToolCommand;
+import dev.switchboard.runtime.model.DeviceChoice;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,6 +24,10 @@ public final class BenchArguments extends ToolCommand {
     @Option(names = "--dtype", paramLabel = "f32|f16", defaultValue = "f32",
             description = "The working type of the weights; default ${DEFAULT-VALUE}.")
     private String dtype;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto",
+            description = "Where the model runs (auto: the GPU when the engine reports one); default ${DEFAULT-VALUE}.")
+    private String device;
 
     @Option(names = "--batches", paramLabel = "N", split = "\\s*,\\s*", splitSynopsisLabel = ",", defaultValue = "1,8",
             description = "Batch sizes to measure; default ${DEFAULT-VALUE}.")
@@ -47,6 +52,7 @@ public final class BenchArguments extends ToolCommand {
     @Override
     protected void check() {
         require(dtype.equals("f32") || dtype.equals("f16"), "--dtype is f32 or f16, got " + dtype);
+        require(device.matches("(?i)cpu|gpu|auto"), "--device is cpu, gpu or auto, got " + device);
         require(batches.length > 0 && Arrays.stream(batches).allMatch(b -> b >= 1), "--batches needs positive sizes");
         require(promptTokens >= 1 && steps >= 2 && rounds >= 1,
                 "--prompt-tokens, --steps (>= 2) and --rounds must be positive");
@@ -63,6 +69,10 @@ public final class BenchArguments extends ToolCommand {
 
     String dtype() {
         return dtype;
+    }
+
+    DeviceChoice device() {
+        return DeviceChoice.parse(device);
     }
 
     int[] batches() {

@@ -1,6 +1,8 @@
 package dev.switchboard.tools.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.model.ModelOptions;
@@ -11,7 +13,8 @@ import java.util.SplittableRandom;
 
 /**
  * {@code switchboard.jar bench}: the runtime's speed on one checkpoint, measured in one run so the
- * numbers compare as ratios (docs/PERFORMANCE.md): read bandwidth and the decode bound it implies,
+ * numbers compare as ratios (docs/PERFORMANCE.md): read bandwidth by every method available ({@link FairBandwidth})
+ * and the decode bound the fastest implies,
  * prefill and decode tokens/s per batch size, the MoE layer sparse vs dense, and the cost of the
  * per-step routing statistics. Prints Markdown.
  */
@@ -25,17 +28,24 @@ public final class BenchCommand {
 
     public void run(BenchArguments args) {
         DataType type = args.dtype().equals("f16") ? DataType.FLOAT16 : DataType.FLOAT32;
-        double bandwidth = BandwidthProbe.bytesPerSecond();
+        Device device = args.device().resolve();
+        FairBandwidth.Result read = FairBandwidth.measure(device);
+        double bandwidth = read.best();
         try (Checkpoint checkpoint = Checkpoint.open(args.model());
-                MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults().withWorkingType(type))) {
+                MoeModel model = MoeModel.load(checkpoint,
+                        ModelOptions.defaults().withDevice(device).withWorkingType(type))) {
             MixtralConfig config = model.config();
             ActiveWeights active = ActiveWeights.of(config, args.dtype().equals("f16") ? 2 : 4);
             double boundTokensPerSecond = bandwidth / active.bytes();
-            line("## %s, working type %s, %d cores, Java %s", args.model().getFileName(), args.dtype(),
+            line("## %s, working type %s, device %s, %d cores, Java %s", args.model().getFileName(), args.dtype(), device,
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             line("");
-            line("- read bandwidth (gemv over 512 MiB f32): %.1f GB/s", bandwidth / 1e9);
-            line("- active weights per token: %.1f M parameters, %.0f MB -> batch-1 decode bound %.1f tokens/s",
+            read.byMethod().forEach((method, bytesPerSecond) ->
+                    line("- read bandwidth, %s over 512 MiB f32: %.1f GB/s", method, bytesPerSecond / 1e9));
+            line("- expert kernels: %s", !device.equals(Device.cpu()) ? "PyTorch on " + device
+                    : VectorKernels.available() ? "Java Vector API (decode) and PyTorch (prefill)"
+                    : "PyTorch only (start java with --add-modules jdk.incubator.vector for the Java kernels)");
+            line("- active weights per token: %.1f M parameters, %.0f MB -> batch-1 decode bound %.1f tokens/s (fastest read above)",
                     active.parameters() / 1e6, active.bytes() / 1e6, boundTokensPerSecond);
             line("");
             line("| batch | prefill tokens/s (%d-token prompts) | decode tokens/s | decode step (ms, median) | %% of bound (batch 1) |", args.promptTokens());

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Mixtral's SwiGLU expert, {@code y = w2 · (silu(w1 · x) ⊙ w3 · x)}, with its three matrices stored as
  * int8: weight-only, symmetric, one scale per output channel (row of the Hugging Face {@code [out, in]}
- * matrix), quantised once in {@link #create} and dequantised on the fly in every forward.
+ * matrix), quantised once in {@link #create} and multiplied in int8 by the Java kernel (see {@link Int8SwigluExpert}).
  *
  * <p>Takes the same weights as {@code swiglu}, so a layer can switch implementation without a new
  * checkpoint: {@code w1}, {@code w3}: {@code [dFf, dModel]}; {@code w2}: {@code [dModel, dFf]}.

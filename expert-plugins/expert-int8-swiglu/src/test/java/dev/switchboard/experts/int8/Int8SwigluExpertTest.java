@@ -61,6 +61,27 @@ class Int8SwigluExpertTest {
     void forwardIsSwigluOverTheDequantisedWeights() {
         float[] actual = forward();
 
+        assertSwigluOverDequantisedWeights(actual);
+    }
+
+    @Test
+    void theTestJvmRunsTheKernel() {
+        try (Int8SwigluExpert expert = (Int8SwigluExpert) new Int8SwigluKind().create(spec(), weights())) {
+            assertThat(expert.usesKernel()).as("surefire starts the JVM with jdk.incubator.vector").isTrue();
+        }
+    }
+
+    @Test
+    void thePyTorchPathWithoutTheVectorApiComputesTheSame() {
+        float[] actual;
+        try (Expert expert = new Int8SwigluExpert(spec(), matrix(w1), matrix(w2), matrix(w3), false)) {
+            actual = expert.forward(matrix(x)).toFloatArray();
+        }
+
+        assertSwigluOverDequantisedWeights(actual);
+    }
+
+    private void assertSwigluOverDequantisedWeights(float[] actual) {
         double[][] expected = swiglu(x, dequantise(w1), dequantise(w2), dequantise(w3));
         for (int t = 0; t < TOKENS; t++) {
             for (int o = 0; o < D_MODEL; o++) {
@@ -90,13 +111,13 @@ class Int8SwigluExpertTest {
     @Test
     void everyWeightIsWithinHalfAStepOfItsQuantisedValue() {
         try (NDManager owner = NDManager.newBaseManager(Device.cpu())) {
-            Int8Rows rows = Int8Rows.quantise(matrix(w1), DataType.FLOAT32, owner);
-            byte[] values = rows.transposedValues().toByteArray(); // (in, out) row-major
+            Int8Rows rows = Int8Rows.quantise(matrix(w1), false, DataType.FLOAT32, owner);
+            byte[] values = rows.values().toByteArray(); // (out, in) row-major
             float[] scales = rows.scales().toFloatArray();
 
             for (int o = 0; o < D_FF; o++) {
                 for (int i = 0; i < D_MODEL; i++) {
-                    double restored = values[i * D_FF + o] * (double) scales[o];
+                    double restored = values[o * D_MODEL + i] * (double) scales[o];
                     assertThat(Math.abs(w1[o][i] - restored)).isLessThanOrEqualTo(scales[o] / 2 + 1e-7);
                 }
             }

@@ -3,6 +3,7 @@ package dev.switchboard.experts.swiglu;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import dev.switchboard.spi.ExpertSpec;
@@ -12,7 +13,8 @@ import java.util.Set;
 /**
  * The {@code swiglu} expert kind: Mixtral's feed-forward network {@code w2(silu(w1·x) ⊙ w3·x)}
  * (Hugging Face {@code MixtralBlockSparseTop2MLP}). Weights in Hugging Face layout:
- * {@code w1, w3: [dFf, dModel]}, {@code w2: [dModel, dFf]}. Stateless and thread-safe.
+ * {@code w1, w3: [dFf, dModel]}, {@code w2: [dModel, dFf]}. Option {@code java-kernels=false}
+ * ({@link VectorKernels#EXPERT_OPTION}) keeps decode on PyTorch. Stateless and thread-safe.
  */
 public final class SwiGluKind implements ExpertKind {
 
@@ -41,9 +43,10 @@ public final class SwiGluKind implements ExpertKind {
         try {
             return new SwiGluExpert(
                     owned,
-                    transposedCopy(w1, spec, owned), // (dModel, dFf)
-                    transposedCopy(w3, spec, owned), // (dModel, dFf)
-                    transposedCopy(w2, spec, owned)); // (dFf, dModel)
+                    contiguousCopy(w1, spec, owned, false), // (dFf, dModel)
+                    contiguousCopy(w3, spec, owned, false), // (dFf, dModel)
+                    contiguousCopy(w2, spec, owned, true), // (dFf, dModel) = w2ᵀ
+                    VectorKernels.allowedBy(spec.options()));
         } catch (RuntimeException e) {
             owned.close();
             throw e;
@@ -65,21 +68,32 @@ public final class SwiGluKind implements ExpertKind {
     }
 
     /**
-     * A contiguous {@code [in, out]} copy in the working type, owned by {@code owner}, so that the
-     * projection is a single {@code x.matMul(w)}. Flattening the transposed view forces the copy.
+     * A contiguous copy in the working type, owned by {@code owner}, transposed or not. All three matrices end up
+     * {@code (dFf, dModel)}: one row per inner unit, the layout the CPU kernel reads (see {@link SwiGluExpert}).
+     * Flattening a transposed view forces the copy.
      */
-    private static NDArray transposedCopy(NDArray w, ExpertSpec spec, NDManager owner) {
+    private static NDArray contiguousCopy(NDArray w, ExpertSpec spec, NDManager owner, boolean transpose) {
         Shape shape = w.getShape();
         try (NDManager scratch = w.getManager().newSubManager()) {
             NDArray typed = w.getDataType() == spec.dataType() ? w : w.toType(spec.dataType(), false);
-            NDArray transposed = typed.transpose(); // (in, out), strided view
-            transposed.attach(scratch);
             if (typed != w) {
                 typed.attach(scratch);
             }
-            NDArray flat = transposed.reshape(-1); // contiguous copy
+            NDArray view = transpose ? typed.transpose() : typed;
+            if (view != typed) {
+                view.attach(scratch);
+            }
+            NDArray flat = view.reshape(-1); // contiguous
             flat.attach(scratch);
-            NDArray result = flat.reshape(shape.get(1), shape.get(0)).toDevice(spec.device(), false);
+            // Never the caller's memory: without a transpose or cast, flat is a view of w, so it is copied by an op
+            // autograd records (not duplicate(): DJL's clone leaves the graph, measured by TrainableMixtralGradientTest,
+            // and training builds experts from parameters that record gradients).
+            NDArray copy = !transpose && typed == w ? flat.add(0f) : flat;
+            if (copy != flat) {
+                copy.attach(scratch);
+            }
+            Shape copied = transpose ? new Shape(shape.get(1), shape.get(0)) : shape;
+            NDArray result = copy.reshape(copied).toDevice(spec.device(), false);
             result.attach(owner);
             return result;
         }

@@ -53,6 +53,39 @@ class SwiGluExpertTest {
     }
 
     @Test
+    void theKernelForFewTokensAndPyTorchForManyComputeTheSame() {
+        Random random = new Random(11);
+        int dModel = 64;
+        int dFf = 96;
+        float[][] w1 = randomMatrix(random, dFf, dModel);
+        float[][] w3 = randomMatrix(random, dFf, dModel);
+        float[][] w2 = randomMatrix(random, dModel, dFf);
+        int tokens = SwiGluExpert.KERNEL_MAX_TOKENS + 4;
+        float[][] x = randomMatrix(random, tokens, dModel);
+        ExpertSpec spec = new ExpertSpec(dModel, dFf, DataType.FLOAT32, Device.cpu(), Map.of());
+        try (NDManager manager = NDManager.newBaseManager();
+                SwiGluExpert expert = (SwiGluExpert) new SwiGluKind().create(spec, weights(Map.of(
+                        "w1", matrix(manager, w1), "w3", matrix(manager, w3), "w2", matrix(manager, w2))))) {
+            assertThat(expert.usesKernel()).as("surefire starts the JVM with jdk.incubator.vector").isTrue();
+            float[] together = expert.forward(manager.create(flatten(x), new Shape(tokens, dModel))).toFloatArray(); // PyTorch
+            for (int t = 0; t < tokens; t++) {
+                float[] alone = expert.forward(manager.create(x[t], new Shape(1, dModel))).toFloatArray(); // kernel
+                float[] expected = reference(w1, w3, w2, x[t]);
+                float scale = 0;
+                for (float e : expected) {
+                    scale = Math.max(scale, Math.abs(e));
+                }
+                // float32 sums of 96 products that cancel: rounding relative to the largest output, not to each one
+                org.assertj.core.data.Offset<Float> tolerance = org.assertj.core.data.Offset.offset(2e-5f * scale);
+                for (int i = 0; i < dModel; i++) {
+                    assertThat(alone[i]).as("kernel, token %d, output %d", t, i).isCloseTo(expected[i], tolerance);
+                    assertThat(together[t * dModel + i]).as("PyTorch, token %d, output %d", t, i).isCloseTo(expected[i], tolerance);
+                }
+            }
+        }
+    }
+
+    @Test
     void keepsItsOwnCopyOfTheWeightsAndCloseFreesIt() {
         Random random = new Random(1);
         float[][] w1 = randomMatrix(random, D_FF, D_MODEL);
@@ -129,14 +162,14 @@ class SwiGluExpertTest {
     }
 
     private static float[] reference(float[][] w1, float[][] w3, float[][] w2, float[] x) {
-        float[] hidden = new float[D_FF];
-        for (int f = 0; f < D_FF; f++) {
+        float[] hidden = new float[w1.length];
+        for (int f = 0; f < w1.length; f++) {
             double a = dot(w1[f], x);
             double b = dot(w3[f], x);
             hidden[f] = (float) (a / (1 + Math.exp(-a)) * b);
         }
-        float[] out = new float[D_MODEL];
-        for (int i = 0; i < D_MODEL; i++) {
+        float[] out = new float[w2.length];
+        for (int i = 0; i < w2.length; i++) {
             out[i] = (float) dot(w2[i], hidden);
         }
         return out;

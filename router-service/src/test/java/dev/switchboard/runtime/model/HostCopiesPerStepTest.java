@@ -1,0 +1,64 @@
+package dev.switchboard.runtime.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.runtime.checkpoint.Checkpoint;
+import dev.switchboard.runtime.checkpoint.MixtralConfig;
+import dev.switchboard.runtime.fixtures.ReferenceFixture;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a serving step copies from the model's device to the JVM (docs/adr/0007-what-crosses-the-host-device-boundary.md):
+ * per MoE layer one copy of the router logits, {@code tokens × numExperts} floats, and per step one copy of the
+ * logits of each input's last token, {@code inputs × vocab} floats. Counted at the runtime's one copying place,
+ * {@link HostCopy}, wrapped here; on a GPU each of these copies is a wait for the device.
+ */
+class HostCopiesPerStepTest {
+
+    @Test
+    void aDecodeStepOfThreeSequencesCopiesOneRouterRowPerLayerAndOneLogitsBlock() {
+        List<Long> copied = Collections.synchronizedList(new ArrayList<>());
+        HostCopy counting = array -> {
+            copied.add(array.size());
+            return HostCopy.DIRECT.toHost(array);
+        };
+        try (Checkpoint checkpoint = ReferenceFixture.named(ReferenceFixture.TINY_F32).open();
+                MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults().withHostCopy(counting))) {
+            MixtralConfig config = model.config();
+            List<SequenceState> sequences = new ArrayList<>();
+            try {
+                List<StepInput> prompts = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    SequenceState sequence = model.newSequence();
+                    sequences.add(sequence);
+                    prompts.add(new StepInput(sequence, new int[] {5 + s, 9, 300, 42 + s}));
+                }
+                model.forward(prompts, ForwardOptions.DEFAULT);
+                List<Long> prefill = List.copyOf(copied);
+                copied.clear();
+
+                List<StepInput> decode = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    decode.add(new StepInput(sequences.get(s), new int[] {7 + s}));
+                }
+                float[][][] logits = model.forward(decode, ForwardOptions.DEFAULT).logits();
+
+                List<Long> expected = new ArrayList<>();
+                for (int l = 0; l < config.numHiddenLayers(); l++) {
+                    expected.add(3L * config.numLocalExperts()); // (3 tokens, numExperts) router logits
+                }
+                expected.add(3L * config.vocabSize()); // (3 inputs, vocab): each input's last token
+                assertThat(copied).containsExactlyElementsOf(expected);
+                assertThat(logits.length).isEqualTo(3);
+                // Prefill copies the router logits of all 12 prompt tokens, but still only the 3 last tokens' logits.
+                assertThat(prefill).hasSize(config.numHiddenLayers() + 1)
+                        .startsWith(12L * config.numLocalExperts()).endsWith(3L * config.vocabSize());
+            } finally {
+                sequences.forEach(SequenceState::close);
+            }
+        }
+    }
+}
