@@ -1,6 +1,5 @@
 package dev.switchboard.app.generation;
 
-import dev.switchboard.app.generation.openai.RoutingOverrideRequest;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.app.model.TokenRouting;
@@ -48,8 +47,7 @@ public class PrefillTraces {
     private TracePrompt prepare(String body, boolean admin) {
         RouteRequest request = binder.bind(body, RouteRequest.class);
         ServedModel model = request.model() == null ? models.require() : models.require(request.model());
-        RoutingOverride routingOverride = RoutingOverrideResolver.resolve(
-                RoutingOverrideRequest.parse(request.routingOverride()), admin, model);
+        RoutingOverride routingOverride = RoutingOverrideResolver.resolve(request.routingOverride(), admin, model);
         int[] prompt;
         if (request.messages() != null) {
             prompt = PromptParser.chatTokens(model, request.messages());
