@@ -1,9 +1,8 @@
 package dev.switchboard.app.experts;
 
-import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.runtime.model.ExpertTable;
-import dev.switchboard.runtime.model.LayerExperts;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
+import dev.switchboard.runtime.serving.LayerView;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import java.util.ArrayList;
@@ -24,14 +23,14 @@ class ExpertOperations {
 
     private static final Logger log = LoggerFactory.getLogger(ExpertOperations.class);
 
-    private final ExpertTableEditor editor;
+    private final ExpertEdits editor;
     private final PluginRegistry registry;
     private final ExpertEvents events;
     private final ExpertFaults faults;
     private final AddedExperts added;
     private final ExpertConfigurationSync shared;
 
-    ExpertOperations(ExpertTableEditor editor, PluginRegistry registry, ExpertFaults faults, AddedExperts added,
+    ExpertOperations(ExpertEdits editor, PluginRegistry registry, ExpertFaults faults, AddedExperts added,
             ExpertEvents events, ExpertConfigurationSync shared) {
         this.editor = editor;
         this.registry = registry;
@@ -43,10 +42,10 @@ class ExpertOperations {
 
     ExpertTableView list() {
         ServedModel served = editor.served();
-        ExpertTable table = served.experts().model().experts();
+        List<LayerView> table = served.experts().table();
         List<ExpertTableView.Layer> layers = new ArrayList<>();
-        for (int l = 0; l < table.layers().size(); l++) {
-            LayerExperts layer = table.layer(l);
+        for (int l = 0; l < table.size(); l++) {
+            LayerView layer = table.get(l);
             float[] bias = layer.selectionBias();
             List<ExpertTableView.Expert> experts = new ArrayList<>();
             for (int e = 0; e < layer.size(); e++) {
@@ -59,7 +58,7 @@ class ExpertOperations {
             }
             layers.add(new ExpertTableView.Layer(l, layer.size(), experts));
         }
-        return new ExpertTableView(served.id(), served.experts().model().config().numExpertsPerTok(), layers,
+        return new ExpertTableView(served.id(), served.experts().expertsPerToken(), layers,
                 shared.appliedVersion());
     }
 
@@ -76,13 +75,13 @@ class ExpertOperations {
     private ExpertTableView setDisabled(int layer, int expert, boolean disabled) {
         ServedModel served = editor.served();
         Expert touched = editor.exclusively(() -> {
-            LayerExperts current = checkedLayer(served, layer, expert);
-            if (disabled && enabledCount(current) - (current.isDisabled(expert) ? 0 : 1)
-                    < served.experts().model().config().numExpertsPerTok()) {
+            LayerView current = checkedLayer(served, layer, expert);
+            int k = served.experts().expertsPerToken();
+            if (disabled && current.enabledCount() - (current.isDisabled(expert) ? 0 : 1) < k) {
                 throw ExpertErrors.conflict("disabling expert " + expert + " of layer " + layer + " would leave fewer than "
-                        + served.experts().model().config().numExpertsPerTok() + " (top-k) enabled experts");
+                        + k + " (top-k) enabled experts");
             }
-            editor.swap(served.experts(), table -> table.withDisabled(layer, expert, disabled));
+            editor.apply(served.experts(), table -> table.setDisabled(layer, expert, disabled));
             return current.expert(expert);
         });
         if (!disabled) {
@@ -100,13 +99,13 @@ class ExpertOperations {
      */
     ExpertTableView replace(int layer, Integer only, String kindName, Map<String, String> options) {
         ServedModel served = editor.served();
-        ServedExperts experts = served.experts();
+        ExpertTableEditor experts = served.experts();
         ExpertKind kind = registry.kind(kindName).orElseThrow(() -> ExpertErrors.invalid("kind", "unknown expert kind '"
                 + kindName + "'; loaded kinds: " + registry.kindResolver().knownNames()));
         List<Integer> targets = new ArrayList<>();
         List<String> previous = new ArrayList<>();
         List<Expert> built = editor.exclusively(() -> {
-            LayerExperts current = checkedLayer(served, layer, only == null ? 0 : only);
+            LayerView current = checkedLayer(served, layer, only == null ? 0 : only);
             for (int e = 0; e < experts.checkpointExperts(); e++) {
                 if (only == null || only == e) {
                     targets.add(e);
@@ -119,12 +118,10 @@ class ExpertOperations {
             }
             List<Expert> fresh = build(experts, layer, targets, kind, options);
             try {
-                editor.swap(experts, table -> {
-                    LayerExperts next = table.layer(layer);
+                editor.apply(experts, table -> {
                     for (int i = 0; i < targets.size(); i++) {
-                        next = next.withExpert(targets.get(i), fresh.get(i));
+                        table.replace(layer, targets.get(i), fresh.get(i));
                     }
-                    return table.withLayer(layer, next);
                 });
             } catch (RuntimeException e) {
                 fresh.forEach(Expert::close);
@@ -139,12 +136,12 @@ class ExpertOperations {
         return list();
     }
 
-    private static List<Expert> build(ServedExperts experts, int layer, List<Integer> targets, ExpertKind kind,
+    private static List<Expert> build(ExpertTableEditor experts, int layer, List<Integer> targets, ExpertKind kind,
             Map<String, String> options) {
         List<Expert> fresh = new ArrayList<>();
         for (int e : targets) {
             try {
-                fresh.add(experts.model().buildExpert(experts.checkpoint(), layer, e, kind, options));
+                fresh.add(experts.rebuild(layer, e, kind, options));
             } catch (IllegalArgumentException | IllegalStateException wrong) {
                 fresh.forEach(Expert::close);
                 throw ExpertErrors.invalid("kind", "expert kind '" + kind.name() + "' cannot build expert " + e
@@ -154,25 +151,17 @@ class ExpertOperations {
         return fresh;
     }
 
-    private LayerExperts checkedLayer(ServedModel served, int layer, int expert) {
-        ExpertTable table = served.experts().model().experts();
-        if (layer < 0 || layer >= table.layers().size()) {
-            throw ExpertErrors.notFound("layer", "no layer " + layer + "; the model has layers 0.." + (table.layers().size() - 1));
+    private LayerView checkedLayer(ServedModel served, int layer, int expert) {
+        List<LayerView> table = served.experts().table();
+        if (layer < 0 || layer >= table.size()) {
+            throw ExpertErrors.notFound("layer", "no layer " + layer + "; the model has layers 0.." + (table.size() - 1));
         }
-        LayerExperts current = table.layer(layer);
+        LayerView current = table.get(layer);
         if (expert < 0 || expert >= current.size()) {
             throw ExpertErrors.notFound("expert", "no expert " + expert + " in layer " + layer + "; it has experts 0.."
                     + (current.size() - 1));
         }
         return current;
-    }
-
-    private static int enabledCount(LayerExperts layer) {
-        int count = 0;
-        for (int e = 0; e < layer.size(); e++) {
-            count += layer.isDisabled(e) ? 0 : 1;
-        }
-        return count;
     }
 
     static String kindOf(Expert expert) {

@@ -2,9 +2,10 @@ package dev.switchboard.app.generation;
 
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.app.security.AdminCaller;
 import dev.switchboard.runtime.routing.RoutingOverride;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -17,7 +18,7 @@ import reactor.core.publisher.Mono;
 public class PrefillTraces {
 
     /** A prompt and its routing, position by position. */
-    public record PrefillTrace(ServedModel model, int[] tokens, TokenRouting[] routing) {}
+    public record PrefillTrace(ServedModel model, int[] tokens, List<TokenTrace> routing) {}
 
     private static final String ENDPOINT = "route";
 

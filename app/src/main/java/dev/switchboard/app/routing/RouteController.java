@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.app.generation.PrefillTraces;
 import dev.switchboard.app.generation.PrefillTraces.PrefillTrace;
 import dev.switchboard.app.generation.RouteRequest;
-import dev.switchboard.app.model.ModelShape;
-import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.runtime.routing.LayerChoice;
+import dev.switchboard.runtime.routing.TokenTrace;
+import dev.switchboard.runtime.serving.ModelShape;
 import java.util.ArrayList;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -56,11 +57,11 @@ class RouteController {
         ModelShape shape = trace.model().shape();
         List<RoutedToken> tokens = new ArrayList<>(trace.tokens().length);
         for (int position = 0; position < trace.tokens().length; position++) {
-            TokenRouting routing = trace.routing()[position];
-            List<LayerRoute> layers = new ArrayList<>(routing.experts().length);
-            for (int layer = 0; layer < routing.experts().length; layer++) {
-                float[] probabilities = routing.probabilities() == null ? new float[0] : routing.probabilities()[layer];
-                layers.add(new LayerRoute(layer, routing.experts()[layer], routing.weights()[layer], probabilities));
+            TokenTrace routing = trace.routing().get(position);
+            List<LayerRoute> layers = new ArrayList<>(routing.layers().size());
+            for (LayerChoice choice : routing.layers()) {
+                float[] probabilities = choice.probabilities() == null ? new float[0] : choice.probabilities();
+                layers.add(new LayerRoute(choice.layer(), choice.experts(), choice.weights(), probabilities));
             }
             int id = trace.tokens()[position];
             tokens.add(new RoutedToken(position, id, trace.model().tokenizer().tokenText(id), layers));
@@ -73,10 +74,10 @@ class RouteController {
      * distribution, which counts contributed experts added since the checkpoint was loaded.
      */
     private static int expertsRoutedOver(PrefillTrace trace, ModelShape shape) {
-        TokenRouting[] routing = trace.routing();
-        if (routing.length == 0 || routing[0].probabilities() == null || routing[0].probabilities().length == 0) {
+        List<TokenTrace> routing = trace.routing();
+        if (routing.isEmpty() || routing.get(0).layers().isEmpty() || routing.get(0).layers().get(0).probabilities() == null) {
             return shape.experts();
         }
-        return routing[0].probabilities()[0].length;
+        return routing.get(0).layers().get(0).probabilities().length;
     }
 }

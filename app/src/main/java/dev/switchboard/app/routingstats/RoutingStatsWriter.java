@@ -140,7 +140,7 @@ final class RoutingStatsWriter {
                 .fetch().rowsUpdated().block(timeout);
     }
 
-    void writeTraces(List<TokenTrace> traces) {
+    void writeTraces(List<SampledRoute> traces) {
         if (traces.isEmpty()) return;
         int n = traces.size();
         String[] ids = new String[n], models = new String[n], domains = new String[n], texts = new String[n];
@@ -148,7 +148,7 @@ final class RoutingStatsWriter {
         Integer[] positions = new Integer[n], layers = new Integer[n];
         Long[] micros = new Long[n];
         for (int i = 0; i < n; i++) {
-            TokenTrace t = traces.get(i);
+            SampledRoute t = traces.get(i);
             ids[i] = t.requestId();
             positions[i] = t.position();
             layers[i] = t.layer();

@@ -172,7 +172,7 @@ class RoutingStatsPersistenceTest {
     void requestsTracesAndEventsAreStoredOnceEvenWhenReportedAgain() {
         StatsHarness traced = new StatsHarness(db, RoutingStatsProperties.defaults().withTraceSampleRate(1.0));
         CompletedRequest request = new CompletedRequest("req-1", StatsHarness.T0, "m", 12, 5, Duration.ofMillis(1500), "stop", "code");
-        TokenTrace trace = new TokenTrace("req-1", StatsHarness.T0, "m", "code", 3, "def", 1, new int[] {5, 2}, new float[] {0.75f, 0.25f});
+        SampledRoute trace = new SampledRoute("req-1", StatsHarness.T0, "m", "code", 3, "def", 1, new int[] {5, 2}, new float[] {0.75f, 0.25f});
         ExpertLifecycleEvent event = ExpertLifecycleEvent.of(StatsHarness.T0, "m", 1, 5, "swiglu@1.0.0", ExpertEventKind.ADDED, "hot-loaded");
         for (int attempt = 0; attempt < 2; attempt++) {
             traced.recorder.recordRequest(request);
