@@ -73,12 +73,12 @@ class RoutingStatsPersistenceTest {
         stats.clock.advance(Duration.ofSeconds(10));
         ClosedWindow second = stats.recorder.closeIfDue(stats.clock.instant());
 
-        stats.writer.writeWindow(first);
-        stats.writer.writeWindow(first); // the commit's acknowledgement was lost: the flusher retries
+        stats.writer.writeWindow(first).block();
+        stats.writer.writeWindow(first).block(); // the commit's acknowledgement was lost: the flusher retries
         assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_window")).isEqualTo(4);
 
         // The retried window was merged with the next one while buffered: the merged write replaces it.
-        stats.writer.writeWindow(first.merge(second));
+        stats.writer.writeWindow(first.merge(second)).block();
         assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_window")).isEqualTo(6);
         assertThat(db.queryLong("SELECT sum(first_choice) FROM expert_window WHERE expert = 0")).isEqualTo(2);
         assertThat(db.queryLong("SELECT sum(tokens) FROM layer_window")).isEqualTo(3);
