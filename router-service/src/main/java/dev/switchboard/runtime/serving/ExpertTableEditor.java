@@ -149,7 +149,7 @@ public final class ExpertTableEditor implements AutoCloseable {
     }
 
     static LayerView view(LayerExperts layer) {
-        return new LayerView(layer.experts(), layer.disabled(), layer.selectionBias());
+        return new LayerView(layer);
     }
 
     @Override

@@ -1,46 +1,52 @@
 package dev.switchboard.runtime.serving;
 
+import dev.switchboard.runtime.model.LayerExperts;
 import dev.switchboard.spi.Expert;
 import java.util.List;
 
 /**
  * The experts of one MoE layer as a step sees them, read-only: in router-row order, which are masked out of
- * routing, and each one's selection bias.
+ * routing, and each one's selection bias. A view of the runtime's immutable layer; changes go through a
+ * {@link TableEdit}.
  */
-public record LayerView(List<Expert> experts, boolean[] disabled, float[] selectionBias) {
+public final class LayerView {
 
-    public LayerView {
-        experts = List.copyOf(experts);
-        disabled = disabled.clone();
-        selectionBias = selectionBias.clone();
+    private final LayerExperts layer;
+
+    LayerView(LayerExperts layer) {
+        this.layer = layer;
     }
 
     public int size() {
-        return experts.size();
+        return layer.size();
     }
 
     public Expert expert(int e) {
-        return experts.get(e);
+        return layer.expert(e);
+    }
+
+    public List<Expert> experts() {
+        return layer.experts();
     }
 
     public boolean isDisabled(int e) {
-        return disabled[e];
+        return layer.isDisabled(e);
     }
 
-    @Override
+    /** A copy of the flags: {@code [e]} is whether expert e is masked out of routing. */
     public boolean[] disabled() {
-        return disabled.clone();
+        return layer.disabled();
     }
 
-    @Override
+    /** A copy of the per-expert selection biases. */
     public float[] selectionBias() {
-        return selectionBias.clone();
+        return layer.selectionBias();
     }
 
     /** How many experts routing may choose. */
     public int enabledCount() {
         int count = 0;
-        for (boolean off : disabled) {
+        for (boolean off : layer.disabled()) {
             count += off ? 0 : 1;
         }
         return count;
@@ -48,8 +54,8 @@ public record LayerView(List<Expert> experts, boolean[] disabled, float[] select
 
     /** The index of this very expert object in the layer. */
     public int indexOf(Expert expert) {
-        for (int e = 0; e < experts.size(); e++) {
-            if (experts.get(e) == expert) {
+        for (int e = 0; e < layer.size(); e++) {
+            if (layer.expert(e) == expert) {
                 return e;
             }
         }
