@@ -2,6 +2,7 @@ package dev.switchboard.runtime.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.runtime.model.ExpertKinds;
 import dev.switchboard.runtime.routing.LayerChoice;
@@ -42,7 +43,8 @@ class ServingApiTest {
         ServingEngine engine = runtime.engine();
         try (EngineSequence none = engine.newSequence(); EngineSequence selected = engine.newSequence();
                 EngineSequence full = engine.newSequence()) {
-            assertThat(engine.step(List.of(new SequenceTokens(none, PROMPT)), RoutingCapture.NONE).routing()).isNull();
+            StepOutcome noneStep = engine.step(List.of(new SequenceTokens(none, PROMPT)), RoutingCapture.NONE);
+            assertThat(noneStep.routing()).isNull();
 
             List<TokenTrace> traced = engine.step(List.of(new SequenceTokens(selected, PROMPT)), RoutingCapture.SELECTED)
                     .routing().get(0);
@@ -60,8 +62,13 @@ class ServingApiTest {
                 assertThat(choice.probabilities()).hasSize(runtime.shape().experts());
             }
             assertThat(full.length()).isEqualTo(PROMPT.length);
-            // the same prompt in three fresh sequences: the same logits, whatever routing was reported
-            assertThat(fullStep.logits().get(0)).hasSize(runtime.shape().vocabSize());
+            // the same prompt in fresh sequences: the same logits, whatever routing was reported (same float32 maths)
+            float[] plain = noneStep.logits().get(0);
+            float[] reported = fullStep.logits().get(0);
+            assertThat(reported).hasSize(runtime.shape().vocabSize());
+            for (int i = 0; i < plain.length; i++) {
+                assertThat(reported[i]).isCloseTo(plain[i], within(1e-6f));
+            }
         }
     }
 
