@@ -1,10 +1,7 @@
 package dev.switchboard.app.experts;
 
-import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.runtime.checkpoint.MixtralConfig;
-import dev.switchboard.runtime.model.ExpertTable;
-import dev.switchboard.runtime.model.LayerExperts;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
 import dev.switchboard.spi.ContributedExpert;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
@@ -28,13 +25,13 @@ class ContributedExpertOperations {
 
     private static final Logger log = LoggerFactory.getLogger(ContributedExpertOperations.class);
 
-    private final ExpertTableEditor editor;
+    private final ExpertEdits editor;
     private final PluginRegistry registry;
     private final ExpertEvents events;
     private final AddedExperts added;
     private final ExpertOperations operations;
 
-    ContributedExpertOperations(ExpertTableEditor editor, PluginRegistry registry, AddedExperts added,
+    ContributedExpertOperations(ExpertEdits editor, PluginRegistry registry, AddedExperts added,
             ExpertOperations operations, ExpertEvents events) {
         this.editor = editor;
         this.registry = registry;
@@ -52,12 +49,11 @@ class ContributedExpertOperations {
      */
     ExpertTableView add(String pluginId, String name, @Nullable Float bias, Map<String, String> options) {
         ServedModel served = editor.served();
-        ServedExperts experts = served.experts();
-        MixtralConfig config = experts.model().config();
-        for (int l = 0; l < config.numHiddenLayers(); l++) {
-            if (!config.isSparse(l)) {
+        ExpertTableEditor experts = served.experts();
+        for (int l = 0; l < experts.layers(); l++) {
+            if (experts.isDense(l)) {
                 throw ExpertErrors.conflict("contributed experts join every layer, but layer " + l + " of this "
-                        + config.modelType() + " model is a dense layer with no router to give them a row");
+                        + experts.modelType() + " model is a dense layer with no router to give them a row");
             }
         }
         // Read the plugin before taking the edit lock: an unload holds the registry's lock and waits for edits.
@@ -82,18 +78,13 @@ class ContributedExpertOperations {
                 if (plugin.state() != PluginState.STARTED) {
                     throw ExpertErrors.conflict("plugin " + plugin.label() + " is " + plugin.state() + "; not adding its expert");
                 }
-                ExpertTable next = editor.swap(experts, table -> {
-                    ExpertTable grown = table;
-                    for (int l = 0; l < table.layers().size(); l++) {
-                        grown = grown.withLayer(l, table.layer(l).withAddedExpert(perLayer.get(l), rows[l], selectionBias));
+                int[] at = new int[perLayer.size()];
+                editor.apply(experts, table -> {
+                    for (int l = 0; l < table.layers(); l++) {
+                        at[l] = table.add(l, perLayer.get(l), rows[l], selectionBias);
                     }
-                    return grown;
                 });
                 added.add(new AddedExperts.Added(pluginId, plugin.label(), name, perLayer, selectionBias, options));
-                int[] at = new int[perLayer.size()];
-                for (int l = 0; l < at.length; l++) {
-                    at[l] = next.layer(l).size() - 1;
-                }
                 return at;
             } catch (RuntimeException e) {
                 perLayer.forEach(Expert::close);
@@ -126,22 +117,18 @@ class ContributedExpertOperations {
 
     /**
      * Takes {@code experts} out of every layer in one swap (closing them) and forgets them. Call inside
-     * {@link ExpertTableEditor#exclusively}; returns each one's index per layer before the swap.
+     * {@link ExpertEdits#exclusively}; returns each one's index per layer before the swap.
      */
-    List<int[]> removeFromModel(ServedExperts experts, List<AddedExperts.Added> leaving) {
+    List<int[]> removeFromModel(ExpertTableEditor experts, List<AddedExperts.Added> leaving) {
         List<int[]> indices = new ArrayList<>();
-        editor.swap(experts, table -> {
-            ExpertTable shrunk = table;
+        editor.apply(experts, table -> {
             for (AddedExperts.Added expert : leaving) {
-                int[] at = new int[table.layers().size()];
+                int[] at = new int[table.layers()];
                 for (int l = 0; l < at.length; l++) {
-                    LayerExperts layer = shrunk.layer(l);
-                    at[l] = indexOf(layer, expert.perLayer().get(l));
-                    shrunk = shrunk.withLayer(l, layer.withoutExpert(at[l]));
+                    at[l] = table.remove(l, expert.perLayer().get(l));
                 }
                 indices.add(at);
             }
-            return shrunk;
         });
         leaving.forEach(added::remove);
         return indices;
@@ -156,10 +143,10 @@ class ContributedExpertOperations {
         }
     }
 
-    static List<Expert> build(ServedExperts experts, ContributedWeights files, ExpertKind kind,
+    static List<Expert> build(ExpertTableEditor experts, ContributedWeights files, ExpertKind kind,
             ContributedExpert contributed, Map<String, String> options) {
-        ExpertSpec spec = experts.model().expertSpec(options);
-        int layers = experts.model().config().numHiddenLayers();
+        ExpertSpec spec = experts.expertSpec(options);
+        int layers = experts.layers();
         List<Expert> perLayer = new ArrayList<>(layers);
         for (int l = 0; l < layers; l++) {
             try (ContributedWeights.LayerWeights weights = files.layer(l, kind.weightNames(), spec)) {
@@ -178,14 +165,5 @@ class ContributedExpertOperations {
         Map<String, String> merged = new HashMap<>(declared);
         merged.putAll(requested);
         return merged;
-    }
-
-    private static int indexOf(LayerExperts layer, Expert expert) {
-        for (int e = 0; e < layer.size(); e++) {
-            if (layer.expert(e) == expert) {
-                return e;
-            }
-        }
-        throw new IllegalStateException("a contributed expert is missing from its layer");
     }
 }

@@ -1,9 +1,9 @@
 package dev.switchboard.app.experts;
 
-import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.runtime.model.ExpertTable;
-import dev.switchboard.runtime.model.LayerExperts;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
+import dev.switchboard.runtime.serving.LayerView;
+import dev.switchboard.runtime.serving.TableEdit;
 import dev.switchboard.spi.ContributedExpert;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
@@ -23,14 +23,14 @@ import org.springframework.stereotype.Component;
 @Component
 class ExpertConfigurationApplier {
 
-    private final ExpertTableEditor editor;
+    private final ExpertEdits editor;
     private final PluginRegistry registry;
     private final AddedExperts added;
     private final ExpertFaults faults;
     private final LiveExpertConfiguration live;
     private final ExpertEvents events;
 
-    ExpertConfigurationApplier(ExpertTableEditor editor, PluginRegistry registry, AddedExperts added, ExpertFaults faults,
+    ExpertConfigurationApplier(ExpertEdits editor, PluginRegistry registry, AddedExperts added, ExpertFaults faults,
             LiveExpertConfiguration live, ExpertEvents events) {
         this.editor = editor;
         this.registry = registry;
@@ -47,14 +47,14 @@ class ExpertConfigurationApplier {
     private record Addition(ExpertConfiguration.Contributed wanted, Plugin plugin, List<Expert> perLayer, float[][] rows) {}
 
     /**
-     * Applies {@code desired}; call inside {@link ExpertTableEditor#exclusively}.
+     * Applies {@code desired}; call inside {@link ExpertEdits#exclusively}.
      *
      * @param why the reason recorded with each lifecycle event, e.g. {@code expert configuration v7}
      * @return whether the table changed
      * @throws IllegalStateException what keeps this replica from applying it, with nothing changed
      */
     boolean apply(ServedModel served, ExpertConfiguration desired, String why) {
-        ServedExperts experts = served.experts();
+        ExpertTableEditor experts = served.experts();
         ExpertConfiguration now = live.read(experts);
         if (now.equals(desired)) {
             return false;
@@ -73,24 +73,21 @@ class ExpertConfigurationApplier {
             additions.forEach(a -> a.perLayer().forEach(Expert::close));
             throw failed;
         }
-        editor.swap(experts, table -> {
-            ExpertTable next = table;
+        editor.apply(experts, table -> {
             for (AddedExperts.Added gone : leaving) {
-                for (int l = 0; l < next.layers().size(); l++) {
-                    LayerExperts layer = next.layer(l);
-                    next = next.withLayer(l, layer.withoutExpert(layer.experts().indexOf(gone.perLayer().get(l))));
+                for (int l = 0; l < table.layers(); l++) {
+                    table.remove(l, gone.perLayer().get(l));
                 }
             }
             for (Addition addition : additions) {
-                for (int l = 0; l < next.layers().size(); l++) {
-                    next = next.withLayer(l, next.layer(l).withAddedExpert(addition.perLayer().get(l), addition.rows()[l],
-                            addition.wanted().selectionBias()));
+                for (int l = 0; l < table.layers(); l++) {
+                    table.add(l, addition.perLayer().get(l), addition.rows()[l], addition.wanted().selectionBias());
                 }
             }
             for (Rebuild rebuild : rebuilds) {
-                next = next.withLayer(rebuild.layer(), next.layer(rebuild.layer()).withExpert(rebuild.expert(), rebuild.fresh()));
+                table.replace(rebuild.layer(), rebuild.expert(), rebuild.fresh());
             }
-            return withDisabledFlags(next, desired);
+            setDisabledFlags(table, desired);
         });
         List.copyOf(leaving).forEach(added::remove);
         for (Addition addition : additions) {
@@ -102,27 +99,24 @@ class ExpertConfigurationApplier {
     }
 
     /** Each expert's flag as desired; an expert a runtime fault disabled stays disabled until an admin enables it. */
-    private ExpertTable withDisabledFlags(ExpertTable table, ExpertConfiguration desired) {
-        ExpertTable next = table;
-        for (int l = 0; l < table.layers().size(); l++) {
-            LayerExperts layer = next.layer(l);
+    private void setDisabledFlags(TableEdit table, ExpertConfiguration desired) {
+        for (int l = 0; l < table.layers(); l++) {
+            LayerView layer = table.layer(l);
             for (int e = 0; e < layer.size(); e++) {
                 boolean wanted = desired.isDisabled(l, e) || faults.reason(layer.expert(e)).isPresent();
                 if (layer.isDisabled(e) != wanted) {
-                    layer = layer.withDisabled(e, wanted);
+                    table.setDisabled(l, e, wanted);
                 }
             }
-            next = next.withLayer(l, layer);
         }
-        return next;
     }
 
-    private List<Rebuild> rebuilds(ServedExperts experts, ExpertConfiguration now, ExpertConfiguration desired) {
+    private List<Rebuild> rebuilds(ExpertTableEditor experts, ExpertConfiguration now, ExpertConfiguration desired) {
         Map<List<Integer>, ExpertConfiguration.Rebuilt> current = byPosition(now.rebuilt());
         Map<List<Integer>, ExpertConfiguration.Rebuilt> wanted = byPosition(desired.rebuilt());
         List<Rebuild> rebuilds = new ArrayList<>();
         try {
-            for (int l = 0; l < experts.model().config().numHiddenLayers(); l++) {
+            for (int l = 0; l < experts.layers(); l++) {
                 for (int e = 0; e < experts.checkpointExperts(); e++) {
                     ExpertConfiguration.Rebuilt target = wanted.get(List.of(l, e));
                     if (java.util.Objects.equals(current.get(List.of(l, e)), target)) {
@@ -133,7 +127,7 @@ class ExpertConfigurationApplier {
                             + kindName + "' is not offered by any started plugin here; loaded kinds: "
                             + registry.kindResolver().knownNames()));
                     Map<String, String> options = target != null ? target.options() : Map.of();
-                    rebuilds.add(new Rebuild(l, e, kindName, experts.model().buildExpert(experts.checkpoint(), l, e, kind, options)));
+                    rebuilds.add(new Rebuild(l, e, kindName, experts.rebuild(l, e, kind, options)));
                 }
             }
             return rebuilds;
@@ -166,7 +160,7 @@ class ExpertConfigurationApplier {
 
     private void events(ServedModel served, ExpertConfiguration before, ExpertConfiguration after, List<Rebuild> rebuilds,
             String why) {
-        ExpertTable table = served.experts().model().experts();
+        List<LayerView> table = served.experts().table();
         for (Rebuild rebuild : rebuilds) {
             event(served, rebuild.layer(), rebuild.expert(), rebuild.fresh(), ExpertEventKind.REPLACED,
                     "kind " + rebuild.kind() + " (" + why + ")");
@@ -177,8 +171,8 @@ class ExpertConfigurationApplier {
                         "contributed expert " + gone.name() + " (" + why + ")"));
             }
         }
-        for (int l = 0; l < table.layers().size(); l++) {
-            LayerExperts layer = table.layer(l);
+        for (int l = 0; l < table.size(); l++) {
+            LayerView layer = table.get(l);
             for (int e = 0; e < layer.size(); e++) {
                 boolean was = before.isDisabled(l, e);
                 boolean is = after.isDisabled(l, e);

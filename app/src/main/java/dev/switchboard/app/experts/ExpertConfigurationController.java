@@ -23,14 +23,14 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping("/api/admin/experts/configuration")
 class ExpertConfigurationController {
 
-    private final ExpertTableEditor editor;
+    private final ExpertEdits editor;
     private final ExpertConfigurationSync sync;
     private final ExpertConfigurationStore store;
     private final ReplicaRepository replicas;
     private final FleetProperties fleet;
     private final Clock clock;
 
-    ExpertConfigurationController(ExpertTableEditor editor, ExpertConfigurationSync sync, ExpertConfigurationStore store,
+    ExpertConfigurationController(ExpertEdits editor, ExpertConfigurationSync sync, ExpertConfigurationStore store,
             ReplicaRepository replicas, FleetProperties fleet, Clock clock) {
         this.editor = editor;
         this.sync = sync;

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * step, in both directions:
  * <ul>
  *   <li>an edit made on this replica (admin API, plugin drain) is stored as the next version and announced
- *       with NOTIFY ({@link #publishLocalEdit}, called by {@link ExpertTableEditor} before the edit lock is released);</li>
+ *       with NOTIFY ({@link #publishLocalEdit}, called by {@link ExpertEdits} before the edit lock is released);</li>
  *   <li>a newer version stored by another replica is applied here between steps ({@link #sync}, on the fleet
  *       thread, woken by NOTIFY or the poll). When it cannot be applied (a plugin missing here, a kind that fails
  *       to build) nothing changes: this replica keeps serving its last good set and reports why, in its
@@ -33,7 +33,7 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
 
     private static final Logger log = LoggerFactory.getLogger(ExpertConfigurationSync.class);
 
-    private final ExpertTableEditor editor;
+    private final ExpertEdits editor;
     private final ExpertConfigurationStore store;
     private final ExpertConfigurationApplier applier;
     private final LiveExpertConfiguration live;
@@ -45,7 +45,7 @@ class ExpertConfigurationSync implements FleetTask, ExpertConfigurationState, Sm
     private volatile boolean unpublished; // a local edit could not be stored yet
     private volatile boolean running;
 
-    ExpertConfigurationSync(ExpertTableEditor editor, ExpertConfigurationStore store, ExpertConfigurationApplier applier,
+    ExpertConfigurationSync(ExpertEdits editor, ExpertConfigurationStore store, ExpertConfigurationApplier applier,
             LiveExpertConfiguration live, FleetNotifications notifications, Replica replica) {
         this.editor = editor;
         this.store = store;

@@ -1,10 +1,8 @@
 package dev.switchboard.app.experts;
 
-import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.runtime.model.ExpertTable;
-import dev.switchboard.runtime.model.LayerExperts;
-import dev.switchboard.runtime.model.MoeModel;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
+import dev.switchboard.runtime.serving.LayerView;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import java.util.ArrayList;
@@ -25,14 +23,14 @@ class ExpertOperations {
 
     private static final Logger log = LoggerFactory.getLogger(ExpertOperations.class);
 
-    private final ExpertTableEditor editor;
+    private final ExpertEdits editor;
     private final PluginRegistry registry;
     private final ExpertEvents events;
     private final ExpertFaults faults;
     private final AddedExperts added;
     private final ExpertConfigurationSync shared;
 
-    ExpertOperations(ExpertTableEditor editor, PluginRegistry registry, ExpertFaults faults, AddedExperts added,
+    ExpertOperations(ExpertEdits editor, PluginRegistry registry, ExpertFaults faults, AddedExperts added,
             ExpertEvents events, ExpertConfigurationSync shared) {
         this.editor = editor;
         this.registry = registry;
@@ -44,11 +42,11 @@ class ExpertOperations {
 
     ExpertTableView list() {
         ServedModel served = editor.served();
-        MoeModel model = served.experts().model();
-        ExpertTable table = model.experts();
+        ExpertTableEditor model = served.experts();
+        List<LayerView> table = model.table();
         List<ExpertTableView.Layer> layers = new ArrayList<>();
-        for (int l = 0; l < table.layers().size(); l++) {
-            LayerExperts layer = table.layer(l);
+        for (int l = 0; l < table.size(); l++) {
+            LayerView layer = table.get(l);
             float[] bias = layer.selectionBias();
             List<ExpertTableView.Expert> experts = new ArrayList<>();
             for (int e = 0; e < layer.size(); e++) {
@@ -62,9 +60,9 @@ class ExpertOperations {
             ExpertTableView.SharedExpert sharedExpert = model.sharedExpert(l).map(expert -> new ExpertTableView.SharedExpert(
                     kindOf(expert), PluginRegistry.pluginOf(expert).orElse(null), expert.parameterCount(),
                     expert.memoryBytes())).orElse(null);
-            layers.add(new ExpertTableView.Layer(l, layer.size(), experts, !model.config().isSparse(l), sharedExpert));
+            layers.add(new ExpertTableView.Layer(l, layer.size(), experts, model.isDense(l), sharedExpert));
         }
-        return new ExpertTableView(served.id(), served.experts().model().config().numExpertsPerTok(), layers,
+        return new ExpertTableView(served.id(), served.experts().expertsPerToken(), layers,
                 shared.appliedVersion());
     }
 
@@ -81,13 +79,13 @@ class ExpertOperations {
     private ExpertTableView setDisabled(int layer, int expert, boolean disabled) {
         ServedModel served = editor.served();
         Expert touched = editor.exclusively(() -> {
-            LayerExperts current = checkedLayer(served, layer, expert);
-            if (disabled && enabledCount(current) - (current.isDisabled(expert) ? 0 : 1)
-                    < served.experts().model().config().numExpertsPerTok()) {
+            LayerView current = checkedLayer(served, layer, expert);
+            int k = served.experts().expertsPerToken();
+            if (disabled && current.enabledCount() - (current.isDisabled(expert) ? 0 : 1) < k) {
                 throw ExpertErrors.conflict("disabling expert " + expert + " of layer " + layer + " would leave fewer than "
-                        + served.experts().model().config().numExpertsPerTok() + " (top-k) enabled experts");
+                        + k + " (top-k) enabled experts");
             }
-            editor.swap(served.experts(), table -> table.withDisabled(layer, expert, disabled));
+            editor.apply(served.experts(), table -> table.setDisabled(layer, expert, disabled));
             return current.expert(expert);
         });
         if (!disabled) {
@@ -105,13 +103,13 @@ class ExpertOperations {
      */
     ExpertTableView replace(int layer, Integer only, String kindName, Map<String, String> options) {
         ServedModel served = editor.served();
-        ServedExperts experts = served.experts();
+        ExpertTableEditor experts = served.experts();
         ExpertKind kind = registry.kind(kindName).orElseThrow(() -> ExpertErrors.invalid("kind", "unknown expert kind '"
                 + kindName + "'; loaded kinds: " + registry.kindResolver().knownNames()));
         List<Integer> targets = new ArrayList<>();
         List<String> previous = new ArrayList<>();
         List<Expert> built = editor.exclusively(() -> {
-            LayerExperts current = checkedLayer(served, layer, only == null ? 0 : only);
+            LayerView current = checkedLayer(served, layer, only == null ? 0 : only);
             for (int e = 0; e < experts.checkpointExperts(); e++) {
                 if (only == null || only == e) {
                     targets.add(e);
@@ -124,12 +122,10 @@ class ExpertOperations {
             }
             List<Expert> fresh = build(experts, layer, targets, kind, options);
             try {
-                editor.swap(experts, table -> {
-                    LayerExperts next = table.layer(layer);
+                editor.apply(experts, table -> {
                     for (int i = 0; i < targets.size(); i++) {
-                        next = next.withExpert(targets.get(i), fresh.get(i));
+                        table.replace(layer, targets.get(i), fresh.get(i));
                     }
-                    return table.withLayer(layer, next);
                 });
             } catch (RuntimeException e) {
                 fresh.forEach(Expert::close);
@@ -144,12 +140,12 @@ class ExpertOperations {
         return list();
     }
 
-    private static List<Expert> build(ServedExperts experts, int layer, List<Integer> targets, ExpertKind kind,
+    private static List<Expert> build(ExpertTableEditor experts, int layer, List<Integer> targets, ExpertKind kind,
             Map<String, String> options) {
         List<Expert> fresh = new ArrayList<>();
         for (int e : targets) {
             try {
-                fresh.add(experts.model().buildExpert(experts.checkpoint(), layer, e, kind, options));
+                fresh.add(experts.rebuild(layer, e, kind, options));
             } catch (IllegalArgumentException | IllegalStateException wrong) {
                 fresh.forEach(Expert::close);
                 throw ExpertErrors.invalid("kind", "expert kind '" + kind.name() + "' cannot build expert " + e
@@ -159,30 +155,22 @@ class ExpertOperations {
         return fresh;
     }
 
-    private LayerExperts checkedLayer(ServedModel served, int layer, int expert) {
-        ExpertTable table = served.experts().model().experts();
-        if (layer < 0 || layer >= table.layers().size()) {
-            throw ExpertErrors.notFound("layer", "no layer " + layer + "; the model has layers 0.." + (table.layers().size() - 1));
+    private LayerView checkedLayer(ServedModel served, int layer, int expert) {
+        List<LayerView> table = served.experts().table();
+        if (layer < 0 || layer >= table.size()) {
+            throw ExpertErrors.notFound("layer", "no layer " + layer + "; the model has layers 0.." + (table.size() - 1));
         }
-        if (!served.experts().model().config().isSparse(layer)) {
+        if (served.experts().isDense(layer)) {
             throw ExpertErrors.conflict("layer " + layer + " is a dense layer: its MLP runs on every token with weight 1"
                     + " and is not routed, so it cannot be disabled, enabled or replaced; these act on the routed experts"
                     + " of the sparse layers");
         }
-        LayerExperts current = table.layer(layer);
+        LayerView current = table.get(layer);
         if (expert < 0 || expert >= current.size()) {
             throw ExpertErrors.notFound("expert", "no expert " + expert + " in layer " + layer + "; it has experts 0.."
                     + (current.size() - 1));
         }
         return current;
-    }
-
-    private static int enabledCount(LayerExperts layer) {
-        int count = 0;
-        for (int e = 0; e < layer.size(); e++) {
-            count += layer.isDisabled(e) ? 0 : 1;
-        }
-        return count;
     }
 
     static String kindOf(Expert expert) {

@@ -1,11 +1,8 @@
 package dev.switchboard.app.experts;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.runtime.model.ExpertTable;
-import dev.switchboard.runtime.model.LayerExperts;
-import dev.switchboard.runtime.model.MoeModel;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
+import dev.switchboard.runtime.serving.LayerView;
 
 /**
  * The router rows of a contributed expert, one {@code [dModel]} row per MoE layer: {@code layer-<N>/gate.bin}
@@ -18,11 +15,11 @@ import dev.switchboard.runtime.model.MoeModel;
  */
 final class GateRows {
 
-    private final ExpertTableEditor editor;
+    private final ExpertEdits editor;
     private final ServedModel served;
     private final ContributedWeights files;
 
-    GateRows(ExpertTableEditor editor, ServedModel served, ContributedWeights files) {
+    GateRows(ExpertEdits editor, ServedModel served, ContributedWeights files) {
         this.editor = editor;
         this.served = served;
         this.files = files;
@@ -30,9 +27,9 @@ final class GateRows {
 
     /** {@code [layers][dModel]}. */
     float[][] rows() {
-        MoeModel model = served.experts().model();
-        int layers = model.config().numHiddenLayers();
-        int dModel = model.config().hiddenSize();
+        ExpertTableEditor model = served.experts();
+        int layers = model.layers();
+        int dModel = model.hiddenSize();
         float[][] shipped = new float[layers][];
         boolean complete = true;
         for (int l = 0; l < layers; l++) {
@@ -49,27 +46,12 @@ final class GateRows {
         }
         int[] tokens = served.tokenizer().encodePrompt(text);
         float[][] inputs = editor.betweenSteps(() -> model.moeInputs(tokens)); // [layers][tokens * dModel]
-        ExpertTable table = model.experts();
-        int k = model.config().numExpertsPerTok();
+        int k = model.expertsPerToken();
         float[][] rows = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            LayerExperts layer = table.layer(l);
-            boolean[] disabled = new boolean[layer.size()];
-            for (int e = 0; e < disabled.length; e++) {
-                disabled[e] = layer.isDisabled(e);
-            }
-            rows[l] = CalibratedRow.of(inputs[l], asFloats(layer.gate()), disabled, k, dModel);
+            LayerView layer = model.layer(l);
+            rows[l] = CalibratedRow.of(inputs[l], model.gateRows(l), layer.disabled(), k, dModel);
         }
         return rows;
-    }
-
-    /** A gate's values as float32 (the model may work in float16); a converted copy is closed at once. */
-    private static float[] asFloats(NDArray gate) {
-        if (gate.getDataType() == DataType.FLOAT32) {
-            return gate.toFloatArray();
-        }
-        try (NDArray converted = gate.toType(DataType.FLOAT32, true)) {
-            return converted.toFloatArray();
-        }
     }
 }

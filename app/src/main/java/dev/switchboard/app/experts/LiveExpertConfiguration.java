@@ -1,8 +1,7 @@
 package dev.switchboard.app.experts;
 
-import dev.switchboard.app.model.ServedExperts;
-import dev.switchboard.runtime.model.ExpertTable;
-import dev.switchboard.runtime.model.LayerExperts;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
+import dev.switchboard.runtime.serving.LayerView;
 import dev.switchboard.spi.Expert;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +24,12 @@ class LiveExpertConfiguration {
         this.faults = faults;
     }
 
-    ExpertConfiguration read(ServedExperts experts) {
-        ExpertTable table = experts.model().experts();
+    ExpertConfiguration read(ExpertTableEditor experts) {
+        List<LayerView> table = experts.table();
         List<ExpertConfiguration.Rebuilt> rebuilt = new ArrayList<>();
         List<ExpertConfiguration.Disabled> disabled = new ArrayList<>();
-        for (int l = 0; l < table.layers().size(); l++) {
-            LayerExperts layer = table.layer(l);
+        for (int l = 0; l < table.size(); l++) {
+            LayerView layer = table.get(l);
             for (int e = 0; e < layer.size(); e++) {
                 Expert expert = layer.expert(e);
                 if (e < experts.checkpointExperts()) {

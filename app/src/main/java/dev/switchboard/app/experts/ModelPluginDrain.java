@@ -1,12 +1,12 @@
 package dev.switchboard.app.experts;
 
-import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.runtime.model.ExpertTable;
-import dev.switchboard.runtime.model.LayerExperts;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
+import dev.switchboard.runtime.serving.LayerView;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,13 +26,13 @@ class ModelPluginDrain implements PluginDrain {
 
     private static final Logger log = LoggerFactory.getLogger(ModelPluginDrain.class);
 
-    private final ExpertTableEditor editor;
+    private final ExpertEdits editor;
     private final PluginRegistry registry;
     private final ExpertEvents events;
     private final AddedExperts added;
     private final ContributedExpertOperations contributed;
 
-    ModelPluginDrain(ExpertTableEditor editor, PluginRegistry registry, AddedExperts added,
+    ModelPluginDrain(ExpertEdits editor, PluginRegistry registry, AddedExperts added,
             ContributedExpertOperations contributed, ExpertEvents events) {
         this.editor = editor;
         this.registry = registry;
@@ -51,7 +51,7 @@ class ModelPluginDrain implements PluginDrain {
             return;
         }
         ServedModel served = current.get();
-        ServedExperts model = served.experts();
+        ExpertTableEditor model = served.experts();
         List<AddedExperts.Added> leaving = added.all().stream()
                 .filter(a -> a.pluginLabel().equals(pluginLabel) || a.perLayer().stream().anyMatch(experts::contains))
                 .toList();
@@ -60,18 +60,17 @@ class ModelPluginDrain implements PluginDrain {
             slots.addAll(rebuild(model, experts));
             List<int[]> at = leaving.isEmpty() ? List.of() : contributed.removeFromModel(model, leaving);
             if (!slots.isEmpty()) {
-                editor.swap(model, table -> {
-                    ExpertTable next = table;
+                editor.apply(model, table -> {
                     for (Slot slot : slots) {
-                        LayerExperts layer = next.layer(slot.layer());
-                        if (layer.expert(slot.expert()) != slot.old()) {
+                        if (table.layer(slot.layer()).expert(slot.expert()) != slot.old()) {
                             continue; // no longer there
                         }
-                        next = next.withLayer(slot.layer(), slot.rebuilt() != null
-                                ? layer.withExpert(slot.expert(), slot.rebuilt())
-                                : layer.withDisabled(slot.expert(), true));
+                        if (slot.rebuilt() != null) {
+                            table.replace(slot.layer(), slot.expert(), slot.rebuilt());
+                        } else {
+                            table.setDisabled(slot.layer(), slot.expert(), true);
+                        }
                     }
-                    return next;
                 });
             }
             return at;
@@ -93,18 +92,18 @@ class ModelPluginDrain implements PluginDrain {
     }
 
     /** The checkpoint experts running the plugin's code, each rebuilt with the default kind where possible. */
-    private List<Slot> rebuild(ServedExperts model, Set<Expert> experts) {
-        ExpertTable table = model.model().experts();
+    private List<Slot> rebuild(ExpertTableEditor model, Set<Expert> experts) {
+        List<LayerView> table = model.table();
         Optional<ExpertKind> fallback = registry.kind(model.defaultKind()); // the plugin's own kinds are gone already
         List<Slot> slots = new ArrayList<>();
-        for (int l = 0; l < table.layers().size(); l++) {
+        for (int l = 0; l < table.size(); l++) {
             for (int e = 0; e < model.checkpointExperts(); e++) {
-                Expert expert = table.layer(l).expert(e);
+                Expert expert = table.get(l).expert(e);
                 if (experts.contains(expert)) {
                     Expert rebuilt = null;
                     if (fallback.isPresent()) {
                         try {
-                            rebuilt = model.model().buildExpert(model.checkpoint(), l, e, fallback.get());
+                            rebuilt = model.rebuild(l, e, fallback.get(), Map.of());
                         } catch (RuntimeException failed) {
                             log.warn("Could not rebuild expert {} of layer {} with kind {}; disabling it", e, l,
                                     model.defaultKind(), failed);

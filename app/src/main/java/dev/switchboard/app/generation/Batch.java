@@ -1,14 +1,14 @@
 package dev.switchboard.app.generation;
 
 import dev.switchboard.app.errors.ApiException;
-import dev.switchboard.app.model.BatchModel;
-import dev.switchboard.app.model.ModelSequence;
-import dev.switchboard.app.model.RoutingCapture;
-import dev.switchboard.app.model.StepInput;
-import dev.switchboard.app.model.StepOutput;
-import dev.switchboard.app.model.TokenRouting;
 import dev.switchboard.runtime.generation.FinishReason;
 import dev.switchboard.runtime.routing.RoutingPhase;
+import dev.switchboard.runtime.routing.TokenTrace;
+import dev.switchboard.runtime.serving.EngineSequence;
+import dev.switchboard.runtime.serving.RoutingCapture;
+import dev.switchboard.runtime.serving.SequenceTokens;
+import dev.switchboard.runtime.serving.ServingEngine;
+import dev.switchboard.runtime.serving.StepOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -44,31 +44,31 @@ final class Batch {
     }
 
     /** Prefills {@code jobs} together and samples each one's first token; prefill-only jobs end here. */
-    void prefill(BatchModel model, List<GenerationJob> jobs) {
+    void prefill(ServingEngine model, List<GenerationJob> jobs) {
         List<RunningSequence> joining = new ArrayList<>(jobs.size());
-        List<StepInput> inputs = new ArrayList<>(jobs.size());
+        List<SequenceTokens> inputs = new ArrayList<>(jobs.size());
         for (GenerationJob job : jobs) {
-            ModelSequence cache = job.spec.routingOverride() == null
+            EngineSequence cache = job.spec.routingOverride() == null
                     ? model.newSequence()
                     : model.newSequence(job.spec.routingOverride());
             RunningSequence sequence = new RunningSequence(job, cache, metrics, observer);
             joining.add(sequence);
-            inputs.add(new StepInput(cache, job.spec.promptTokens()));
+            inputs.add(new SequenceTokens(cache, job.spec.promptTokens()));
             metrics.prefilled(job.spec.promptTokens().length);
         }
-        StepOutput output = forward(model, RoutingPhase.PREFILL, joining, inputs);
+        StepOutcome output = forward(model, RoutingPhase.PREFILL, joining, inputs);
         if (output == null) {
             return;
         }
         for (int i = 0; i < joining.size(); i++) {
             RunningSequence sequence = joining.get(i);
-            TokenRouting[] routing = output.routing() == null ? null : output.routing().get(i);
+            List<TokenTrace> routing = output.routing() == null ? null : output.routing().get(i);
             if (sequence.job.spec.prefillOnly()) {
                 sequence.job.emit(new GenerationEvent.Prefilled(sequence.job.spec.promptTokens(), routing));
                 sequence.finish(FinishReason.STOP);
                 continue;
             }
-            accept(sequence, output.logits().get(i), routing == null ? null : routing[routing.length - 1]);
+            accept(sequence, output.logits().get(i), routing == null ? null : routing.get(routing.size() - 1));
             if (!sequence.closed()) {
                 running.add(sequence);
             }
@@ -76,24 +76,24 @@ final class Batch {
     }
 
     /** One decode step: feeds every running sequence its last token, in one forward. */
-    void decode(BatchModel model) {
+    void decode(ServingEngine model) {
         if (running.isEmpty()) {
             return;
         }
         List<RunningSequence> stepping = List.copyOf(running);
-        List<StepInput> inputs = new ArrayList<>(stepping.size());
+        List<SequenceTokens> inputs = new ArrayList<>(stepping.size());
         for (RunningSequence sequence : stepping) {
-            inputs.add(new StepInput(sequence.cache, new int[] {sequence.lastToken()}));
+            inputs.add(new SequenceTokens(sequence.cache, new int[] {sequence.lastToken()}));
         }
         metrics.decodeStep(stepping.size());
-        StepOutput output = forward(model, RoutingPhase.DECODE, stepping, inputs);
+        StepOutcome output = forward(model, RoutingPhase.DECODE, stepping, inputs);
         if (output == null) {
             running.removeIf(RunningSequence::closed);
             return;
         }
         for (int i = 0; i < stepping.size(); i++) {
-            TokenRouting[] routing = output.routing() == null ? null : output.routing().get(i);
-            accept(stepping.get(i), output.logits().get(i), routing == null ? null : routing[0]);
+            List<TokenTrace> routing = output.routing() == null ? null : output.routing().get(i);
+            accept(stepping.get(i), output.logits().get(i), routing == null ? null : routing.get(0));
         }
         running.removeIf(RunningSequence::closed);
     }
@@ -114,7 +114,7 @@ final class Batch {
         running.clear();
     }
 
-    private void accept(RunningSequence sequence, float[] logits, @Nullable TokenRouting routing) {
+    private void accept(RunningSequence sequence, float[] logits, @Nullable TokenTrace routing) {
         try {
             sequence.accept(logits, routing);
         } catch (RuntimeException e) {
@@ -124,13 +124,13 @@ final class Batch {
     }
 
     /** Runs one forward; on failure every sequence of the step fails mid-stream and null is returned. */
-    private @Nullable StepOutput forward(BatchModel model, RoutingPhase phase, List<RunningSequence> sequences,
-            List<StepInput> inputs) {
+    private @Nullable StepOutcome forward(ServingEngine model, RoutingPhase phase, List<RunningSequence> sequences,
+            List<SequenceTokens> inputs) {
         RoutingCapture capture = captureFor(sequences);
-        StepOutput output;
+        StepOutcome output;
         long started = System.nanoTime();
         try {
-            output = model.forward(inputs, capture);
+            output = model.step(inputs, capture);
             metrics.stepTook(phase, System.nanoTime() - started);
         } catch (RuntimeException e) {
             log.error("{} step over {} sequences failed", phase, sequences.size(), e);
@@ -153,7 +153,7 @@ final class Batch {
         return capture;
     }
 
-    private void report(RoutingPhase phase, List<RunningSequence> sequences, List<StepInput> inputs, StepOutput output) {
+    private void report(RoutingPhase phase, List<RunningSequence> sequences, List<SequenceTokens> inputs, StepOutcome output) {
         try {
             List<StepObserver.SequenceStep> steps = new ArrayList<>(sequences.size());
             for (int i = 0; i < sequences.size(); i++) {

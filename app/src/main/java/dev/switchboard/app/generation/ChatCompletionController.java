@@ -59,7 +59,7 @@ class ChatCompletionController {
         ChatCompletionRequest request = binder.bind(body, ChatCompletionRequest.class);
         ServedModel model = models.require(request.parameters().model());
         return new PreparedRequest(request.parameters(), model, PromptParser.chatTokens(model, request.messages()),
-                RoutingOverrideResolver.resolve(request.parameters().routingOverrideRequest(), admin, model));
+                RoutingOverrideResolver.resolve(request.parameters().routingOverride(), admin, model));
     }
 
     private Mono<Void> start(PreparedRequest prepared, ServerHttpResponse response) {

@@ -2,6 +2,7 @@ package dev.switchboard.app.generation;
 
 import dev.switchboard.app.generation.openai.ChatCompletion;
 import dev.switchboard.app.generation.openai.ChatCompletionChunk;
+import dev.switchboard.app.generation.openai.ResponseHeader;
 import dev.switchboard.app.generation.openai.RoutedExperts;
 import dev.switchboard.app.generation.openai.Usage;
 import java.util.List;
@@ -21,7 +22,7 @@ record ChatResponseShape(String id, long created, String model, boolean usageFie
             @Nullable RoutedExperts routing) {
         ChatCompletion.Choice choice = new ChatCompletion.Choice(0, new ChatCompletion.Message("assistant", text), null,
                 finishReason, routing);
-        return new ChatCompletion(id, ChatCompletion.OBJECT, created, model, SYSTEM_FINGERPRINT, List.of(choice),
+        return new ChatCompletion(ResponseHeader.of(id, ChatCompletion.OBJECT, created, model), List.of(choice),
                 Usage.of(promptTokens, completionTokens));
     }
 
@@ -42,14 +43,14 @@ record ChatResponseShape(String id, long created, String model, boolean usageFie
 
     @Override
     public ChatCompletionChunk usageChunk(int promptTokens, int completionTokens) {
-        return new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model, SYSTEM_FINGERPRINT, List.of(),
+        return new ChatCompletionChunk(ResponseHeader.of(id, ChatCompletionChunk.OBJECT, created, model), List.of(),
                 Optional.of(Usage.of(promptTokens, completionTokens)));
     }
 
     private ChatCompletionChunk chunk(ChatCompletionChunk.Delta delta, @Nullable String finishReason,
             @Nullable RoutedExperts routing) {
         ChatCompletionChunk.Choice choice = new ChatCompletionChunk.Choice(0, delta, null, finishReason, routing);
-        return new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model, SYSTEM_FINGERPRINT, List.of(choice),
+        return new ChatCompletionChunk(ResponseHeader.of(id, ChatCompletionChunk.OBJECT, created, model), List.of(choice),
                 usageField ? Optional.empty() : null);
     }
 }

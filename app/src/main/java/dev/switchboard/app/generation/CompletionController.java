@@ -59,7 +59,7 @@ class CompletionController {
         CompletionRequest request = binder.bind(body, CompletionRequest.class);
         ServedModel model = models.require(request.parameters().model());
         return new PreparedRequest(request.parameters(), model, PromptParser.completionTokens(model, request.prompt()),
-                RoutingOverrideResolver.resolve(request.parameters().routingOverrideRequest(), admin, model));
+                RoutingOverrideResolver.resolve(request.parameters().routingOverride(), admin, model));
     }
 
     private Mono<Void> start(PreparedRequest prepared, ServerHttpResponse response) {

@@ -4,7 +4,7 @@ import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.errors.OpenAiErrorBody;
 import dev.switchboard.app.generation.openai.GenerationParameters;
 import dev.switchboard.app.generation.openai.RoutedExperts;
-import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.runtime.routing.TokenTrace;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class GenerationResponder {
     private Mono<Void> whole(ServerHttpResponse response, GenerationJob job, ResponseShape shape, GenerationParameters request) {
         return job.events().collectList().flatMap(events -> {
             StringBuilder text = new StringBuilder();
-            List<TokenRouting> routing = new ArrayList<>();
+            List<TokenTrace> routing = new ArrayList<>();
             for (GenerationEvent event : events) {
                 if (event instanceof GenerationEvent.Delta delta) {
                     text.append(delta.text());
@@ -106,7 +106,7 @@ class GenerationResponder {
     }
 
     /** The routing of {@code tokens} in vLLM's {@code [tokens][layers][k]} layout, or null unless the request asked. */
-    private static @Nullable RoutedExperts routed(List<TokenRouting> tokens, GenerationParameters request) {
+    private static @Nullable RoutedExperts routed(List<TokenTrace> tokens, GenerationParameters request) {
         if (!request.routing()) {
             return null;
         }

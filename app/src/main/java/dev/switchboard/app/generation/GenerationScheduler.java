@@ -1,7 +1,7 @@
 package dev.switchboard.app.generation;
 
 import dev.switchboard.app.errors.ApiException;
-import dev.switchboard.app.model.BatchModel;
+import dev.switchboard.runtime.serving.ServingEngine;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.StepBoundary;
 import dev.switchboard.runtime.generation.FinishReason;
@@ -176,7 +176,7 @@ class GenerationScheduler implements SmartLifecycle, StepBoundary {
     }
 
     /** The served model's engine: every job was admitted for it, and it outlives this scheduler. */
-    private BatchModel engine() {
+    private ServingEngine engine() {
         return models.require().engine();
     }
 

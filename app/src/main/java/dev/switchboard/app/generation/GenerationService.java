@@ -2,7 +2,7 @@ package dev.switchboard.app.generation;
 
 import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.generation.openai.GenerationParameters;
-import dev.switchboard.app.model.RoutingCapture;
+import dev.switchboard.runtime.serving.RoutingCapture;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.runtime.generation.SamplingParams;
 import dev.switchboard.runtime.routing.RoutingOverride;

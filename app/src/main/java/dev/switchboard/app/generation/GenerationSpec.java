@@ -1,6 +1,6 @@
 package dev.switchboard.app.generation;
 
-import dev.switchboard.app.model.RoutingCapture;
+import dev.switchboard.runtime.serving.RoutingCapture;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.runtime.generation.SamplingParams;
 import dev.switchboard.runtime.routing.RoutingOverride;

@@ -1,11 +1,11 @@
 package dev.switchboard.app.generation;
 
-import dev.switchboard.app.generation.openai.RoutingOverrideRequest;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.app.security.AdminCaller;
 import dev.switchboard.runtime.routing.RoutingOverride;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
 public class PrefillTraces {
 
     /** A prompt and its routing, position by position. */
-    public record PrefillTrace(ServedModel model, int[] tokens, TokenRouting[] routing) {}
+    public record PrefillTrace(ServedModel model, int[] tokens, List<TokenTrace> routing) {}
 
     private static final String ENDPOINT = "route";
 
@@ -48,8 +48,7 @@ public class PrefillTraces {
     private TracePrompt prepare(String body, boolean admin) {
         RouteRequest request = binder.bind(body, RouteRequest.class);
         ServedModel model = request.model() == null ? models.require() : models.require(request.model());
-        RoutingOverride routingOverride = RoutingOverrideResolver.resolve(
-                RoutingOverrideRequest.parse(request.routingOverride()), admin, model);
+        RoutingOverride routingOverride = RoutingOverrideResolver.resolve(request.routingOverride(), admin, model);
         int[] prompt;
         if (request.messages() != null) {
             prompt = PromptParser.chatTokens(model, request.messages());

@@ -10,8 +10,6 @@ import org.jspecify.annotations.Nullable;
  */
 interface ResponseShape {
 
-    String SYSTEM_FINGERPRINT = "fp_switchboard";
-
     /** The whole non-streamed answer. */
     Object completion(String text, String finishReason, int promptTokens, int completionTokens, @Nullable RoutedExperts routing);
 

@@ -8,7 +8,7 @@ import dev.switchboard.app.generation.openai.RoutingOverrideRequest;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The body of {@code POST /api/route}: text or a chat whose prefill routing is traced.
@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
  * @param model the served model's id; null for whichever is served
  * @param input text, tokenized with BOS; used when {@code messages} is not set
  * @param messages a chat, rendered with the model's chat template
- * @param routingOverride the Switchboard extension {@code routing_override} ("what if") as sent; see
- *     {@link GenerationParameters#routingOverride()}
+ * @param routingOverride the Switchboard extension {@code routing_override} ("what if"), bound as in
+ *     {@link GenerationParameters#routingOverride()}; null when not set
  */
 public record RouteRequest(
         @Schema(description = "The served model's id; any served model when not set") @Nullable String model,
@@ -25,8 +25,8 @@ public record RouteRequest(
         @Schema(description = "A chat, rendered with the model's chat template; wins over input")
         @Nullable List<ChatRequestMessage> messages,
         @JsonProperty(RoutingOverrideRequest.PARAM)
-        @Schema(implementation = RoutingOverrideRequest.class)
-        @Nullable JsonNode routingOverride) {
+        @JsonDeserialize(using = RoutingOverrideRequest.Binding.class)
+        @Nullable RoutingOverrideRequest routingOverride) {
 
     public RouteRequest {
         if (messages != null) {
@@ -34,6 +34,5 @@ public record RouteRequest(
         } else if (input == null) {
             throw InvalidParameter.of("input", "is required: send 'input' (text) or 'messages' (a chat)");
         }
-        RoutingOverrideRequest.parse(routingOverride); // its 400s while binding, like every other field's
     }
 }

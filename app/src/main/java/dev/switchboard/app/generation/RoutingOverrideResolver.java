@@ -4,9 +4,8 @@ import dev.switchboard.app.errors.ApiException;
 import dev.switchboard.app.generation.openai.RoutingOverrideRequest;
 import dev.switchboard.app.generation.openai.RoutingOverrideRequest.LayerOverride;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.runtime.model.ExpertTable;
-import dev.switchboard.runtime.model.LayerExperts;
 import dev.switchboard.runtime.routing.RoutingOverride;
+import dev.switchboard.runtime.serving.LayerView;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -33,15 +32,15 @@ final class RoutingOverrideResolver {
                     + "needs the admin token (Authorization: Bearer <admin token>); send the request without it, or as the operator",
                     null);
         }
-        if (model.experts() == null || !RoutingOverride.supports(model.experts().model().routing())) {
+        if (model.experts() == null || !model.experts().supportsRoutingOverride()) {
             throw ApiException.invalid(RoutingOverrideRequest.PARAM, "The model '" + model.id() + "' does not route with "
                     + "token-choice top-k, so its routing cannot be overridden per request; send the request without '"
                     + RoutingOverrideRequest.PARAM + "'");
         }
-        ExpertTable table = model.experts().model().experts(); // read once: one consistent view of the layers
-        int layers = table.layers().size();
+        List<LayerView> table = model.experts().table(); // read once: one consistent view of the layers
+        int layers = table.size();
         int fewest = Integer.MAX_VALUE;
-        for (LayerExperts layer : table.layers()) {
+        for (LayerView layer : table) {
             fewest = Math.min(fewest, layer.size());
         }
         int k = 0;
@@ -56,8 +55,8 @@ final class RoutingOverrideResolver {
         boolean[][] masked = new boolean[layers][];
         float[][] bias = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            masked[l] = new boolean[table.layer(l).size()];
-            bias[l] = new float[table.layer(l).size()];
+            masked[l] = new boolean[table.get(l).size()];
+            bias[l] = new float[table.get(l).size()];
             mask(request.maskedExperts(), masked[l], fewest, RoutingOverrideRequest.PARAM + ".masked_experts");
             addBias(request.logitBias(), bias[l], fewest, RoutingOverrideRequest.PARAM + ".logit_bias");
         }
@@ -80,7 +79,7 @@ final class RoutingOverrideResolver {
             addBias(entry.logitBias(), bias[l], bias[l].length, param + ".logit_bias");
         }
         for (int l = 0; l < layers; l++) {
-            requireAnExpertLeft(l, table.layer(l), masked[l]);
+            requireAnExpertLeft(l, table.get(l), masked[l]);
         }
         return new RoutingOverride(k, masked, bias);
     }
@@ -117,7 +116,7 @@ final class RoutingOverrideResolver {
         }
     }
 
-    private static void requireAnExpertLeft(int l, LayerExperts layer, boolean[] masked) {
+    private static void requireAnExpertLeft(int l, LayerView layer, boolean[] masked) {
         List<Integer> disabled = new ArrayList<>();
         for (int e = 0; e < layer.size(); e++) {
             if (!masked[e] && !layer.isDisabled(e)) {

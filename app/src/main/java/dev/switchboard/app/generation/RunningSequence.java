@@ -1,11 +1,11 @@
 package dev.switchboard.app.generation;
 
 import dev.switchboard.app.errors.ApiException;
-import dev.switchboard.app.model.ModelSequence;
-import dev.switchboard.app.model.RoutingCapture;
-import dev.switchboard.app.model.TokenRouting;
 import dev.switchboard.runtime.generation.FinishReason;
 import dev.switchboard.runtime.generation.SequenceDecoder;
+import dev.switchboard.runtime.routing.TokenTrace;
+import dev.switchboard.runtime.serving.EngineSequence;
+import dev.switchboard.runtime.serving.RoutingCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +24,16 @@ final class RunningSequence {
     private static final Logger log = LoggerFactory.getLogger(RunningSequence.class);
 
     final GenerationJob job;
-    final ModelSequence cache;
+    final EngineSequence cache;
     private final SequenceDecoder decoder;
     private final GenerationMetrics metrics;
     private final StepObserver observer;
-    private final List<TokenRouting> pendingRouting = new ArrayList<>();
+    private final List<TokenTrace> pendingRouting = new ArrayList<>();
     private int lastToken = -1;
     private long lastTokenNanos;
     private boolean closed;
 
-    RunningSequence(GenerationJob job, ModelSequence cache, GenerationMetrics metrics, StepObserver observer) {
+    RunningSequence(GenerationJob job, EngineSequence cache, GenerationMetrics metrics, StepObserver observer) {
         this.job = job;
         this.cache = cache;
         this.decoder = new SequenceDecoder(job.spec.model().tokenizer().textStream(), job.spec.sampling(),
@@ -56,7 +56,7 @@ final class RunningSequence {
      *
      * @param routing the routing of the position that produced these logits, when captured
      */
-    void accept(float[] logits, @Nullable TokenRouting routing) {
+    void accept(float[] logits, @Nullable TokenTrace routing) {
         SequenceDecoder.Step step = decoder.next(logits);
         recordTiming();
         lastToken = step.tokenId();

@@ -1,6 +1,6 @@
 package dev.switchboard.app.generation;
 
-import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.runtime.routing.LayerRoutingStats;
 import dev.switchboard.runtime.routing.RoutingPhase;
 import java.util.List;
@@ -34,10 +34,10 @@ public interface StepObserver {
      * One sequence's part of a step.
      *
      * @param tokens the token ids fed in this step (the prompt at prefill, one token at decode)
-     * @param routing per fed token its routing, when captured; else null
+     * @param routing per fed token its routing through every layer, when captured; else null
      * @param layerStats per MoE layer, the routing statistics of this sequence's tokens in the step
      */
-    record SequenceStep(String requestId, @Nullable String domain, int[] tokens, TokenRouting @Nullable [] routing,
+    record SequenceStep(String requestId, @Nullable String domain, int[] tokens, @Nullable List<TokenTrace> routing,
             List<LayerRoutingStats> layerStats) {}
 
     /** A request that ended; {@code finishReason} is stop, length, cancelled or error. */

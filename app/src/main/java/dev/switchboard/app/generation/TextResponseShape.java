@@ -1,5 +1,6 @@
 package dev.switchboard.app.generation;
 
+import dev.switchboard.app.generation.openai.ResponseHeader;
 import dev.switchboard.app.generation.openai.RoutedExperts;
 import dev.switchboard.app.generation.openai.TextCompletion;
 import dev.switchboard.app.generation.openai.Usage;
@@ -39,7 +40,7 @@ record TextResponseShape(String id, long created, String model, boolean usageFie
 
     @Override
     public TextCompletion usageChunk(int promptTokens, int completionTokens) {
-        return new TextCompletion(id, TextCompletion.OBJECT, created, model, SYSTEM_FINGERPRINT, List.of(),
+        return new TextCompletion(ResponseHeader.of(id, TextCompletion.OBJECT, created, model), List.of(),
                 Optional.of(Usage.of(promptTokens, completionTokens)));
     }
 
@@ -48,6 +49,6 @@ record TextResponseShape(String id, long created, String model, boolean usageFie
     }
 
     private TextCompletion completion(TextCompletion.Choice choice, @Nullable Optional<Usage> usage) {
-        return new TextCompletion(id, TextCompletion.OBJECT, created, model, SYSTEM_FINGERPRINT, List.of(choice), usage);
+        return new TextCompletion(ResponseHeader.of(id, TextCompletion.OBJECT, created, model), List.of(choice), usage);
     }
 }

@@ -43,14 +43,14 @@ public class ModelHolder implements SmartLifecycle, DisposableBean {
     private final @Nullable Path directory;
     private final boolean shippedDefault;
     private final String id;
-    private final ModelLoader loader;
+    private final ServedModelLoader loader;
     private volatile State state;
     private volatile @Nullable ServedModel model;
     private volatile @Nullable String failure;
     private @Nullable Thread loadingThread;
     private volatile boolean running;
 
-    ModelHolder(SwitchboardProperties properties, ModelLoader loader) {
+    ModelHolder(SwitchboardProperties properties, ServedModelLoader loader) {
         Path configured = properties.model();
         this.shippedDefault = configured == null;
         this.directory = shippedDefault ? DefaultModel.directory(properties.dataDir())

@@ -1,14 +1,13 @@
 package dev.switchboard.app.model;
 
 import dev.switchboard.app.system.StartupConfigurationException;
-import dev.switchboard.runtime.checkpoint.Checkpoint;
-import dev.switchboard.runtime.tokenizer.MoeTokenizer;
+import dev.switchboard.runtime.serving.ModelRuntime;
 import java.nio.file.Path;
 
 /**
  * Checks, while the application starts, that the configured model directory opens: {@code config.json}, and
- * every tensor's header, name, shape and byte range ({@link Checkpoint#open} validates them all without
- * reading tensor data), and {@code tokenizer.json}. A corrupt or truncated checkpoint then ends start-up with
+ * every tensor's header, name, shape and byte range (validated without reading tensor data), and
+ * {@code tokenizer.json} ({@link ModelRuntime#check}). A corrupt or truncated checkpoint then ends start-up with
  * one line naming the file and {@code switchboard.model}, as other bad configuration does, instead of leaving
  * a server that is live but never ready. The weights themselves still load in the background afterwards.
  */
@@ -20,8 +19,8 @@ final class ModelPreflight {
 
     /** @throws StartupConfigurationException naming what is wrong with the model directory */
     static void check(Path directory, String id) {
-        try (Checkpoint checkpoint = Checkpoint.open(directory); MoeTokenizer tokenizer = MoeTokenizer.load(directory)) {
-            // both opened: the directory holds a loadable checkpoint and tokenizer
+        try {
+            ModelRuntime.check(directory);
         } catch (RuntimeException e) {
             throw new StartupConfigurationException("The model " + id + " in " + directory.toAbsolutePath().normalize()
                     + " cannot be loaded: " + e.getMessage(), SETTING, e);

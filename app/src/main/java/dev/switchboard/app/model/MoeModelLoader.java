@@ -1,27 +1,21 @@
 package dev.switchboard.app.model;
 
-import dev.switchboard.runtime.checkpoint.Checkpoint;
-import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.model.DeviceChoice;
 import dev.switchboard.runtime.model.ExpertKindResolver;
-import dev.switchboard.runtime.model.ModelOptions;
-import dev.switchboard.runtime.model.MoeModel;
-import dev.switchboard.runtime.tokenizer.MoeTokenizer;
+import dev.switchboard.runtime.serving.ModelRuntime;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Loads a Mixtral-format checkpoint with the runtime's {@link MoeModel} and {@link MoeTokenizer}. Experts are
- * built through {@code kinds} (the plugin registry's kinds, so every expert is tracked by the plugin whose code
- * it runs); runtime faults go to {@code faults}. The checkpoint stays open with the model
- * ({@link ServedExperts}) so experts can be rebuilt from it with another kind. {@code switchboard.device} ({@code cpu},
- * {@code gpu}, {@code auto}: the GPU when the engine reports one) says where the model, its caches and experts live.
+ * Loads a Mixtral-format checkpoint through the runtime's {@link ModelRuntime}. Experts are built through
+ * {@code kinds} (the plugin registry's kinds, so every expert is tracked by the plugin whose code it runs); runtime
+ * faults go to {@code faults}. {@code switchboard.device} ({@code cpu}, {@code gpu}, {@code auto}: the GPU when the
+ * engine reports one) says where the model, its caches and experts live.
  */
 @Component
-class MoeModelLoader implements ModelLoader {
+class MoeModelLoader implements ServedModelLoader {
 
     private final ExpertKindResolver kinds;
     private final ExpertFaultListener faults;
@@ -36,32 +30,10 @@ class MoeModelLoader implements ModelLoader {
 
     @Override
     public ServedModel load(Path directory, String id) {
-        MoeTokenizer tokenizer = MoeTokenizer.load(directory);
-        Checkpoint checkpoint = null;
-        try {
-            ChatTemplate template = ChatTemplate.fromModelDirectory(directory);
-            checkpoint = Checkpoint.open(directory);
-            AtomicReference<MoeModel> loaded = new AtomicReference<>();
-            ModelOptions options = ModelOptions.defaults().withDevice(device.resolve()).withExpertKinds(kinds).withFaultListener(fault -> {
-                MoeModel model = loaded.get();
-                if (model != null) {
-                    faults.onFault(id, fault, model.experts().layer(fault.layer()).expert(fault.expert()));
-                }
-            });
-            MoeModel model = MoeModel.load(checkpoint, options);
-            loaded.set(model);
-            MixtralConfig config = model.config();
-            ModelShape shape = new ModelShape(config.maxPositionEmbeddings(), config.numHiddenLayers(),
-                    config.numLocalExperts(), config.numExpertsPerTok(), config.eosTokenId(), config.vocabSize());
-            return new ServedModel(id, Instant.now().getEpochSecond(), shape,
-                    new MoeModelTokenizer(tokenizer, config), template, new MoeBatchModel(model, tokenizer),
-                    new ServedExperts(model, checkpoint, config.expertKind()));
-        } catch (RuntimeException e) {
-            tokenizer.close();
-            if (checkpoint != null) {
-                checkpoint.close();
-            }
-            throw e;
-        }
+        ChatTemplate template = ChatTemplate.fromModelDirectory(directory);
+        ModelRuntime runtime = ModelRuntime.load(directory, device, kinds, (fault, expert) -> faults.onFault(id, fault, expert));
+        return new ServedModel(id, Instant.now().getEpochSecond(), runtime.shape(),
+                new MoeModelTokenizer(runtime.tokenizer(), runtime.shape().promptBos()), template, runtime.engine(),
+                runtime.experts());
     }
 }

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.app.generation.PrefillTraces;
 import dev.switchboard.app.generation.PrefillTraces.PrefillTrace;
 import dev.switchboard.app.generation.RouteRequest;
-import dev.switchboard.app.model.ModelShape;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.app.model.TokenRouting;
-import dev.switchboard.runtime.model.MoeModel;
+import dev.switchboard.runtime.routing.LayerChoice;
+import dev.switchboard.runtime.routing.TokenTrace;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
+import dev.switchboard.runtime.serving.ModelShape;
 import java.util.ArrayList;
-import java.util.Arrays;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -66,27 +66,27 @@ class RouteController {
         ModelShape shape = trace.model().shape();
         List<RoutedToken> tokens = new ArrayList<>(trace.tokens().length);
         for (int position = 0; position < trace.tokens().length; position++) {
-            TokenRouting routing = trace.routing()[position];
-            List<LayerRoute> layers = new ArrayList<>(routing.experts().length);
-            for (int layer = 0; layer < routing.experts().length; layer++) {
-                float[] probabilities = routing.probabilities() == null ? new float[0] : routing.probabilities()[layer];
-                layers.add(new LayerRoute(layer, routing.experts()[layer], routing.weights()[layer], probabilities));
+            TokenTrace routing = trace.routing().get(position);
+            List<LayerRoute> layers = new ArrayList<>(routing.layers().size());
+            for (LayerChoice choice : routing.layers()) {
+                float[] probabilities = choice.probabilities() == null ? new float[0] : choice.probabilities();
+                layers.add(new LayerRoute(choice.layer(), choice.experts(), choice.weights(), probabilities));
             }
             int id = trace.tokens()[position];
             tokens.add(new RoutedToken(position, id, trace.model().tokenizer().tokenText(id), layers));
         }
         return new RouteTrace(trace.model().id(), shape.layers(), expertsRoutedOver(trace, shape), shape.expertsPerToken(),
-                layersWhere(trace.model(), (model, l) -> !model.config().isSparse(l)),
-                layersWhere(trace.model(), (model, l) -> model.sharedExpert(l).isPresent()), tokens);
+                layersWhere(trace.model(), ExpertTableEditor::isDense),
+                layersWhere(trace.model(), (experts, l) -> experts.sharedExpert(l).isPresent()), tokens);
     }
 
     /** The layers of the served runtime model for which {@code test} holds; none for an engine without one. */
-    private static List<Integer> layersWhere(ServedModel served, BiPredicate<MoeModel, Integer> test) {
-        if (served.experts() == null) {
+    private static List<Integer> layersWhere(ServedModel served, BiPredicate<ExpertTableEditor, Integer> test) {
+        ExpertTableEditor experts = served.experts();
+        if (experts == null) {
             return List.of();
         }
-        MoeModel model = served.experts().model();
-        return IntStream.range(0, model.config().numHiddenLayers()).filter(l -> test.test(model, l)).boxed().toList();
+        return IntStream.range(0, experts.layers()).filter(l -> test.test(experts, l)).boxed().toList();
     }
 
     /**
@@ -95,10 +95,11 @@ class RouteController {
      * dense layer's distribution has one entry).
      */
     private static int expertsRoutedOver(PrefillTrace trace, ModelShape shape) {
-        TokenRouting[] routing = trace.routing();
-        if (routing.length == 0 || routing[0].probabilities() == null || routing[0].probabilities().length == 0) {
+        List<TokenTrace> routing = trace.routing();
+        if (routing.isEmpty() || routing.get(0).layers().isEmpty() || routing.get(0).layers().get(0).probabilities() == null) {
             return shape.experts();
         }
-        return Arrays.stream(routing[0].probabilities()).mapToInt(layer -> layer.length).max().orElse(shape.experts());
+        return routing.get(0).layers().stream().mapToInt(layer -> layer.probabilities() == null ? 0 : layer.probabilities().length)
+                .max().orElse(shape.experts());
     }
 }

@@ -6,20 +6,26 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
- * Moves statistics from memory to PostgreSQL. Two threads, so that a slow or frozen database never stretches
- * a window: one closes each window when the clock says it is due and adds it to the {@link WindowBuffer}
- * (it never touches the database); the other writes buffered windows oldest first (stopping at the first
- * failure, so the buffer stays a contiguous run), then the pending requests, traces and events. A failed
- * write keeps everything for the next tick. Retention runs on the writing thread.
+ * Moves statistics from memory to PostgreSQL, so that a slow or frozen database never stretches a window: one
+ * thread closes each window when the clock says it is due and adds it to the {@link WindowBuffer} (it never touches
+ * the database); every flush interval the buffered windows are written oldest first (stopping at the first failure,
+ * so the buffer stays a contiguous run), then the pending requests, traces and events. A failed write keeps
+ * everything for the next tick. The writes are reactive end to end (R2DBC, each with a timeout): no thread waits
+ * for the database; flushes and retention runs go through one queue ({@link DatabaseWork}), one at a time.
  *
  * <p>Stops in a lifecycle phase after the web server (so in-flight requests have recorded their steps)
- * and before the embedded database stopper ({@code Integer.MIN_VALUE}): interrupts a write still waiting,
+ * and before the embedded database stopper ({@code Integer.MIN_VALUE}): cancels a write still waiting,
  * closes the open window early and writes everything once more, for at most
  * {@code switchboard.stats.shutdown-flush-timeout}.
  */
@@ -41,9 +47,10 @@ final class RoutingStatsFlusher implements SmartLifecycle {
     private final Clock clock;
     private final RoutingStatsProperties properties;
     private final Object windowLock = new Object();
+    private final DatabaseWork database = new DatabaseWork();
     private @Nullable ScheduledExecutorService windowCloser;
-    private @Nullable ScheduledExecutorService scheduler;
-    private boolean failing;
+    private @Nullable Disposable ticks;
+    private boolean failing; // read and written by database work only, one at a time
 
     RoutingStatsFlusher(RoutingStatsRecorder recorder, WindowBuffer buffer, RoutingStatsWriter writer,
             RoutingStatsRetention retention, RoutingStatsMetrics metrics, Clock clock, RoutingStatsProperties properties) {
@@ -84,57 +91,77 @@ final class RoutingStatsFlusher implements SmartLifecycle {
             metrics.windowClosed(closed);
             buffer.add(closed);
         }
-        return flush(finalWriter, deadlineNanos);
+        return Boolean.TRUE.equals(database.submit(flushing(finalWriter, deadlineNanos)).block());
     }
 
-    /** Writes buffered windows oldest first, then pending records; returns whether all were written. */
+    /**
+     * Writes buffered windows oldest first, then pending records; returns whether all were written. Waits for the
+     * answer: for tests, benchmarks and shutdown; the flusher's own ticks wait for nothing.
+     */
     boolean flush() {
-        return flush(writer, NO_DEADLINE);
+        return Boolean.TRUE.equals(database.submit(flushing(writer, NO_DEADLINE)).block());
     }
 
-    /** As {@link #flush()}, with {@code writer}'s timeout per write, starting no write after {@code deadlineNanos}. */
-    private synchronized boolean flush(RoutingStatsWriter writer, long deadlineNanos) {
-        try {
-            int windows = 0;
-            for (ClosedWindow window = buffer.oldest(); window != null; window = buffer.oldest()) {
-                checkDeadline(deadlineNanos);
-                writer.writeWindow(window);
-                buffer.written(window);
-                windows++;
-            }
-            writeRecords(recorder.pendingRequests(), writer::writeRequests, deadlineNanos);
-            writeRecords(recorder.pendingTraces(), writer::writeTraces, deadlineNanos);
-            writeRecords(recorder.pendingEvents(), writer::writeEvents, deadlineNanos);
-            if (failing) {
-                failing = false;
-                log.info("Routing statistics: database writes succeed again; wrote {} buffered window(s)", windows);
-            }
-            return true;
-        } catch (RuntimeException e) {
-            metrics.writeFailed();
-            buffer.keepWithinBudget();
-            if (!failing) {
-                failing = true;
-                log.warn("Routing statistics: cannot write to the database ({}); keeping {} closed window(s) in memory "
-                        + "(budget switchboard.stats.buffer-budget) and retrying every {}", e.getMessage(), buffer.size(),
-                        properties.flushInterval());
-            } else {
-                log.debug("Routing statistics: database write failed again", e);
-            }
-            return false;
+    /**
+     * The writes of one flush, with {@code writer}'s timeout per write, starting no write after {@code deadlineNanos}:
+     * buffered windows oldest first (stopping at the first failure, so the buffer stays a contiguous run), then the
+     * pending requests, traces and events. Emits whether everything was written; a failure keeps what was not.
+     */
+    private Mono<Boolean> flushing(RoutingStatsWriter writer, long deadlineNanos) {
+        int[] windows = {0};
+        return writeWindows(writer, deadlineNanos, windows)
+                .then(writeRecords(recorder.pendingRequests(), writer::writeRequests, deadlineNanos))
+                .then(writeRecords(recorder.pendingTraces(), writer::writeTraces, deadlineNanos))
+                .then(writeRecords(recorder.pendingEvents(), writer::writeEvents, deadlineNanos))
+                .then(Mono.fromCallable(() -> {
+                    if (failing) {
+                        failing = false;
+                        log.info("Routing statistics: database writes succeed again; wrote {} buffered window(s)", windows[0]);
+                    }
+                    return true;
+                }))
+                .onErrorResume(e -> !(e instanceof Error), e -> Mono.fromCallable(() -> failed(e)));
+    }
+
+    private boolean failed(Throwable e) {
+        metrics.writeFailed();
+        buffer.keepWithinBudget();
+        if (!failing) {
+            failing = true;
+            log.warn("Routing statistics: cannot write to the database ({}); keeping {} closed window(s) in memory "
+                    + "(budget switchboard.stats.buffer-budget) and retrying every {}", e.getMessage() != null ? e.getMessage()
+                    : e.toString(), buffer.size(), properties.flushInterval());
+        } else {
+            log.debug("Routing statistics: database write failed again", e);
         }
+        return false;
     }
 
-    /** Runs retention now (the schedule calls this too). */
-    synchronized RoutingStatsRetention.Result runRetention() {
-        RoutingStatsRetention.Result result = retention.run(clock.instant());
-        log.info("Routing statistics retention: rolled up {} expert and {} layer rows, deleted {} traces and {} requests",
-                result.expertRowsRolledUp(), result.layerRowsRolledUp(), result.tracesDeleted(), result.requestsDeleted());
-        return result;
+    private Mono<Void> writeWindows(RoutingStatsWriter writer, long deadlineNanos, int[] written) {
+        return Mono.defer(() -> {
+            ClosedWindow window = buffer.oldest();
+            if (window == null) {
+                return Mono.empty();
+            }
+            checkDeadline(deadlineNanos);
+            return writer.writeWindow(window)
+                    .then(Mono.fromRunnable(() -> {
+                        buffer.written(window);
+                        written[0]++;
+                    }))
+                    .then(writeWindows(writer, deadlineNanos, written));
+        });
     }
 
-    private interface BatchWrite<T> {
-        void write(List<T> batch);
+    /** Runs retention now and waits for it (the schedule runs it too, waiting for nothing). */
+    RoutingStatsRetention.Result runRetention() {
+        return database.submit(retaining()).block();
+    }
+
+    private Mono<RoutingStatsRetention.Result> retaining() {
+        return Mono.defer(() -> retention.run(clock.instant())).doOnNext(result -> log.info(
+                "Routing statistics retention: rolled up {} expert and {} layer rows, deleted {} traces and {} requests",
+                result.expertRowsRolledUp(), result.layerRowsRolledUp(), result.tracesDeleted(), result.requestsDeleted()));
     }
 
     private static void checkDeadline(long deadlineNanos) {
@@ -143,61 +170,67 @@ final class RoutingStatsFlusher implements SmartLifecycle {
         }
     }
 
-    private static <T> void writeRecords(PendingRecords<T> pending, BatchWrite<T> write, long deadlineNanos) {
-        while (!pending.isEmpty()) {
+    /** Writes {@code pending} in batches; a batch whose write fails or is cancelled goes back to be written later. */
+    private static <T> Mono<Void> writeRecords(PendingRecords<T> pending, Function<List<T>, Mono<Void>> write,
+            long deadlineNanos) {
+        return Mono.defer(() -> {
+            if (pending.isEmpty()) {
+                return Mono.empty();
+            }
             checkDeadline(deadlineNanos);
             List<T> batch = pending.take(RECORD_BATCH);
-            try {
-                write.write(batch);
-            } catch (RuntimeException e) {
-                pending.restore(batch);
-                throw e;
-            }
-            pending.written(batch);
-        }
+            return Mono.defer(() -> write.apply(batch))
+                    .doOnError(e -> pending.restore(batch))
+                    .doOnCancel(() -> pending.restore(batch))
+                    .then(Mono.fromRunnable(() -> pending.written(batch)))
+                    .then(writeRecords(pending, write, deadlineNanos));
+        });
     }
 
     @Override
     public void start() {
         synchronized (windowLock) {
-            if (scheduler != null) return;
-            windowCloser = singleThread("routing-stats-windows");
-            scheduler = singleThread("routing-stats-flusher");
+            if (windowCloser != null) return;
+            windowCloser = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "routing-stats-windows");
+                thread.setDaemon(true);
+                return thread;
+            });
+            // A tick that comes while the previous flush still waits for the database is dropped, not queued.
+            ticks = Disposables.composite(
+                    Flux.interval(properties.flushInterval()).onBackpressureDrop()
+                            .concatMap(tick -> database.submit(flushing(writer, NO_DEADLINE)), 1).subscribe(),
+                    Flux.interval(properties.retention().interval()).onBackpressureDrop()
+                            .concatMap(tick -> database.submit(retaining())
+                                    .onErrorResume(e -> !(e instanceof Error), e -> {
+                                        log.warn("Routing statistics retention failed; will retry in {}: {}",
+                                                properties.retention().interval(), e.getMessage());
+                                        return Mono.empty();
+                                    }), 1)
+                            .subscribe());
         }
         windowCloser.scheduleAtFixedRate(this::closeDueWindowSafely, WINDOW_CHECK_MILLIS, WINDOW_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-        long tickMillis = properties.flushInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::flushSafely, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
-        long retentionMillis = properties.retention().interval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::retentionSafely, retentionMillis, retentionMillis, TimeUnit.MILLISECONDS);
         log.info("Routing statistics: {} windows, instance {}, flushed every {}", properties.window(), writer.instanceId(),
                 properties.flushInterval());
-    }
-
-    private static ScheduledExecutorService singleThread(String name) {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, name);
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     @Override
     public void stop() {
         ScheduledExecutorService closer;
-        ScheduledExecutorService running;
+        Disposable running;
         synchronized (windowLock) {
             closer = windowCloser;
-            running = scheduler;
+            running = ticks;
             windowCloser = null;
-            scheduler = null;
+            ticks = null;
         }
-        if (running == null) return;
+        if (closer == null) return;
         long deadline = System.nanoTime() + properties.shutdownFlushTimeout().toNanos();
         closer.shutdown();
-        running.shutdownNow(); // a write waiting on a slow database is interrupted: its data stays buffered
+        running.dispose();
+        database.interrupt(); // a write waiting on a slow database is cancelled: its data stays buffered
         try {
             closer.awaitTermination(1, TimeUnit.SECONDS);
-            running.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -213,7 +246,7 @@ final class RoutingStatsFlusher implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         synchronized (windowLock) {
-            return scheduler != null;
+            return windowCloser != null;
         }
     }
 
@@ -227,22 +260,6 @@ final class RoutingStatsFlusher implements SmartLifecycle {
             closeDueWindow();
         } catch (RuntimeException e) {
             log.error("Routing statistics: closing the window failed", e); // keep the schedule alive
-        }
-    }
-
-    private void flushSafely() {
-        try {
-            flush();
-        } catch (RuntimeException e) {
-            log.error("Routing statistics flusher tick failed", e); // keep the schedule alive
-        }
-    }
-
-    private void retentionSafely() {
-        try {
-            runRetention();
-        } catch (RuntimeException e) {
-            log.warn("Routing statistics retention failed; will retry in {}: {}", properties.retention().interval(), e.getMessage());
         }
     }
 }

@@ -3,7 +3,8 @@ package dev.switchboard.app.routingstats;
 import dev.switchboard.app.generation.StepObserver;
 import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.model.ServedModel;
-import dev.switchboard.app.model.TokenRouting;
+import dev.switchboard.runtime.routing.LayerChoice;
+import dev.switchboard.runtime.routing.TokenTrace;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,14 +57,14 @@ class RoutingStatsObserver implements StepObserver {
     private void recordTokens(String modelId, SequenceStep sequence, SequenceProgress progress) {
         boolean traced = recorder.shouldTrace(sequence.requestId());
         Instant now = traced ? clock.instant() : null;
-        for (int t = 0; t < sequence.routing().length; t++) {
-            TokenRouting routing = sequence.routing()[t];
+        for (int t = 0; t < sequence.routing().size(); t++) {
+            TokenTrace routing = sequence.routing().get(t);
             String text = traced ? tokenText(sequence.tokens()[t]) : null;
-            for (int layer = 0; layer < routing.experts().length; layer++) {
-                recorder.recordTokenRoutes(progress.routes, layer, routing.experts()[layer]);
+            for (LayerChoice choice : routing.layers()) {
+                recorder.recordTokenRoutes(progress.routes, choice.layer(), choice.experts());
                 if (traced) {
-                    recorder.recordTrace(new TokenTrace(sequence.requestId(), now, modelId, sequence.domain(),
-                            progress.position + t, text, layer, routing.experts()[layer], routing.weights()[layer]));
+                    recorder.recordTrace(new SampledRoute(sequence.requestId(), now, modelId, sequence.domain(),
+                            progress.position + t, text, choice.layer(), choice.experts(), choice.weights()));
                 }
             }
         }

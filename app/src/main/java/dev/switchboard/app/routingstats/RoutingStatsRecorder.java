@@ -24,7 +24,7 @@ public final class RoutingStatsRecorder {
     private final boolean enabled;
     private final double traceSampleRate;
     private final PendingRecords<CompletedRequest> requests;
-    private final PendingRecords<TokenTrace> traces;
+    private final PendingRecords<SampledRoute> traces;
     private final PendingRecords<ExpertLifecycleEvent> events;
     private final RoutingStatsMetrics metrics;
     private volatile OpenWindow current;
@@ -99,7 +99,7 @@ public final class RoutingStatsRecorder {
     }
 
     /** Keeps the trace when its request is in the sample, otherwise ignores it. */
-    public void recordTrace(TokenTrace trace) {
+    public void recordTrace(SampledRoute trace) {
         if (shouldTrace(trace.requestId())) traces.offer(trace);
     }
 
@@ -143,7 +143,7 @@ public final class RoutingStatsRecorder {
         return requests;
     }
 
-    PendingRecords<TokenTrace> pendingTraces() {
+    PendingRecords<SampledRoute> pendingTraces() {
         return traces;
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Keeps the statistics tables small: raw windows older than {@code retention.raw-age} are summed into
@@ -64,18 +65,20 @@ final class RoutingStatsRetention {
         this.timeout = timeout;
     }
 
-    Result run(Instant now) {
+    /** The run as one {@link Mono}: nothing happens until it is subscribed; each statement has the timeout. */
+    Mono<Result> run(Instant now) {
         Instant rawCutoff = now.minus(retention.rawAge());
         int bucketSeconds = (int) retention.rollupBucket().toSeconds();
         var rollUps = Flux.concat(
                         database.sql(ROLL_UP_EXPERTS).bind(0, rawCutoff).bind(1, bucketSeconds).fetch().rowsUpdated(),
                         database.sql(ROLL_UP_LAYERS).bind(0, rawCutoff).bind(1, bucketSeconds).fetch().rowsUpdated())
                 .collectList();
-        var rolled = transactions.transactional(rollUps).block(timeout);
-        Long traces = database.sql("DELETE FROM token_trace WHERE traced_at < $1")
-                .bind(0, now.minus(retention.traces())).fetch().rowsUpdated().block(timeout);
-        Long requests = database.sql("DELETE FROM completion_request WHERE received_at < $1")
-                .bind(0, now.minus(retention.requests())).fetch().rowsUpdated().block(timeout);
-        return new Result(rolled.get(0), rolled.get(1), traces, requests);
+        Mono<Long> traces = database.sql("DELETE FROM token_trace WHERE traced_at < $1")
+                .bind(0, now.minus(retention.traces())).fetch().rowsUpdated().timeout(timeout);
+        Mono<Long> requests = database.sql("DELETE FROM completion_request WHERE received_at < $1")
+                .bind(0, now.minus(retention.requests())).fetch().rowsUpdated().timeout(timeout);
+        return transactions.transactional(rollUps).timeout(timeout)
+                .flatMap(rolled -> traces.flatMap(deletedTraces -> requests.map(deletedRequests ->
+                        new Result(rolled.get(0), rolled.get(1), deletedTraces, deletedRequests))));
     }
 }

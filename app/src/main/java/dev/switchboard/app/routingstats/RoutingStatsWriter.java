@@ -24,7 +24,10 @@ import reactor.core.publisher.Mono;
  * </ul>
  *
  * Each table gets one statement per batch: the rows travel as arrays and are expanded with {@code unnest}.
- * The methods block (with a timeout) and are called from the flusher's thread only.
+ * Every method only describes its write: nothing happens until the returned {@link Mono} is subscribed, and it
+ * fails with a {@link java.util.concurrent.TimeoutException} when the database has not answered within the
+ * writer's timeout (cancelling the write, which needs nothing of a frozen server). The flusher runs them one at a
+ * time; no thread waits for them (docs/adr/0001-jdbc-for-flyway-r2dbc-for-the-app.md).
  */
 final class RoutingStatsWriter {
 
@@ -100,7 +103,7 @@ final class RoutingStatsWriter {
         return new RoutingStatsWriter(database, transactions, instanceId, limit);
     }
 
-    void writeWindow(ClosedWindow window) {
+    Mono<Void> writeWindow(ClosedWindow window) {
         WindowRows rows = WindowRows.of(window);
         Mono<Void> replace = Flux.concat(
                         span(DELETE_EXPERT_SPAN, window), span(DELETE_LAYER_SPAN, window),
@@ -114,11 +117,11 @@ final class RoutingStatsWriter {
                                 .bind(14, rows.sameFirstPairs()).bind(15, rows.firstOrSecondPairs()).fetch().rowsUpdated(),
                         AggregateRefresh.statements(database, window.start(), window.end()))
                 .then();
-        transactions.transactional(replace).block(timeout);
+        return transactions.transactional(replace).timeout(timeout);
     }
 
-    void writeRequests(List<CompletedRequest> requests) {
-        if (requests.isEmpty()) return;
+    Mono<Void> writeRequests(List<CompletedRequest> requests) {
+        if (requests.isEmpty()) return Mono.empty();
         int n = requests.size();
         String[] ids = new String[n], models = new String[n], reasons = new String[n], domains = new String[n];
         Long[] micros = new Long[n];
@@ -135,20 +138,20 @@ final class RoutingStatsWriter {
             reasons[i] = r.finishReason();
             domains[i] = LayerKey.domainOrEmpty(r.domain());
         }
-        database.sql(INSERT_REQUESTS).bind(0, instanceId).bind(1, ids).bind(2, micros).bind(3, models).bind(4, prompt)
+        return database.sql(INSERT_REQUESTS).bind(0, instanceId).bind(1, ids).bind(2, micros).bind(3, models).bind(4, prompt)
                 .bind(5, completion).bind(6, latency).bind(7, reasons).bind(8, domains)
-                .fetch().rowsUpdated().block(timeout);
+                .fetch().rowsUpdated().timeout(timeout).then();
     }
 
-    void writeTraces(List<TokenTrace> traces) {
-        if (traces.isEmpty()) return;
+    Mono<Void> writeTraces(List<SampledRoute> traces) {
+        if (traces.isEmpty()) return Mono.empty();
         int n = traces.size();
         String[] ids = new String[n], models = new String[n], domains = new String[n], texts = new String[n];
         String[] experts = new String[n], weights = new String[n];
         Integer[] positions = new Integer[n], layers = new Integer[n];
         Long[] micros = new Long[n];
         for (int i = 0; i < n; i++) {
-            TokenTrace t = traces.get(i);
+            SampledRoute t = traces.get(i);
             ids[i] = t.requestId();
             positions[i] = t.position();
             layers[i] = t.layer();
@@ -159,20 +162,20 @@ final class RoutingStatsWriter {
             experts[i] = arrayLiteral(t.experts());
             weights[i] = arrayLiteral(t.weights());
         }
-        database.sql(INSERT_TRACES).bind(0, ids).bind(1, positions).bind(2, layers).bind(3, micros).bind(4, models)
+        return database.sql(INSERT_TRACES).bind(0, ids).bind(1, positions).bind(2, layers).bind(3, micros).bind(4, models)
                 .bind(5, domains).bind(6, texts).bind(7, experts).bind(8, weights)
-                .fetch().rowsUpdated().block(timeout);
+                .fetch().rowsUpdated().timeout(timeout).then();
     }
 
-    void writeEvents(List<ExpertLifecycleEvent> events) {
-        if (events.isEmpty()) return;
-        Flux.fromIterable(events)
+    Mono<Void> writeEvents(List<ExpertLifecycleEvent> events) {
+        if (events.isEmpty()) return Mono.empty();
+        return Flux.fromIterable(events)
                 .concatMap(e -> bindNullable(database.sql(INSERT_EVENT).bind(0, e.id()).bind(1, e.occurredAt()).bind(2, instanceId),
                                 Map.of(3, nullable(e.modelId(), String.class), 4, nullable(e.layer(), Integer.class),
                                         5, nullable(e.expert(), Integer.class), 6, nullable(e.plugin(), String.class),
                                         8, nullable(e.reason(), String.class)))
                         .bind(7, e.kind().name()).fetch().rowsUpdated())
-                .then().block(timeout);
+                .then().timeout(timeout);
     }
 
     private Mono<Long> span(String sql, ClosedWindow window) {

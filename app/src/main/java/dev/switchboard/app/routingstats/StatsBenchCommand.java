@@ -1,9 +1,7 @@
 package dev.switchboard.app.routingstats;
 
-import dev.switchboard.runtime.checkpoint.Checkpoint;
-import dev.switchboard.runtime.checkpoint.MixtralConfig;
-import dev.switchboard.runtime.model.ModelOptions;
-import dev.switchboard.runtime.model.MoeModel;
+import dev.switchboard.runtime.serving.ModelRuntime;
+import dev.switchboard.runtime.serving.ModelShape;
 import dev.switchboard.tools.ToolCommand;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -67,16 +65,14 @@ public final class StatsBenchCommand extends ToolCommand {
     @Override
     protected void run() {
         try (BenchDatabase database = new BenchDatabase();
-                Checkpoint checkpoint = Checkpoint.open(modelDir);
-                MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults())) {
+                ModelRuntime model = ModelRuntime.load(modelDir)) {
             String modelId = modelDir.getFileName().toString();
             overhead(database, model, modelId, batches, promptTokens, steps);
-            MixtralConfig config = model.config();
-            storage(database, modelId, config, tokens, batches[batches.length - 1], tokensPerWindow, completionTokens);
+            storage(database, modelId, model.shape(), tokens, batches[batches.length - 1], tokensPerWindow, completionTokens);
         }
     }
 
-    private void overhead(BenchDatabase database, MoeModel model, String modelId, int[] batches, int promptTokens, int steps) {
+    private void overhead(BenchDatabase database, ModelRuntime model, String modelId, int[] batches, int promptTokens, int steps) {
         RoutingStatsProperties properties = RoutingStatsProperties.defaults();
         RoutingStatsMetrics metrics = new RoutingStatsMetrics(new SimpleMeterRegistry());
         RoutingStatsRecorder recorder = new RoutingStatsRecorder(properties, Clock.systemUTC(), metrics);
@@ -103,16 +99,16 @@ public final class StatsBenchCommand extends ToolCommand {
         line("");
     }
 
-    private void storage(BenchDatabase database, String modelId, MixtralConfig config, long tokens, int tokensPerStep,
+    private void storage(BenchDatabase database, String modelId, ModelShape shape, long tokens, int tokensPerStep,
             int tokensPerWindow, int completionTokens) {
-        StatsStorageBench.Result r = StatsStorageBench.run(database, modelId, config.numHiddenLayers(), config.numLocalExperts(),
-                config.numExpertsPerTok(), tokens, tokensPerStep, tokensPerWindow, completionTokens);
+        StatsStorageBench.Result r = StatsStorageBench.run(database, modelId, shape.layers(), shape.experts(),
+                shape.expertsPerToken(), tokens, tokensPerStep, tokensPerWindow, completionTokens);
         line("## Routing statistics storage: %,d tokens, %d per step, %d per 10 s window, %d-token completions, 1%% traced",
                 r.tokens(), tokensPerStep, tokensPerWindow, completionTokens);
         line("");
         line("| what | value |");
         line("|---|---|");
-        line("| windows written | %d (%d layers x %d experts) |", r.windows(), config.numHiddenLayers(), config.numLocalExperts());
+        line("| windows written | %d (%d layers x %d experts) |", r.windows(), shape.layers(), shape.experts());
         line("| rows: expert_window / layer_window / completion_request / token_trace | %,d / %,d / %,d / %,d |",
                 r.expertRows(), r.layerRows(), r.requestRows(), r.traceRows());
         line("| time spent flushing | %.2f s |", r.flushSeconds());

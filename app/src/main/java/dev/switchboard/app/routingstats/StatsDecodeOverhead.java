@@ -1,10 +1,12 @@
 package dev.switchboard.app.routingstats;
 
-import dev.switchboard.runtime.model.ForwardOptions;
-import dev.switchboard.runtime.model.MoeModel;
-import dev.switchboard.runtime.model.SequenceState;
-import dev.switchboard.runtime.model.StepInput;
-import dev.switchboard.runtime.model.StepResult;
+import dev.switchboard.runtime.routing.LayerChoice;
+import dev.switchboard.runtime.serving.EngineSequence;
+import dev.switchboard.runtime.serving.ModelRuntime;
+import dev.switchboard.runtime.serving.RoutingCapture;
+import dev.switchboard.runtime.serving.SequenceTokens;
+import dev.switchboard.runtime.serving.ServingEngine;
+import dev.switchboard.runtime.serving.StepOutcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,34 +40,35 @@ final class StatsDecodeOverhead {
 
     private StatsDecodeOverhead() {}
 
-    static Result run(MoeModel model, RoutingStatsRecorder recorder, String modelId, int batch, int promptTokens, int steps) {
+    static Result run(ModelRuntime runtime, RoutingStatsRecorder recorder, String modelId, int batch, int promptTokens, int steps) {
+        ServingEngine model = runtime.engine();
         SplittableRandom random = new SplittableRandom(3);
-        List<SequenceState> sequences = new ArrayList<>();
+        List<EngineSequence> sequences = new ArrayList<>();
         try {
-            List<StepInput> prefill = new ArrayList<>();
+            List<SequenceTokens> prefill = new ArrayList<>();
             List<SequenceRoutes> routes = new ArrayList<>();
             for (int b = 0; b < batch; b++) {
-                SequenceState sequence = model.newSequence();
+                EngineSequence sequence = model.newSequence();
                 sequences.add(sequence);
-                prefill.add(new StepInput(sequence, random.ints(promptTokens, 3, model.config().vocabSize()).toArray()));
+                prefill.add(new SequenceTokens(sequence, random.ints(promptTokens, 3, runtime.shape().vocabSize()).toArray()));
                 routes.add(recorder.openSequence(modelId, "bench"));
             }
-            StepResult result = model.forward(prefill, ForwardOptions.DEFAULT);
+            StepOutcome result = model.step(prefill, RoutingCapture.NONE);
             long[] off = new long[steps / 2];
             long[] on = new long[steps / 2];
             for (int s = 0; s < 2 * (steps / 2); s++) {
-                List<StepInput> decode = new ArrayList<>(batch);
+                List<SequenceTokens> decode = new ArrayList<>(batch);
                 for (int b = 0; b < batch; b++) {
-                    decode.add(new StepInput(sequences.get(b), new int[] {argmax(result.lastLogits(b))}));
+                    decode.add(new SequenceTokens(sequences.get(b), new int[] {argmax(result.logits().get(b))}));
                 }
                 boolean statistics = s % 2 == 1;
                 long start = System.nanoTime();
                 if (statistics) {
-                    result = model.forward(decode, ForwardOptions.TRACE);
+                    result = model.step(decode, RoutingCapture.SELECTED);
                     record(recorder, modelId, result, routes);
                     on[s / 2] = System.nanoTime() - start;
                 } else {
-                    result = model.forward(decode, ForwardOptions.DEFAULT);
+                    result = model.step(decode, RoutingCapture.NONE);
                     off[s / 2] = System.nanoTime() - start;
                 }
             }
@@ -76,16 +79,15 @@ final class StatsDecodeOverhead {
             Arrays.sort(ratios);
             return new Result(batch, median(off), median(on), ratios[ratios.length / 2]);
         } finally {
-            sequences.forEach(SequenceState::close);
+            sequences.forEach(EngineSequence::close);
         }
     }
 
     /** What the statistics observer does after a decode step. */
-    private static void record(RoutingStatsRecorder recorder, String modelId, StepResult result, List<SequenceRoutes> routes) {
+    private static void record(RoutingStatsRecorder recorder, String modelId, StepOutcome result, List<SequenceRoutes> routes) {
         for (int b = 0; b < routes.size(); b++) {
             recorder.recordStep(modelId, "bench", result.inputStats().get(b)); // per sequence, as RoutingStatsObserver does
-            var token = result.trace().get(b).get(0); // decode: one token per sequence
-            for (var choice : token.layers()) {
+            for (LayerChoice choice : result.routing().get(b).get(0).layers()) { // decode: one token per sequence
                 recorder.recordTokenRoutes(routes.get(b), choice.layer(), choice.experts());
             }
         }

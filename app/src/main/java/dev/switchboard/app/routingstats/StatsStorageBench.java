@@ -121,7 +121,7 @@ final class StatsStorageBench {
         }
         for (int position = 0; position < tokens; position++) {
             for (int layer = 0; layer < layers; layer++) {
-                recorder.recordTrace(new TokenTrace(id, at, modelId, "bench", 34 + position, " token", layer, experts, weights));
+                recorder.recordTrace(new SampledRoute(id, at, modelId, "bench", 34 + position, " token", layer, experts, weights));
             }
         }
     }

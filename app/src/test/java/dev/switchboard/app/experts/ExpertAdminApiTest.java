@@ -2,9 +2,10 @@ package dev.switchboard.app.experts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.runtime.model.ForwardOptions;
-import dev.switchboard.runtime.model.MoeModel;
-import dev.switchboard.runtime.model.SequenceState;
+import dev.switchboard.runtime.serving.EngineSequence;
+import dev.switchboard.runtime.serving.RoutingCapture;
+import dev.switchboard.runtime.serving.SequenceTokens;
+import dev.switchboard.runtime.serving.ServingEngine;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class ExpertAdminApiTest extends ExpertAdminTestBase {
      */
     @Test
     void replacingALayerWithInt8KeepsTheLogitsCloseAndShowsTheNewKind() {
-        MoeModel model = holder.current().orElseThrow().experts().model();
+        ServingEngine model = holder.current().orElseThrow().engine();
         float[] swiglu = promptLogits(model);
 
         JsonNode table = api.post("/api/admin/experts/layers/0/replace", "{\"kind\":\"int8-swiglu\"}", 200);
@@ -118,10 +119,10 @@ class ExpertAdminApiTest extends ExpertAdminTestBase {
                 .isEqualTo(dev.switchboard.app.ServingTest.MODEL);
     }
 
-    private static float[] promptLogits(MoeModel model) {
-        try (SequenceState sequence = model.newSequence()) {
-            return model.forward(List.of(new dev.switchboard.runtime.model.StepInput(sequence, new int[] {1, 5, 9, 300, 42, 7})),
-                    ForwardOptions.DEFAULT).lastLogits(0);
+    private static float[] promptLogits(ServingEngine model) {
+        try (EngineSequence sequence = model.newSequence()) {
+            return model.step(List.of(new SequenceTokens(sequence, new int[] {1, 5, 9, 300, 42, 7})), RoutingCapture.NONE)
+                    .logits().get(0);
         }
     }
 }

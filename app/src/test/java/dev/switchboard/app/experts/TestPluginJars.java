@@ -36,43 +36,22 @@ final class TestPluginJars {
      */
     Path provider(String id, String version, String requiresSpi, String constructorBody, String kindName)
             throws IOException {
-        String pkg = "testplugin" + (++counter);
-        String source = """
-                package %1$s;
-
-                import ai.djl.ndarray.NDArray;
-                import ai.djl.ndarray.NDManager;
-                import dev.switchboard.spi.*;
-                import java.util.List;
-                import java.util.Set;
-
-                public class Provider implements ExpertProvider {
-                    public Provider() { %4$s }
-                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "%3$s", "%6$s"); }
-                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
-
-                    static class Kind implements ExpertKind {
-                        public String name() { return "%5$s"; }
-                        public Set<String> weightNames() { return Set.of("w"); }
-                        public Expert create(ExpertSpec spec, ExpertWeights weights) { return new Linear(spec, weights.get("w")); }
+        return plugin(new PluginSource(id, version, requiresSpi, constructorBody, kindName, "\"w\"",
+                "return new Linear(spec, weights.get(\"w\"));", """
+                static class Linear implements Expert {
+                    private final NDManager manager;
+                    private final NDArray w;
+                    Linear(ExpertSpec spec, NDArray weight) {
+                        manager = NDManager.newBaseManager(spec.device());
+                        w = weight.duplicate();
+                        w.attach(manager);
                     }
-
-                    static class Linear implements Expert {
-                        private final NDManager manager;
-                        private final NDArray w;
-                        Linear(ExpertSpec spec, NDArray weight) {
-                            manager = NDManager.newBaseManager(spec.device());
-                            w = weight.duplicate();
-                            w.attach(manager);
-                        }
-                        public NDArray forward(NDArray tokens) { return tokens.matMul(w); }
-                        public long parameterCount() { return w.size(); }
-                        public long memoryBytes() { return w.size() * 4; }
-                        public void close() { manager.close(); }
-                    }
+                    public NDArray forward(NDArray tokens) { return tokens.matMul(w); }
+                    public long parameterCount() { return w.size(); }
+                    public long memoryBytes() { return w.size() * 4; }
+                    public void close() { manager.close(); }
                 }
-                """.formatted(pkg, id, version, constructorBody, kindName, requiresSpi);
-        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+                """, Map.of()));
     }
 
     /**
@@ -80,34 +59,14 @@ final class TestPluginJars {
      * {@code forward} always throws: a plugin bug that only shows at run time.
      */
     Path throwingKind(String id, String kindName) throws IOException {
-        String pkg = "testplugin" + (++counter);
-        String source = """
-                package %1$s;
-
-                import ai.djl.ndarray.NDArray;
-                import dev.switchboard.spi.*;
-                import java.util.List;
-                import java.util.Set;
-
-                public class Provider implements ExpertProvider {
-                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
-                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
-
-                    static class Kind implements ExpertKind {
-                        public String name() { return "%3$s"; }
-                        public Set<String> weightNames() { return Set.of(); }
-                        public Expert create(ExpertSpec spec, ExpertWeights weights) { return new Broken(); }
-                    }
-
-                    static class Broken implements Expert {
-                        public NDArray forward(NDArray tokens) { throw new IllegalStateException("simulated bug in " + "%3$s"); }
-                        public long parameterCount() { return 0; }
-                        public long memoryBytes() { return 0; }
-                        public void close() {}
-                    }
+        return plugin(PluginSource.kind(id, kindName, "return new Broken();", """
+                static class Broken implements Expert {
+                    public NDArray forward(NDArray tokens) { throw new IllegalStateException("simulated bug in " + "%s"); }
+                    public long parameterCount() { return 0; }
+                    public long memoryBytes() { return 0; }
+                    public void close() {}
                 }
-                """.formatted(pkg, id, kindName);
-        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+                """.formatted(kindName)));
     }
 
     /**
@@ -117,50 +76,33 @@ final class TestPluginJars {
      * {@code scale=0.25}, router rows from a calibration text and selection bias 0.
      */
     Path optionedKind(String id, String kindName) throws IOException {
-        String pkg = "testplugin" + (++counter);
-        String source = """
-                package %1$s;
-
-                import ai.djl.ndarray.NDArray;
-                import dev.switchboard.spi.*;
-                import java.util.List;
-                import java.util.Set;
-
-                public class Provider implements ExpertProvider {
-                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
-                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
-                    public List<ContributedExpert> contributedExperts() {
-                        return List.of(new ContributedExpert("scaled", "%3$s", "experts/scaled", 0f, java.util.Map.of("scale", "0.25")));
-                    }
-
-                    static class Kind implements ExpertKind {
-                        public String name() { return "%3$s"; }
-                        public Set<String> weightNames() { return Set.of(); }
-                        public Expert create(ExpertSpec spec, ExpertWeights weights) {
-                            String scale = spec.options().get("scale");
-                            if (scale == null) {
-                                throw new IllegalArgumentException("option 'scale' is required, got options " + spec.options());
-                            }
-                            try {
-                                return new Scaled(Float.parseFloat(scale));
-                            } catch (NumberFormatException e) {
-                                throw new IllegalArgumentException("option 'scale' must be a number, got '" + scale + "'");
-                            }
-                        }
-                    }
-
-                    static class Scaled implements Expert {
-                        private final float scale;
-                        Scaled(float scale) { this.scale = scale; }
-                        public NDArray forward(NDArray tokens) { return tokens.mul(scale); }
-                        public long parameterCount() { return 0; }
-                        public long memoryBytes() { return 0; }
-                        public void close() {}
-                    }
+        String create = """
+                String scale = spec.options().get("scale");
+                if (scale == null) {
+                    throw new IllegalArgumentException("option 'scale' is required, got options " + spec.options());
                 }
-                """.formatted(pkg, id, kindName);
-        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar",
-                Map.of("experts/scaled/calibration.txt", "The quick brown fox jumps over the lazy dog."));
+                try {
+                    return new Scaled(Float.parseFloat(scale));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("option 'scale' must be a number, got '" + scale + "'");
+                }
+                """;
+        String members = """
+                public List<ContributedExpert> contributedExperts() {
+                    return List.of(new ContributedExpert("scaled", "%s", "experts/scaled", 0f, java.util.Map.of("scale", "0.25")));
+                }
+
+                static class Scaled implements Expert {
+                    private final float scale;
+                    Scaled(float scale) { this.scale = scale; }
+                    public NDArray forward(NDArray tokens) { return tokens.mul(scale); }
+                    public long parameterCount() { return 0; }
+                    public long memoryBytes() { return 0; }
+                    public void close() {}
+                }
+                """.formatted(kindName);
+        return plugin(PluginSource.kind(id, kindName, create, members)
+                .withResources(Map.of("experts/scaled/calibration.txt", "The quick brown fox jumps over the lazy dog.")));
     }
 
     /**
@@ -169,77 +111,83 @@ final class TestPluginJars {
      * {@code <id>.created} and {@code <id>.closed} (the one JVM-wide place both class loaders see).
      */
     Path countingKind(String id, String kindName) throws IOException {
-        String pkg = "testplugin" + (++counter);
-        String source = """
-                package %1$s;
-
-                import ai.djl.ndarray.NDArray;
-                import dev.switchboard.spi.*;
-                import java.util.List;
-                import java.util.Set;
-
-                public class Provider implements ExpertProvider {
-                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
-                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
-
-                    static void count(String what) {
-                        synchronized (System.getProperties()) {
-                            String key = "%2$s." + what;
-                            System.setProperty(key, Integer.toString(Integer.getInteger(key, 0) + 1));
-                        }
-                    }
-
-                    static class Kind implements ExpertKind {
-                        public String name() { return "%3$s"; }
-                        public Set<String> weightNames() { return Set.of(); }
-                        public Expert create(ExpertSpec spec, ExpertWeights weights) { count("created"); return new Counted(); }
-                    }
-
-                    static class Counted implements Expert {
-                        public NDArray forward(NDArray tokens) { return tokens.mul(1f); }
-                        public long parameterCount() { return 0; }
-                        public long memoryBytes() { return 0; }
-                        public void close() { count("closed"); }
+        return plugin(PluginSource.kind(id, kindName, "count(\"created\"); return new Counted();", """
+                static void count(String what) {
+                    synchronized (System.getProperties()) {
+                        String key = "%s." + what;
+                        System.setProperty(key, Integer.toString(Integer.getInteger(key, 0) + 1));
                     }
                 }
-                """.formatted(pkg, id, kindName);
-        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+
+                static class Counted implements Expert {
+                    public NDArray forward(NDArray tokens) { return tokens.mul(1f); }
+                    public long parameterCount() { return 0; }
+                    public long memoryBytes() { return 0; }
+                    public void close() { count("closed"); }
+                }
+                """.formatted(id)));
     }
 
     /** A plugin offering kind {@code kindName}, whose {@code create} fails to link: a class its jar lacks. */
     Path unlinkableKind(String id, String kindName) throws IOException {
-        String pkg = "testplugin" + (++counter);
-        String source = """
-                package %1$s;
+        return plugin(PluginSource.kind(id, kindName, "throw new NoClassDefFoundError(\"com/acme/NativeKernel\");", ""));
+    }
 
-                import dev.switchboard.spi.*;
-                import java.util.List;
-                import java.util.Set;
+    /**
+     * The source of a one-kind plugin: its descriptor, its provider's constructor body, its kind (name, weight
+     * names, the body of {@code create}), more members of the provider class, and resources packed beside it.
+     */
+    private record PluginSource(String id, String version, String requiresSpi, String constructorBody, String kindName,
+            String weightNames, String create, String members, Map<String, String> resources) {
 
-                public class Provider implements ExpertProvider {
-                    public ExpertDescriptor descriptor() { return new ExpertDescriptor("%2$s", "1.0.0", SpiVersion.CURRENT); }
-                    public List<ExpertKind> kinds() { return List.of(new Kind()); }
+        /** Version 1.0.0 on the current SPI, reading no weights. */
+        static PluginSource kind(String id, String kindName, String create, String members) {
+            return new PluginSource(id, "1.0.0", null, "", kindName, "", create, members, Map.of());
+        }
 
-                    static class Kind implements ExpertKind {
-                        public String name() { return "%3$s"; }
-                        public Set<String> weightNames() { return Set.of(); }
-                        public Expert create(ExpertSpec spec, ExpertWeights weights) {
-                            throw new NoClassDefFoundError("com/acme/NativeKernel");
+        PluginSource withResources(Map<String, String> more) {
+            return new PluginSource(id, version, requiresSpi, constructorBody, kindName, weightNames, create, members, more);
+        }
+
+        String java(String pkg) {
+            String spi = requiresSpi == null ? "SpiVersion.CURRENT" : "\"" + requiresSpi + "\"";
+            return """
+                    package %s;
+
+                    import ai.djl.ndarray.NDArray;
+                    import ai.djl.ndarray.NDManager;
+                    import dev.switchboard.spi.*;
+                    import java.util.List;
+                    import java.util.Set;
+
+                    public class Provider implements ExpertProvider {
+                        public Provider() { %s }
+                        public ExpertDescriptor descriptor() { return new ExpertDescriptor("%s", "%s", %s); }
+                        public List<ExpertKind> kinds() { return List.of(new Kind()); }
+
+                        static class Kind implements ExpertKind {
+                            public String name() { return "%s"; }
+                            public Set<String> weightNames() { return Set.of(%s); }
+                            public Expert create(ExpertSpec spec, ExpertWeights weights) {
+                    %s
+                            }
                         }
+
+                    %s
                     }
-                }
-                """.formatted(pkg, id, kindName);
-        return jar(pkg, source, pkg + ".Provider", id + "-" + counter + ".jar");
+                    """.formatted(pkg, constructorBody, id, version, spi, kindName, weightNames, create, members);
+        }
+    }
+
+    private Path plugin(PluginSource plugin) throws IOException {
+        String pkg = "testplugin" + (++counter);
+        return jar(pkg, plugin.java(pkg), pkg + ".Provider", plugin.id() + "-" + counter + ".jar", plugin.resources());
     }
 
     /** A jar with classes but no service entry. */
     Path withoutProvider() throws IOException {
         String pkg = "testplugin" + (++counter);
-        return jar(pkg, "package " + pkg + "; public class Nothing {}", null, "no-provider-" + counter + ".jar");
-    }
-
-    private Path jar(String pkg, String source, String providerClass, String fileName) throws IOException {
-        return jar(pkg, source, providerClass, fileName, Map.of());
+        return jar(pkg, "package " + pkg + "; public class Nothing {}", null, "no-provider-" + counter + ".jar", Map.of());
     }
 
     /** Compiles {@code source} and packs it with its service entry and {@code resources} (jar path to text). */

@@ -20,7 +20,7 @@ public class ControlledModelConfiguration {
 
     @Bean
     @Primary
-    ModelLoader controlledModelLoader(ModelControls controls, ExpertKindResolver kinds, ExpertFaultListener faults) {
+    ServedModelLoader controlledModelLoader(ModelControls controls, ExpertKindResolver kinds, ExpertFaultListener faults) {
         MoeModelLoader real = new MoeModelLoader(kinds, faults, "cpu");
         return (directory, id) -> {
             ServedModel model = real.load(directory, id);

@@ -1,6 +1,11 @@
 package dev.switchboard.app.model;
 
 import dev.switchboard.runtime.routing.RoutingOverride;
+import dev.switchboard.runtime.serving.EngineSequence;
+import dev.switchboard.runtime.serving.RoutingCapture;
+import dev.switchboard.runtime.serving.SequenceTokens;
+import dev.switchboard.runtime.serving.ServingEngine;
+import dev.switchboard.runtime.serving.StepOutcome;
 import dev.switchboard.runtime.tokenizer.TextStream;
 
 import java.util.List;
@@ -9,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Test knobs around the real {@link BatchModel}: a delay per forward step, a fault injected into the n-th
+ * Test knobs around the real {@link ServingEngine}: a delay per forward step, a fault injected into the n-th
  * next step, and a log of every step (thread, phase sizes), of open KV caches and of the threads prompts were
  * tokenized on.
  */
@@ -98,22 +103,22 @@ public class ModelControls {
         tokenizingThreads.add(thread.getName() + (Schedulers.isInNonBlockingThread() ? " (non-blocking)" : ""));
     }
 
-    BatchModel wrap(BatchModel real) {
-        return new BatchModel() {
+    ServingEngine wrap(ServingEngine real) {
+        return new ServingEngine() {
             @Override
-            public ModelSequence newSequence() {
+            public EngineSequence newSequence() {
                 openSequences.incrementAndGet();
                 return new CountedSequence(real.newSequence());
             }
 
             @Override
-            public ModelSequence newSequence(RoutingOverride override) {
+            public EngineSequence newSequence(RoutingOverride override) {
                 openSequences.incrementAndGet();
                 return new CountedSequence(real.newSequence(override));
             }
 
             @Override
-            public StepOutput forward(List<StepInput> inputs, RoutingCapture capture) {
+            public StepOutcome step(List<SequenceTokens> inputs, RoutingCapture capture) {
                 Thread thread = Thread.currentThread();
                 steps.add(new Step(thread.getName(), Schedulers.isInNonBlockingThread(),
                         inputs.stream().mapToInt(input -> input.tokens().length).toArray(), capture));
@@ -122,8 +127,8 @@ public class ModelControls {
                 if (failInSteps.get() > 0 && failInSteps.decrementAndGet() == 0) {
                     throw new IllegalStateException("fault injected by the test");
                 }
-                return real.forward(inputs.stream()
-                        .map(input -> new StepInput(((CountedSequence) input.sequence()).delegate, input.tokens()))
+                return real.step(inputs.stream()
+                        .map(input -> new SequenceTokens(((CountedSequence) input.sequence()).delegate, input.tokens()))
                         .toList(), capture);
             }
 
@@ -135,11 +140,11 @@ public class ModelControls {
     }
 
     /** A real sequence whose close is counted. */
-    private final class CountedSequence implements ModelSequence {
-        final ModelSequence delegate;
+    private final class CountedSequence implements EngineSequence {
+        final EngineSequence delegate;
         private boolean closed;
 
-        CountedSequence(ModelSequence delegate) {
+        CountedSequence(EngineSequence delegate) {
             this.delegate = delegate;
         }
 

@@ -70,7 +70,7 @@ class ModelLoadingReadinessTest {
     static class HeldBackLoader {
         @Bean
         @Primary
-        ModelLoader heldBackModelLoader(dev.switchboard.runtime.model.ExpertKindResolver kinds, ExpertFaultListener faults) {
+        ServedModelLoader heldBackModelLoader(dev.switchboard.runtime.model.ExpertKindResolver kinds, ExpertFaultListener faults) {
             MoeModelLoader real = new MoeModelLoader(kinds, faults, "cpu");
             return (directory, id) -> {
                 try {

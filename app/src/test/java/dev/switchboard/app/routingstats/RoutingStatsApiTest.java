@@ -131,7 +131,7 @@ class RoutingStatsApiTest {
                 case "self" -> new int[] {0, 2};
                 default -> new int[] {1, 0};
             };
-            recorder.recordTrace(new TokenTrace("req-" + model, now, model, null, position++, token, 0, experts, new float[] {0.6f, 0.4f}));
+            recorder.recordTrace(new SampledRoute("req-" + model, now, model, null, position++, token, 0, experts, new float[] {0.6f, 0.4f}));
         }
         recorder.recordExpertEvent(ExpertLifecycleEvent.of(now, model, 0, 7, "swiglu@1.0.0", ExpertEventKind.FAILED, "weights missing"));
         assertThat(flusher.flush()).isTrue();

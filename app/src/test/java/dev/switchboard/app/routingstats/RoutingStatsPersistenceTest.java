@@ -73,12 +73,12 @@ class RoutingStatsPersistenceTest {
         stats.clock.advance(Duration.ofSeconds(10));
         ClosedWindow second = stats.recorder.closeIfDue(stats.clock.instant());
 
-        stats.writer.writeWindow(first);
-        stats.writer.writeWindow(first); // the commit's acknowledgement was lost: the flusher retries
+        stats.writer.writeWindow(first).block();
+        stats.writer.writeWindow(first).block(); // the commit's acknowledgement was lost: the flusher retries
         assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_window")).isEqualTo(4);
 
         // The retried window was merged with the next one while buffered: the merged write replaces it.
-        stats.writer.writeWindow(first.merge(second));
+        stats.writer.writeWindow(first.merge(second)).block();
         assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_window")).isEqualTo(6);
         assertThat(db.queryLong("SELECT sum(first_choice) FROM expert_window WHERE expert = 0")).isEqualTo(2);
         assertThat(db.queryLong("SELECT sum(tokens) FROM layer_window")).isEqualTo(3);
@@ -172,7 +172,7 @@ class RoutingStatsPersistenceTest {
     void requestsTracesAndEventsAreStoredOnceEvenWhenReportedAgain() {
         StatsHarness traced = new StatsHarness(db, RoutingStatsProperties.defaults().withTraceSampleRate(1.0));
         CompletedRequest request = new CompletedRequest("req-1", StatsHarness.T0, "m", 12, 5, Duration.ofMillis(1500), "stop", "code");
-        TokenTrace trace = new TokenTrace("req-1", StatsHarness.T0, "m", "code", 3, "def", 1, new int[] {5, 2}, new float[] {0.75f, 0.25f});
+        SampledRoute trace = new SampledRoute("req-1", StatsHarness.T0, "m", "code", 3, "def", 1, new int[] {5, 2}, new float[] {0.75f, 0.25f});
         ExpertLifecycleEvent event = ExpertLifecycleEvent.of(StatsHarness.T0, "m", 1, 5, "swiglu@1.0.0", ExpertEventKind.ADDED, "hot-loaded");
         for (int attempt = 0; attempt < 2; attempt++) {
             traced.recorder.recordRequest(request);

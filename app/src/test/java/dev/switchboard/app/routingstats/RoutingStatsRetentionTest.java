@@ -60,7 +60,7 @@ class RoutingStatsRetentionTest {
         StatsHarness stats = new StatsHarness(db, RoutingStatsProperties.defaults().withTraceSampleRate(1.0));
         for (int day = 0; day < 10; day++) {
             var at = StatsHarness.T0.plus(Duration.ofDays(day));
-            stats.recorder.recordTrace(new TokenTrace("r" + day, at, "m", null, 0, "tok", 0, new int[] {1}, new float[] {1f}));
+            stats.recorder.recordTrace(new SampledRoute("r" + day, at, "m", null, 0, "tok", 0, new int[] {1}, new float[] {1f}));
             stats.recorder.recordRequest(new CompletedRequest("r" + day, at, "m", 1, 1, Duration.ofMillis(5), "stop", null));
         }
         assertThat(stats.flusher.flush()).isTrue();

@@ -1,6 +1,6 @@
 package dev.switchboard.runtime.generation;
 
-import dev.switchboard.runtime.model.TokenTrace;
+import dev.switchboard.runtime.routing.TokenTrace;
 import java.util.List;
 
 /**

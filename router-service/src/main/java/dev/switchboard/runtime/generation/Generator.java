@@ -5,7 +5,7 @@ import dev.switchboard.runtime.model.MoeModel;
 import dev.switchboard.runtime.model.SequenceState;
 import dev.switchboard.runtime.model.StepInput;
 import dev.switchboard.runtime.model.StepResult;
-import dev.switchboard.runtime.model.TokenTrace;
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import java.util.List;
  * <p>When stop strings overlap, the one that starts earliest in the text wins. One instance per
  * sequence; not thread-safe.
  */
-public final class StopMatcher {
+final class StopMatcher {
 
     /**
      * @param text text to emit now (may be empty)

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.model;
 
+import dev.switchboard.runtime.routing.TokenTrace;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;

@@ -1,5 +1,7 @@
 package dev.switchboard.runtime.model;
 
+import dev.switchboard.runtime.routing.LayerChoice;
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.Arrays;

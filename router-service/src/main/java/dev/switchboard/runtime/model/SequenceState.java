@@ -36,10 +36,6 @@ public final class SequenceState implements AutoCloseable {
         return length;
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
     /** Native bytes of the cache blocks this sequence holds (all layers, keys and values). */
     public long cacheBytes() {
         return blockCount * pool.bytesPerBlock();

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.model;
 
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.runtime.routing.LayerRoutingStats;
 import java.util.List;
 

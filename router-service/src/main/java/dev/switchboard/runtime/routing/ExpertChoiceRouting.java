@@ -20,7 +20,7 @@ import java.util.Arrays;
  * same constant to all of one expert's scores, so it cannot change which tokens that expert picks: it
  * is ignored here. Stateless and thread-safe.
  */
-public final class ExpertChoiceRouting implements RoutingStrategy {
+final class ExpertChoiceRouting implements RoutingStrategy {
 
     static final String DECODE_REFUSAL = "expert-choice routing needs the whole sequence; it cannot route "
             + "token-by-token decoding, use topk or switch";

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The model's Hugging Face tokenizer ({@code tokenizer.json}) through DJL's native binding, offline.
@@ -86,8 +87,14 @@ public final class MoeTokenizer implements AutoCloseable {
      * tokenizers add BOS) but not for Qwen and OLMoE (theirs add none).
      */
     public int[] encodePrompt(String text, MixtralConfig config) {
+        OptionalInt bos = promptBos(config);
+        return bos.isPresent() ? encodePrompt(text, bos.getAsInt()) : encode(text);
+    }
+
+    /** The BOS {@link #encodePrompt(String, MixtralConfig)} puts before a plain-text prompt; empty when it adds none. */
+    public OptionalInt promptBos(MixtralConfig config) {
         boolean bos = addBosToken.orElse(config.family() == ModelFamily.MIXTRAL);
-        return bos ? encodePrompt(text, config.bosTokenId()) : encode(text);
+        return bos ? OptionalInt.of(config.bosTokenId()) : OptionalInt.empty();
     }
 
     /** The text of {@code ids}, special tokens skipped; invalid UTF-8 byte runs become U+FFFD. */

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.fixtures.ReferenceFixture;
-import dev.switchboard.runtime.model.LayerChoice;
+import dev.switchboard.runtime.routing.LayerChoice;
 import dev.switchboard.runtime.model.ModelOptions;
 import dev.switchboard.runtime.model.MoeModel;
-import dev.switchboard.runtime.model.TokenTrace;
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.model;
 
+import dev.switchboard.runtime.routing.TokenTrace;
 import static dev.switchboard.runtime.model.ModelAssertions.maxAbsDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.model;
 
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.runtime.fixtures.ReferenceFixture;
 
 import static dev.switchboard.runtime.model.ModelAssertions.maxAbsDifference;

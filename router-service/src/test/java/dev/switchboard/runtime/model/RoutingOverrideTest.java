@@ -1,5 +1,7 @@
 package dev.switchboard.runtime.model;
 
+import dev.switchboard.runtime.routing.LayerChoice;
+import dev.switchboard.runtime.routing.TokenTrace;
 import static dev.switchboard.runtime.model.ModelAssertions.argmax;
 import static dev.switchboard.runtime.model.ModelAssertions.maxAbsDifference;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package dev.switchboard.runtime.model;
 
+import dev.switchboard.runtime.routing.LayerChoice;
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.runtime.fixtures.ReferenceFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,7 +1,7 @@
 package dev.switchboard.tools.eval;
 
-import dev.switchboard.runtime.model.LayerChoice;
-import dev.switchboard.runtime.model.TokenTrace;
+import dev.switchboard.runtime.routing.LayerChoice;
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.runtime.routing.BalanceMetrics;
 import dev.switchboard.runtime.routing.ConsecutiveRoutes;
 import dev.switchboard.runtime.routing.LayerRoutingStats;

@@ -1,8 +1,8 @@
 package dev.switchboard.tools.generate;
 
 import dev.switchboard.runtime.generation.GenerationResult;
-import dev.switchboard.runtime.model.LayerChoice;
-import dev.switchboard.runtime.model.TokenTrace;
+import dev.switchboard.runtime.routing.LayerChoice;
+import dev.switchboard.runtime.routing.TokenTrace;
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

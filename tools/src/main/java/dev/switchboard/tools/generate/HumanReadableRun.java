@@ -2,7 +2,7 @@ package dev.switchboard.tools.generate;
 
 import dev.switchboard.runtime.generation.GeneratedToken;
 import dev.switchboard.runtime.generation.GenerationResult;
-import dev.switchboard.runtime.model.LayerChoice;
+import dev.switchboard.runtime.routing.LayerChoice;
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import java.io.PrintStream;
 import java.util.Locale;

@@ -8,11 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /** The answer of a non-streamed {@code POST /v1/chat/completions}. */
 public record ChatCompletion(
-        String id,
-        @Schema(allowableValues = "chat.completion") String object,
-        long created,
-        String model,
-        @JsonProperty("system_fingerprint") String systemFingerprint,
+        @JsonUnwrapped ResponseHeader header,
         List<Choice> choices,
         Usage usage) {
 

@@ -16,11 +16,7 @@ import org.jspecify.annotations.Nullable;
  *     every chunk but the last, which has no choices and the totals
  */
 public record ChatCompletionChunk(
-        String id,
-        @Schema(allowableValues = "chat.completion.chunk") String object,
-        long created,
-        String model,
-        @JsonProperty("system_fingerprint") String systemFingerprint,
+        @JsonUnwrapped ResponseHeader header,
         List<Choice> choices,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Optional<Usage> usage) {
 

@@ -8,7 +8,7 @@ import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The parameters chat and text completions share, at the top level of both request bodies (unwrapped into
@@ -26,9 +26,9 @@ import tools.jackson.databind.JsonNode;
  * @param stop never null: no stop strings when not set
  * @param stream false when not set
  * @param routing the Switchboard extension {@code "routing": true}: per-token {@code routed_experts}; false when not set
- * @param routingOverride the Switchboard extension {@code routing_override} ("what if") as sent, bound strictly by
- *     {@link RoutingOverrideRequest#parse} (so its 400s name the exact part) and checked against the caller and the
- *     model where the request is prepared
+ * @param routingOverride the Switchboard extension {@code routing_override} ("what if"), bound strictly by
+ *     {@link RoutingOverrideRequest.Binding} (so its 400s name the exact part) and checked against the caller and the
+ *     model where the request is prepared; null when not set
  */
 public record GenerationParameters(
         @Schema(description = "The served model's id (GET /v1/models)", requiredMode = RequiredMode.REQUIRED)
@@ -56,8 +56,8 @@ public record GenerationParameters(
         @Schema(description = "String values; metadata.domain labels the routing statistics")
         @Nullable Map<String, String> metadata,
         @JsonProperty(RoutingOverrideRequest.PARAM)
-        @Schema(implementation = RoutingOverrideRequest.class)
-        @Nullable JsonNode routingOverride) {
+        @JsonDeserialize(using = RoutingOverrideRequest.Binding.class)
+        @Nullable RoutingOverrideRequest routingOverride) {
 
     public GenerationParameters {
         if (model == null) {
@@ -74,7 +74,6 @@ public record GenerationParameters(
             throw InvalidParameter.of("stream_options", "is only allowed when 'stream' is true");
         }
         routing = routing != null && routing;
-        RoutingOverrideRequest.parse(routingOverride); // its 400s while binding, like every other field's
         if (metadata != null) {
             metadata.forEach((key, value) -> {
                 if (value == null) {
@@ -93,11 +92,6 @@ public record GenerationParameters(
     public @Nullable String domain() {
         String domain = metadata == null ? null : metadata.get("domain");
         return domain != null ? domain : user;
-    }
-
-    /** {@code routing_override} bound, or null when not set. */
-    public @Nullable RoutingOverrideRequest routingOverrideRequest() {
-        return RoutingOverrideRequest.parse(routingOverride);
     }
 
     /** {@code max_completion_tokens} (else {@code max_tokens}) as an int, or null for the endpoint's default. */

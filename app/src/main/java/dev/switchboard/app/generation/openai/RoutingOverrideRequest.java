@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,8 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * sent it: another k, experts masked and a bias on the router logits, for every layer and per layer. Bound
  * strictly (unknown fields, strings for numbers and fractions for integers are refused with 400 naming the
  * part), then checked against the served model's live expert table by {@code RoutingOverrideResolver}. The request
- * records carry it as a JSON tree ({@link GenerationParameters#routingOverride()}) and it is bound here, strictly,
- * because the request binder ignores unknown fields and a what-if typo must not silently route as the model does.
+ * records bind their {@code routing_override} field with {@link Binding} (once, while the body is bound), which
+ * binds it here, strictly, because the request binder ignores unknown fields and a what-if typo must not silently
+ * route as the model does.
  *
  * @param expertsPerToken k for this request's tokens; null keeps the model's
  * @param maskedExperts experts masked in every layer
@@ -69,6 +73,15 @@ public record RoutingOverrideRequest(
             "masked_experts", "a list of expert indices (integers)",
             "logit_bias", "a list of numbers, one per expert, expert 0 first",
             "layers", "a list of objects {\"layer\", \"masked_experts\", \"logit_bias\"}");
+
+    /** Binds a request record's {@code routing_override} field with {@link #parse}; JSON null stays null. */
+    public static final class Binding extends ValueDeserializer<RoutingOverrideRequest> {
+
+        @Override
+        public RoutingOverrideRequest deserialize(JsonParser parser, DeserializationContext context) {
+            return parse(context.readTree(parser));
+        }
+    }
 
     /** The field of {@code body}, or null when it is absent or JSON null; 400 when it does not bind. */
     public static @Nullable RoutingOverrideRequest parse(@Nullable JsonNode field) {

@@ -15,11 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param usage always present in a whole answer; in a stream as {@link ChatCompletionChunk#usage()}
  */
 public record TextCompletion(
-        String id,
-        @Schema(allowableValues = "text_completion") String object,
-        long created,
-        String model,
-        @JsonProperty("system_fingerprint") String systemFingerprint,
+        @JsonUnwrapped ResponseHeader header,
         List<Choice> choices,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Optional<Usage> usage) {
 

@@ -1,28 +1,23 @@
 package dev.switchboard.app.experts;
 
 import dev.switchboard.app.model.ModelHolder;
-import dev.switchboard.app.model.ServedExperts;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.app.model.StepBoundary;
-import dev.switchboard.runtime.model.ExpertTable;
-import dev.switchboard.runtime.model.LayerExperts;
-import dev.switchboard.runtime.model.MoeModel;
-import ai.djl.ndarray.NDArray;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
+import dev.switchboard.runtime.serving.TableEdit;
 import dev.switchboard.spi.Expert;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
  * The one way the served model's expert table changes while serving. Edits are serialised (one at a time,
- * building experts included), and each swap runs on the inference thread between two forward steps
- * ({@link StepBoundary}): a step sees the whole old table or the whole new one, never a mix, and no step
- * still holds what the new table dropped, so dropped experts and router gates are closed right there.
+ * building experts included), and each is applied by the runtime's {@link ExpertTableEditor} on the inference
+ * thread between two forward steps ({@link StepBoundary}): a step sees the whole old table or the whole new one,
+ * never a mix, and no step still holds what the new table dropped, so the runtime closes dropped experts and router
+ * gates right there.
  *
  * <p>Lock order: the plugin registry's lock (an unload) may be held when an edit starts; an edit never
  * takes the registry's lock.
@@ -33,7 +28,7 @@ import org.springframework.stereotype.Component;
  * through {@link #applyingShared} and are not reported back.
  */
 @Component
-class ExpertTableEditor {
+class ExpertEdits {
 
     private final ModelHolder holder;
     private final StepBoundary boundary;
@@ -44,7 +39,7 @@ class ExpertTableEditor {
     private volatile boolean swapped;
     private boolean applyingShared; // guarded by lock
 
-    ExpertTableEditor(ModelHolder holder, StepBoundary boundary, ExpertFaults faults,
+    ExpertEdits(ModelHolder holder, StepBoundary boundary, ExpertFaults faults,
             ObjectProvider<ExpertConfigurationSync> shared) {
         this.holder = holder;
         this.boundary = boundary;
@@ -108,40 +103,17 @@ class ExpertTableEditor {
     }
 
     /**
-     * Installs {@code change(live table)} between two steps and closes the experts and gates it dropped.
-     * Call inside {@link #exclusively}. When {@code change} throws, nothing changes.
+     * Applies {@code change} to the live table between two steps; the runtime closes the experts and gates it
+     * dropped, and their fault reasons are forgotten. Call inside {@link #exclusively}. When {@code change} throws,
+     * nothing changes.
      */
-    ExpertTable swap(ServedExperts experts, UnaryOperator<ExpertTable> change) {
-        MoeModel model = experts.model();
-        return boundary.betweenSteps(() -> {
-            ExpertTable old = model.experts();
-            ExpertTable next = change.apply(old);
-            model.swapExperts(next);
+    void apply(ExpertTableEditor experts, Consumer<TableEdit> change) {
+        boundary.betweenSteps(() -> {
+            for (Expert dropped : experts.apply(change)) {
+                faults.clear(dropped);
+            }
             swapped = true;
-            closeDropped(old, next);
-            return next;
+            return null;
         });
-    }
-
-    private void closeDropped(ExpertTable old, ExpertTable next) {
-        Set<Object> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (LayerExperts layer : next.layers()) {
-            kept.add(layer.gate());
-            kept.addAll(layer.experts());
-        }
-        for (LayerExperts layer : old.layers()) {
-            NDArray gate = layer.gate();
-            if (!kept.contains(gate)) {
-                gate.close();
-                kept.add(gate);
-            }
-            for (Expert expert : layer.experts()) {
-                if (!kept.contains(expert)) {
-                    faults.clear(expert);
-                    expert.close();
-                    kept.add(expert);
-                }
-            }
-        }
     }
 }

@@ -1,6 +1,6 @@
-package dev.switchboard.app.model;
+package dev.switchboard.runtime.serving;
 
-/** How much routing a forward step reports for its new tokens. */
+/** How much routing a {@link ServingEngine#step} reports for its new tokens. */
 public enum RoutingCapture {
     /** None: the fast path. */
     NONE,

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param experts the chosen experts in choice order (first choice first); empty for a dropped token
  * @param weights the routing weights at the same positions as {@code experts}
  */
-public record TokenTrace(
+public record SampledRoute(
         String requestId,
         Instant tracedAt,
         String modelId,
@@ -29,7 +29,7 @@ public record TokenTrace(
         int[] experts,
         float[] weights) {
 
-    public TokenTrace {
+    public SampledRoute {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(tracedAt, "tracedAt");
         Objects.requireNonNull(modelId, "modelId");
