@@ -128,8 +128,9 @@ final class RoutingStatsFlusher implements SmartLifecycle {
     /** Runs retention now (the schedule calls this too). */
     synchronized RoutingStatsRetention.Result runRetention() {
         RoutingStatsRetention.Result result = retention.run(clock.instant());
-        log.info("Routing statistics retention: rolled up {} expert and {} layer rows, deleted {} traces and {} requests",
-                result.expertRowsRolledUp(), result.layerRowsRolledUp(), result.tracesDeleted(), result.requestsDeleted());
+        log.info("Routing statistics retention: rolled up {} expert and {} layer rows, deleted {} aggregate rows, {} traces and {} requests",
+                result.expertRowsRolledUp(), result.layerRowsRolledUp(), result.aggregateRowsDeleted(), result.tracesDeleted(),
+                result.requestsDeleted());
         return result;
     }
 

@@ -11,10 +11,12 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 
 /**
- * Reads the routing statistics: raw windows and rollups (the {@code expert_usage} and {@code layer_usage}
- * views) where the requested buckets need them, the aggregates everywhere else ({@link ReadLevels}): with domains
- * summed (the charts), the one-minute, 5-minute and hourly totals (V5); by domain, the 5-minute and hourly
- * aggregates (V4). Periods are grouped into buckets by their start. Reactive, read-only.
+ * Reads the routing statistics, each part of a range from the coarsest level that fits ({@link ReadLevels}): with
+ * domains summed (the charts), the one-minute, 5-minute and hourly totals (V5) and, for the ragged ends and 10 s
+ * buckets, each window's totals (V7) and the rollups; by domain, the 5-minute and hourly aggregates (V4) and the raw
+ * windows and rollups (the {@code expert_usage} and {@code layer_usage} views). Top tokens come from the daily and
+ * hourly token counts (V7) and, at the ragged ends, from the traces. Periods are grouped into buckets by their start.
+ * Reactive, read-only.
  */
 final class RoutingStatsRepository {
 
@@ -61,13 +63,14 @@ final class RoutingStatsRepository {
              GROUP BY bucket, domain, layer ORDER BY bucket, domain, layer
             """;
     private static final String EXPERTS_BY_DOMAIN = periodsQuery(EXPERTS, "expert", "expert_usage", EXPERT_COLUMNS, true);
-    private static final String EXPERTS_TOTAL = periodsQuery(EXPERTS, "expert", "expert_usage", EXPERT_COLUMNS, false);
+    private static final String EXPERTS_TOTAL = periodsQuery(EXPERTS, "expert", "expert_total_usage", EXPERT_COLUMNS, false);
     private static final String LAYERS_BY_DOMAIN = periodsQuery(LAYERS, "layer", "layer_usage", LAYER_COLUMNS, true);
-    private static final String LAYERS_TOTAL = periodsQuery(LAYERS, "layer", "layer_usage", LAYER_COLUMNS, false);
+    private static final String LAYERS_TOTAL = periodsQuery(LAYERS, "layer", "layer_total_usage", LAYER_COLUMNS, false);
 
     /**
      * The periods of model $1 in [$2, $3), each part of the range from its level ({@link ReadLevels}; $5 and $6 are the
-     * finest aggregate's lo and hi, $7 and $8 the next one's, …), grouped into buckets by {@code query}.
+     * finest aggregate's lo and hi, $7 and $8 the next one's, …), grouped into buckets by {@code query}. The ragged ends
+     * come from {@code raw}: by domain the raw windows and rollups, otherwise the window totals (V7) and rollups.
      */
     private static String periodsQuery(String query, String kind, String raw, String columns, boolean byDomain) {
         String[] levels = byDomain ? BY_DOMAIN_LEVELS : TOTAL_LEVELS;
@@ -86,6 +89,24 @@ final class RoutingStatsRepository {
         periods.append(")");
         return query.formatted(BUCKET, columns, periods);
     }
+
+    private static final int[] TOKEN_GRAINS = {AggregateRefresh.HOUR, 24 * AggregateRefresh.HOUR};
+    private static final String TOP_TOKENS = """
+            SELECT token_text, sum(n)::bigint AS n FROM (
+                SELECT token_text, count(*) AS n FROM token_trace
+                 WHERE model_id = $1 AND layer = $2 AND %1$s
+                   AND ((traced_at >= $4 AND traced_at < $7) OR (traced_at >= $8 AND traced_at < $5))
+                 GROUP BY token_text
+                UNION ALL
+                SELECT token_text, %2$s FROM token_count_1h WHERE model_id = $1 AND layer = $2 AND expert = $3
+                   AND ((bucket_start >= $7 AND bucket_start < $9) OR (bucket_start >= $10 AND bucket_start < $8))
+                UNION ALL
+                SELECT token_text, %2$s FROM token_count_1d WHERE model_id = $1 AND layer = $2 AND expert = $3
+                   AND bucket_start >= $9 AND bucket_start < $10) AS counted
+             GROUP BY token_text HAVING sum(n) > 0 ORDER BY n DESC, token_text LIMIT $6
+            """;
+    private static final String TOP_TOKENS_FIRST = TOP_TOKENS.formatted("experts[1] = $3", "first_choice");
+    private static final String TOP_TOKENS_ANY = TOP_TOKENS.formatted("experts @> ARRAY[$3::int]", "any_choice");
 
     private final DatabaseClient database;
 
@@ -129,14 +150,8 @@ final class RoutingStatsRepository {
 
     /** The most frequent token texts routed to {@code expert} at {@code layer} in the sampled traces. */
     Flux<TokenCount> topTokens(String model, int layer, int expert, boolean firstChoiceOnly, Instant from, Instant to, int limit) {
-        String match = firstChoiceOnly ? "experts[1] = $3" : "experts @> ARRAY[$3::int]";
-        return database.sql("""
-                        SELECT token_text, count(*) AS n FROM token_trace
-                         WHERE model_id = $1 AND layer = $2 AND %s AND traced_at >= $4 AND traced_at < $5
-                         GROUP BY token_text ORDER BY n DESC, token_text LIMIT $6
-                        """.formatted(match))
-                .bind(0, model).bind(1, layer).bind(2, expert).bind(3, from).bind(4, to).bind(5, limit)
-                .map(row -> new TokenCount(row.get("token_text", String.class), along(row, "n")))
+        return topTokensRead(model, layer, expert, firstChoiceOnly, from, to, limit).on(database)
+                .map(row -> new TokenCount(row.get(0, String.class), row.get(1, Long.class)))
                 .all();
     }
 
@@ -156,6 +171,18 @@ final class RoutingStatsRepository {
     static BoundRead expertsRead(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
         return byDomain ? withLevels(EXPERTS_BY_DOMAIN, model, from, to, bucketSeconds, BY_DOMAIN_GRAINS)
                 : withLevels(EXPERTS_TOTAL, model, from, to, bucketSeconds, TOTAL_GRAINS);
+    }
+
+    /**
+     * The statement {@link #topTokens} runs: the whole days of the range from the daily token counts, the whole hours
+     * around them from the hourly ones (V7), the ragged ends from the traces ({@link ReadLevels}); $7 and $8 are the
+     * hours' lo and hi, $9 and $10 the days'.
+     */
+    static BoundRead topTokensRead(String model, int layer, int expert, boolean firstChoiceOnly, Instant from, Instant to, int limit) {
+        String sql = firstChoiceOnly ? TOP_TOKENS_FIRST : TOP_TOKENS_ANY;
+        List<Object> values = new ArrayList<>(List.of(model, layer, expert, from, to, limit));
+        values.addAll(ReadLevels.of(from, to, WHOLE_RANGE, TOKEN_GRAINS).bounds());
+        return new BoundRead(sql, List.copyOf(values));
     }
 
     /** The statement {@link #layers} runs. */
@@ -203,10 +230,5 @@ final class RoutingStatsRepository {
 
     private static Instant instant(Readable row, String column) {
         return row.get(column, java.time.OffsetDateTime.class).toInstant();
-    }
-
-    private static long along(Readable row, String column) {
-        Number value = row.get(column, Number.class);
-        return value == null ? 0 : value.longValue();
     }
 }
