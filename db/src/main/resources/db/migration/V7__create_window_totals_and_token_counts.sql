@@ -15,7 +15,8 @@ CREATE TABLE expert_total_window (
     any_choice       BIGINT           NOT NULL,
     router_prob_sum  DOUBLE PRECISION NOT NULL,
     dropped          BIGINT           NOT NULL,
-    PRIMARY KEY (model_id, window_start, layer, expert)
+    -- time first: the writer replaces a window's span for every model at once, and reads take one model's range
+    PRIMARY KEY (window_start, model_id, layer, expert)
 );
 
 CREATE TABLE layer_total_window (
@@ -32,7 +33,7 @@ CREATE TABLE layer_total_window (
     consecutive_pairs      BIGINT           NOT NULL,
     same_first_pairs       BIGINT           NOT NULL,
     first_or_second_pairs  BIGINT           NOT NULL,
-    PRIMARY KEY (model_id, window_start, layer)
+    PRIMARY KEY (window_start, model_id, layer)
 );
 
 -- What the charts read where no coarser level fits: the window totals, and the rollups of older windows.
@@ -72,12 +73,12 @@ CREATE TABLE token_count_1d (LIKE token_count_1h INCLUDING ALL);
 -- What was written before this version.
 INSERT INTO expert_total_window
 SELECT window_start, model_id, layer, expert, sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)
-  FROM expert_window GROUP BY model_id, window_start, layer, expert ORDER BY model_id, window_start, layer, expert;
+  FROM expert_window GROUP BY window_start, model_id, layer, expert ORDER BY window_start, model_id, layer, expert;
 
 INSERT INTO layer_total_window
 SELECT window_start, model_id, layer, max(num_experts), sum(steps), sum(tokens), sum(dropped), sum(aux_loss_sum),
        sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs), sum(same_first_pairs), sum(first_or_second_pairs)
-  FROM layer_window GROUP BY model_id, window_start, layer ORDER BY model_id, window_start, layer;
+  FROM layer_window GROUP BY window_start, model_id, layer ORDER BY window_start, model_id, layer;
 
 INSERT INTO token_count_1h
 SELECT date_bin('1 hour', t.traced_at, TIMESTAMPTZ '1970-01-01 00:00:00+00'), t.model_id, t.layer, x.expert, t.token_text,
