@@ -70,6 +70,13 @@ CREATE TABLE token_count_1h (
 
 CREATE TABLE token_count_1d (LIKE token_count_1h INCLUDING ALL);
 
+-- Only the ragged ends of a top-tokens range (under an hour each) still read traces: by model, layer and time. The
+-- indexes this replaces, on (model_id, layer) and (GIN) on experts, found every trace of the layer or expert however
+-- old, and the planner combined them with the time range; nothing else reads by them.
+CREATE INDEX token_trace_model_layer_time ON token_trace (model_id, layer, traced_at);
+DROP INDEX token_trace_model_layer;
+DROP INDEX token_trace_experts;
+
 -- What was written before this version.
 INSERT INTO expert_total_window
 SELECT window_start, model_id, layer, expert, sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)

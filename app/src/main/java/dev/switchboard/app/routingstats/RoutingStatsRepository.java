@@ -51,7 +51,8 @@ final class RoutingStatsRepository {
              GROUP BY token_text HAVING sum(n) > 0 ORDER BY n DESC, token_text LIMIT $6
             """;
     private static final String TOP_TOKENS_FIRST = TOP_TOKENS.formatted("experts[1] = $3", "first_choice");
-    private static final String TOP_TOKENS_ANY = TOP_TOKENS.formatted("experts @> ARRAY[$3::int]", "any_choice");
+    /** {@code = ANY}, not {@code @>}: the same test, which the GIN index on experts (all of an expert's traces) cannot serve. */
+    private static final String TOP_TOKENS_ANY = TOP_TOKENS.formatted("$3::int = ANY(experts)", "any_choice");
 
     private final DatabaseClient database;
 
