@@ -10,7 +10,9 @@ import reactor.core.publisher.Mono;
  * hourly ones by domain (V4; the 5-minute buckets from the raw rows and rollups, {@code expert_usage} and
  * {@code layer_usage}, the hours from the 5-minute buckets), and the one-minute, 5-minute and hourly totals with
  * domains and instances folded that the charts read (V5; the minutes from the raw rows and rollups, the others from
- * the V4 bucket of the same grain). Recomputing (not adding) keeps every write idempotent, as the raw upserts are.
+ * the V4 bucket of the same grain), and each window's totals with domains and instances folded (V7, from the raw
+ * windows alone: retention deletes them with the windows they fold). Recomputing (not adding) keeps every write
+ * idempotent, as the raw upserts are.
  *
  * <p>Instances writing to one database take turns here (a transaction-scoped advisory lock): each
  * statement then sees every other instance's committed rows, so no recomputation misses a concurrent one.
@@ -62,6 +64,18 @@ final class AggregateRefresh {
                    sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs), sum(same_first_pairs), sum(first_or_second_pairs)
               FROM layer_usage WHERE period_start >= $1 AND period_start < $2 GROUP BY 1, model_id, layer
             """.formatted(BUCKET_1M);
+    /** Each window's totals with domains and instances folded (V7), from the raw windows. */
+    private static final String EXPERT_TOTALS_WINDOW = """
+            INSERT INTO expert_total_window
+            SELECT window_start, model_id, layer, expert, sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)
+              FROM expert_window WHERE window_start >= $1 AND window_start < $2 GROUP BY window_start, model_id, layer, expert
+            """;
+    private static final String LAYER_TOTALS_WINDOW = """
+            INSERT INTO layer_total_window
+            SELECT window_start, model_id, layer, max(num_experts), sum(steps), sum(tokens), sum(dropped), sum(aux_loss_sum),
+                   sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs), sum(same_first_pairs), sum(first_or_second_pairs)
+              FROM layer_window WHERE window_start >= $1 AND window_start < $2 GROUP BY window_start, model_id, layer
+            """;
     /** 5-minute and hourly totals: the V4 aggregate of the same grain with its domains summed. */
     private static final String EXPERT_TOTALS = """
             INSERT INTO expert_total_%1$s
@@ -95,6 +109,8 @@ final class AggregateRefresh {
                         span(database, EXPERTS_1H, fromHour, toHour),
                         span(database, "DELETE FROM layer_1h WHERE bucket_start >= $1 AND bucket_start < $2", fromHour, toHour),
                         span(database, LAYERS_1H, fromHour, toHour),
+                        replaceWindows(database, "expert_total_window", EXPERT_TOTALS_WINDOW, start, end),
+                        replaceWindows(database, "layer_total_window", LAYER_TOTALS_WINDOW, start, end),
                         replace(database, "expert_total_1m", EXPERT_TOTALS_1M, from1m, to1m),
                         replace(database, "layer_total_1m", LAYER_TOTALS_1M, from1m, to1m),
                         replace(database, "expert_total_5m", EXPERT_TOTALS.formatted("5m"), from5m, to5m),
@@ -107,6 +123,12 @@ final class AggregateRefresh {
     /** Deletes the rows of {@code table} in {@code [from, to)} and inserts them again with {@code insert}. */
     private static Flux<Long> replace(DatabaseClient database, String table, String insert, Instant from, Instant to) {
         return Flux.concat(span(database, "DELETE FROM " + table + " WHERE bucket_start >= $1 AND bucket_start < $2", from, to),
+                span(database, insert, from, to));
+    }
+
+    /** Deletes the window totals of {@code table} starting in {@code [from, to)} and inserts them again with {@code insert}. */
+    private static Flux<Long> replaceWindows(DatabaseClient database, String table, String insert, Instant from, Instant to) {
+        return Flux.concat(span(database, "DELETE FROM " + table + " WHERE window_start >= $1 AND window_start < $2", from, to),
                 span(database, insert, from, to));
     }
 

@@ -160,8 +160,9 @@ final class RoutingStatsFlusher implements SmartLifecycle {
 
     private Mono<RoutingStatsRetention.Result> retaining() {
         return Mono.defer(() -> retention.run(clock.instant())).doOnNext(result -> log.info(
-                "Routing statistics retention: rolled up {} expert and {} layer rows, deleted {} traces and {} requests",
-                result.expertRowsRolledUp(), result.layerRowsRolledUp(), result.tracesDeleted(), result.requestsDeleted()));
+                "Routing statistics retention: rolled up {} expert and {} layer rows, deleted {} aggregate rows, {} traces"
+                        + " and {} requests", result.expertRowsRolledUp(), result.layerRowsRolledUp(),
+                result.aggregateRowsDeleted(), result.tracesDeleted(), result.requestsDeleted()));
     }
 
     private static void checkDeadline(long deadlineNanos) {

@@ -20,7 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param bufferBudget memory for closed windows not yet written; past it adjacent windows are merged
  * @param recordBudget memory for each queue of requests, traces and events not yet written
  * @param traceSampleRate fraction of requests whose per-token routing is traced (0 to 1)
- * @param retention how long raw windows, traces and requests are kept
+ * @param retention how long raw windows, aggregates, traces and requests are kept
  */
 @ConfigurationProperties(RoutingStatsProperties.PREFIX)
 record RoutingStatsProperties(
@@ -49,6 +49,10 @@ record RoutingStatsProperties(
             throw new IllegalArgumentException(PREFIX + ".flush-interval, write-timeout and shutdown-flush-timeout must be > 0, found "
                     + flushInterval + ", " + writeTimeout + " and " + shutdownFlushTimeout);
         }
+        if (retention.aggregates().compareTo(retention.rawAge()) < 0) {
+            throw new IllegalArgumentException(PREFIX + ".retention.aggregates (" + retention.aggregates()
+                    + ") must be at least retention.raw-age (" + retention.rawAge() + "): raw windows are rolled up before they are pruned");
+        }
         if (retention.rollupBucket().compareTo(window) < 0 || retention.rollupBucket().toMillis() % 1000 != 0) {
             throw new IllegalArgumentException(PREFIX + ".retention.rollup-bucket must be whole seconds and at least the window ("
                     + window + "), found " + retention.rollupBucket());
@@ -76,6 +80,11 @@ record RoutingStatsProperties(
                 traceSampleRate, retention);
     }
 
+    RoutingStatsProperties withRetention(Retention kept) {
+        return new RoutingStatsProperties(enabled, instance, window, flushInterval, writeTimeout, shutdownFlushTimeout, bufferBudget, recordBudget,
+                traceSampleRate, kept);
+    }
+
     long windowSeconds() {
         return window.toSeconds();
     }
@@ -83,19 +92,22 @@ record RoutingStatsProperties(
     /**
      * @param rawAge raw windows older than this are rolled up into {@code rollupBucket} buckets and deleted
      * @param rollupBucket size of a rollup bucket (whole seconds)
-     * @param traces token traces older than this are deleted
+     * @param aggregates rollups and the pre-aggregated totals (5-minute, hourly, per-minute) older than this are deleted,
+     *     by whole hours that are also whole rollup buckets; at least {@code rawAge}
+     * @param traces token traces (and their per-hour and per-day token counts) older than this are deleted, by whole UTC days
      * @param requests request rows older than this are deleted
      * @param interval how often retention runs
      */
     record Retention(
             @DefaultValue("1d") Duration rawAge,
             @DefaultValue("1h") Duration rollupBucket,
+            @DefaultValue("30d") Duration aggregates,
             @DefaultValue("7d") Duration traces,
             @DefaultValue("30d") Duration requests,
             @DefaultValue("10m") Duration interval) {
 
         static Retention defaults() {
-            return new Retention(Duration.ofDays(1), Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(30), Duration.ofMinutes(10));
+            return new Retention(Duration.ofDays(1), Duration.ofHours(1), Duration.ofDays(30), Duration.ofDays(7), Duration.ofDays(30), Duration.ofMinutes(10));
         }
     }
 }

@@ -11,10 +11,12 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 
 /**
- * Reads the routing statistics: raw windows and rollups (the {@code expert_usage} and {@code layer_usage}
- * views) where the requested buckets need them, the aggregates everywhere else ({@link ReadLevels}): with domains
- * summed (the charts), the one-minute, 5-minute and hourly totals (V5); by domain, the 5-minute and hourly
- * aggregates (V4). Periods are grouped into buckets by their start. Reactive, read-only.
+ * Reads the routing statistics, each part of a range from the coarsest level that fits ({@link ReadLevels}): with
+ * domains summed (the charts), the one-minute, 5-minute and hourly totals (V5) and, for the ragged ends and 10 s
+ * buckets, each window's totals (V7) and the rollups; by domain, the 5-minute and hourly aggregates (V4) and the raw
+ * windows and rollups (the {@code expert_usage} and {@code layer_usage} views). Top tokens come from the daily and
+ * hourly token counts (V7) and, at the ragged ends, from the traces. Periods are grouped into buckets by their start.
+ * The statements are {@link PeriodQueries}'; buckets are summed by {@link BucketSums}. Reactive, read-only.
  */
 final class RoutingStatsRepository {
 
@@ -32,60 +34,25 @@ final class RoutingStatsRepository {
     record ExpertEvent(Instant occurredAt, String instanceId, @Nullable String modelId, @Nullable Integer layer,
             @Nullable Integer expert, @Nullable String plugin, String kind, @Nullable String reason) {}
 
-    /**
-     * Bucket size $4 in seconds; 0 puts the whole range in one bucket starting at {@code from}. {@code date_bin} works
-     * on the timestamp's integer microseconds: the epoch arithmetic it replaces ran in {@code numeric} on every row.
-     */
-    private static final String BUCKET = "CASE WHEN $4::int <= 0 THEN $2::timestamptz"
-            + " ELSE date_bin(make_interval(secs => $4::int), period_start, TIMESTAMPTZ '1970-01-01 00:00:00+00') END";
     static final long WHOLE_RANGE = 0;
-    /** The aggregates kept by domain (V4) and with domains and instances folded (V5), finest first. */
-    private static final int[] BY_DOMAIN_GRAINS = {AggregateRefresh.FIVE_MINUTES, AggregateRefresh.HOUR};
-    private static final String[] BY_DOMAIN_LEVELS = {"%s_5m", "%s_1h"};
-    private static final int[] TOTAL_GRAINS = {AggregateRefresh.MINUTE, AggregateRefresh.FIVE_MINUTES, AggregateRefresh.HOUR};
-    private static final String[] TOTAL_LEVELS = {"%s_total_1m", "%s_total_5m", "%s_total_1h"};
-    private static final String EXPERT_COLUMNS = "layer, expert, first_choice, any_choice, router_prob_sum";
-    private static final String LAYER_COLUMNS = "layer, num_experts, steps, tokens, dropped, aux_loss_sum, z_loss_sum, entropy_sum,"
-            + " consecutive_pairs, same_first_pairs, first_or_second_pairs";
-    private static final String EXPERTS = """
-            SELECT floor(extract(epoch FROM bucket))::bigint, domain, layer, expert, sum(first_choice)::bigint, sum(any_choice)::bigint,
-                   sum(router_prob_sum)::float8
-              FROM (SELECT %s AS bucket, domain, %s FROM %s AS periods) AS bucketed
-             GROUP BY bucket, domain, layer, expert ORDER BY bucket, domain, layer, expert
+    private static final int[] TOKEN_GRAINS = {AggregateRefresh.HOUR, 24 * AggregateRefresh.HOUR};
+    private static final String TOP_TOKENS = """
+            SELECT token_text, sum(n)::bigint AS n FROM (
+                SELECT token_text, count(*) AS n FROM token_trace
+                 WHERE model_id = $1 AND layer = $2 AND %1$s
+                   AND ((traced_at >= $4 AND traced_at < $7) OR (traced_at >= $8 AND traced_at < $5))
+                 GROUP BY token_text
+                UNION ALL
+                SELECT token_text, %2$s FROM token_count_1h WHERE model_id = $1 AND layer = $2 AND expert = $3
+                   AND ((bucket_start >= $7 AND bucket_start < $9) OR (bucket_start >= $10 AND bucket_start < $8))
+                UNION ALL
+                SELECT token_text, %2$s FROM token_count_1d WHERE model_id = $1 AND layer = $2 AND expert = $3
+                   AND bucket_start >= $9 AND bucket_start < $10) AS counted
+             GROUP BY token_text HAVING sum(n) > 0 ORDER BY n DESC, token_text LIMIT $6
             """;
-    private static final String LAYERS = """
-            SELECT floor(extract(epoch FROM bucket))::bigint, domain, layer, max(num_experts), sum(steps)::bigint, sum(tokens)::bigint,
-                   sum(dropped)::bigint, sum(aux_loss_sum)::float8, sum(z_loss_sum)::float8, sum(entropy_sum)::float8,
-                   sum(consecutive_pairs)::bigint, sum(same_first_pairs)::bigint, sum(first_or_second_pairs)::bigint
-              FROM (SELECT %s AS bucket, domain, %s FROM %s AS periods) AS bucketed
-             GROUP BY bucket, domain, layer ORDER BY bucket, domain, layer
-            """;
-    private static final String EXPERTS_BY_DOMAIN = periodsQuery(EXPERTS, "expert", "expert_usage", EXPERT_COLUMNS, true);
-    private static final String EXPERTS_TOTAL = periodsQuery(EXPERTS, "expert", "expert_usage", EXPERT_COLUMNS, false);
-    private static final String LAYERS_BY_DOMAIN = periodsQuery(LAYERS, "layer", "layer_usage", LAYER_COLUMNS, true);
-    private static final String LAYERS_TOTAL = periodsQuery(LAYERS, "layer", "layer_usage", LAYER_COLUMNS, false);
-
-    /**
-     * The periods of model $1 in [$2, $3), each part of the range from its level ({@link ReadLevels}; $5 and $6 are the
-     * finest aggregate's lo and hi, $7 and $8 the next one's, …), grouped into buckets by {@code query}.
-     */
-    private static String periodsQuery(String query, String kind, String raw, String columns, boolean byDomain) {
-        String[] levels = byDomain ? BY_DOMAIN_LEVELS : TOTAL_LEVELS;
-        String domain = byDomain ? "domain" : "''";
-        StringBuilder periods = new StringBuilder("(SELECT period_start, %s AS domain, %s FROM %s WHERE model_id = $1".formatted(domain, columns, raw)
-                + " AND ((period_start >= $2 AND period_start < $5) OR (period_start >= $6 AND period_start < $3))");
-        for (int i = 0; i < levels.length; i++) {
-            int lo = 5 + 2 * i;
-            int hi = lo + 1;
-            String range = i + 1 < levels.length
-                    ? "((bucket_start >= $%d AND bucket_start < $%d) OR (bucket_start >= $%d AND bucket_start < $%d))".formatted(lo, lo + 2, hi + 2, hi)
-                    : "bucket_start >= $%d AND bucket_start < $%d".formatted(lo, hi);
-            periods.append(" UNION ALL SELECT bucket_start, %s, %s FROM %s WHERE model_id = $1 AND %s"
-                    .formatted(domain, columns, levels[i].formatted(kind), range));
-        }
-        periods.append(")");
-        return query.formatted(BUCKET, columns, periods);
-    }
+    private static final String TOP_TOKENS_FIRST = TOP_TOKENS.formatted("experts[1] = $3", "first_choice");
+    /** {@code = ANY}, not {@code @>}: the same test, which the GIN index on experts (all of an expert's traces) cannot serve. */
+    private static final String TOP_TOKENS_ANY = TOP_TOKENS.formatted("$3::int = ANY(experts)", "any_choice");
 
     private final DatabaseClient database;
 
@@ -102,7 +69,9 @@ final class RoutingStatsRepository {
                         row.get(2, Integer.class), row.get(3, Integer.class), row.get(4, Long.class), row.get(5, Long.class),
                         row.get(6, Double.class), 0))
                 .all()
-                .bufferUntilChanged(u -> new LayerSlot(u.bucketStart(), u.domain(), u.layer())) // rows come ordered by slot
+                .bufferUntilChanged(ExpertUsage::bucketStart) // rows come in time order, one bucket after the other
+                .flatMapIterable(BucketSums::experts) // a whole range comes summed already: summing one row per key keeps it
+                .bufferUntilChanged(u -> new LayerSlot(u.bucketStart(), u.domain(), u.layer())) // now ordered by slot
                 .flatMapIterable(RoutingStatsRepository::withShares);
     }
 
@@ -124,19 +93,15 @@ final class RoutingStatsRepository {
                         row.get(2, Integer.class), row.get(3, Integer.class), row.get(4, Long.class), row.get(5, Long.class),
                         row.get(6, Long.class), row.get(7, Double.class), row.get(8, Double.class), row.get(9, Double.class),
                         row.get(10, Long.class), row.get(11, Long.class), row.get(12, Long.class)))
-                .all();
+                .all()
+                .bufferUntilChanged(LayerUsage::bucketStart)
+                .flatMapIterable(BucketSums::layers);
     }
 
     /** The most frequent token texts routed to {@code expert} at {@code layer} in the sampled traces. */
     Flux<TokenCount> topTokens(String model, int layer, int expert, boolean firstChoiceOnly, Instant from, Instant to, int limit) {
-        String match = firstChoiceOnly ? "experts[1] = $3" : "experts @> ARRAY[$3::int]";
-        return database.sql("""
-                        SELECT token_text, count(*) AS n FROM token_trace
-                         WHERE model_id = $1 AND layer = $2 AND %s AND traced_at >= $4 AND traced_at < $5
-                         GROUP BY token_text ORDER BY n DESC, token_text LIMIT $6
-                        """.formatted(match))
-                .bind(0, model).bind(1, layer).bind(2, expert).bind(3, from).bind(4, to).bind(5, limit)
-                .map(row -> new TokenCount(row.get("token_text", String.class), along(row, "n")))
+        return topTokensRead(model, layer, expert, firstChoiceOnly, from, to, limit).on(database)
+                .map(row -> new TokenCount(row.get(0, String.class), row.get(1, Long.class)))
                 .all();
     }
 
@@ -154,14 +119,34 @@ final class RoutingStatsRepository {
 
     /** The statement {@link #experts} runs; {@code bench-stats-reads} explains it. */
     static BoundRead expertsRead(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
-        return byDomain ? withLevels(EXPERTS_BY_DOMAIN, model, from, to, bucketSeconds, BY_DOMAIN_GRAINS)
-                : withLevels(EXPERTS_TOTAL, model, from, to, bucketSeconds, TOTAL_GRAINS);
+        boolean whole = bucketSeconds == WHOLE_RANGE;
+        return byDomain
+                ? withLevels(whole ? PeriodQueries.EXPERTS_BY_DOMAIN_WHOLE : PeriodQueries.EXPERTS_BY_DOMAIN_BUCKETED, model, from, to,
+                        bucketSeconds, PeriodQueries.BY_DOMAIN_GRAINS)
+                : withLevels(whole ? PeriodQueries.EXPERTS_TOTAL_WHOLE : PeriodQueries.EXPERTS_TOTAL_BUCKETED, model, from, to,
+                        bucketSeconds, PeriodQueries.TOTAL_GRAINS);
+    }
+
+    /**
+     * The statement {@link #topTokens} runs: the whole days of the range from the daily token counts, the whole hours
+     * around them from the hourly ones (V7), the ragged ends from the traces ({@link ReadLevels}); $7 and $8 are the
+     * hours' lo and hi, $9 and $10 the days'.
+     */
+    static BoundRead topTokensRead(String model, int layer, int expert, boolean firstChoiceOnly, Instant from, Instant to, int limit) {
+        String sql = firstChoiceOnly ? TOP_TOKENS_FIRST : TOP_TOKENS_ANY;
+        List<Object> values = new ArrayList<>(List.of(model, layer, expert, from, to, limit));
+        values.addAll(ReadLevels.of(from, to, WHOLE_RANGE, TOKEN_GRAINS).bounds());
+        return new BoundRead(sql, List.copyOf(values));
     }
 
     /** The statement {@link #layers} runs. */
     static BoundRead layersRead(String model, Instant from, Instant to, long bucketSeconds, boolean byDomain) {
-        return byDomain ? withLevels(LAYERS_BY_DOMAIN, model, from, to, bucketSeconds, BY_DOMAIN_GRAINS)
-                : withLevels(LAYERS_TOTAL, model, from, to, bucketSeconds, TOTAL_GRAINS);
+        boolean whole = bucketSeconds == WHOLE_RANGE;
+        return byDomain
+                ? withLevels(whole ? PeriodQueries.LAYERS_BY_DOMAIN_WHOLE : PeriodQueries.LAYERS_BY_DOMAIN_BUCKETED, model, from, to,
+                        bucketSeconds, PeriodQueries.BY_DOMAIN_GRAINS)
+                : withLevels(whole ? PeriodQueries.LAYERS_TOTAL_WHOLE : PeriodQueries.LAYERS_TOTAL_BUCKETED, model, from, to,
+                        bucketSeconds, PeriodQueries.TOTAL_GRAINS);
     }
 
     /** A read's SQL with its values for $1, $2, …: what runs, and what {@code bench-stats-reads} asks PostgreSQL to explain. */
@@ -203,10 +188,5 @@ final class RoutingStatsRepository {
 
     private static Instant instant(Readable row, String column) {
         return row.get(column, java.time.OffsetDateTime.class).toInstant();
-    }
-
-    private static long along(Readable row, String column) {
-        Number value = row.get(column, Number.class);
-        return value == null ? 0 : value.longValue();
     }
 }

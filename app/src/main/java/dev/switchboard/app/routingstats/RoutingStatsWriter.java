@@ -20,7 +20,8 @@ import reactor.core.publisher.Mono;
  *       and hourly aggregates of that span are recomputed ({@link AggregateRefresh}), in one transaction: a
  *       retry, or a later write of a merged window that contains it, leaves exact totals;
  *   <li>requests, traces and events are keyed (request id; request, position, layer; event id) and
- *       inserted with {@code ON CONFLICT DO NOTHING}.
+ *       inserted with {@code ON CONFLICT DO NOTHING}; the token counts grow by the traces actually inserted, in
+ *       the same statement.
  * </ul>
  *
  * Each table gets one statement per batch: the rows travel as arrays and are expanded with {@code unnest}.
@@ -69,12 +70,36 @@ final class RoutingStatsWriter {
             ON CONFLICT (id) DO NOTHING
             """;
     // Experts and weights are jagged: each row's array travels as its text form ('{3,5}') and is cast.
+    // The same statement counts the traces it inserted (RETURNING leaves out those a retry finds already there) per
+    // hour and per UTC day, once per distinct expert of each trace and as first choice for experts[1] (V7); rows are
+    // upserted in key order, so writers upserting the same counts lock them in the same order.
     private static final String INSERT_TRACES = """
-            INSERT INTO token_trace (request_id, position, layer, traced_at, model_id, domain, token_text, experts, weights)
-            SELECT i, p, l, TIMESTAMPTZ 'epoch' + us * INTERVAL '1 microsecond', m, d, t, e::int[], w::real[]
-              FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-                   AS r(i, p, l, us, m, d, t, e, w)
-            ON CONFLICT (request_id, position, layer) DO NOTHING
+            WITH inserted AS (
+                INSERT INTO token_trace (request_id, position, layer, traced_at, model_id, domain, token_text, experts, weights)
+                SELECT i, p, l, TIMESTAMPTZ 'epoch' + us * INTERVAL '1 microsecond', m, d, t, e::int[], w::real[]
+                  FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+                       AS r(i, p, l, us, m, d, t, e, w)
+                ON CONFLICT (request_id, position, layer) DO NOTHING
+                RETURNING traced_at, model_id, layer, token_text, experts),
+            hourly AS (
+                SELECT date_bin('1 hour', i.traced_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start, i.model_id, i.layer,
+                       x.expert, i.token_text, count(*) FILTER (WHERE i.experts[1] = x.expert) AS first_choice, count(*) AS any_choice
+                  FROM inserted i CROSS JOIN LATERAL (SELECT DISTINCT e AS expert FROM unnest(i.experts) AS e) x
+                 GROUP BY 1, i.model_id, i.layer, x.expert, i.token_text),
+            counted_hours AS (
+                INSERT INTO token_count_1h
+                SELECT bucket_start, model_id, layer, expert, token_text, first_choice, any_choice FROM hourly
+                 ORDER BY model_id, layer, expert, bucket_start, token_text
+                ON CONFLICT (model_id, layer, expert, bucket_start, token_text) DO UPDATE SET
+                    first_choice = token_count_1h.first_choice + excluded.first_choice,
+                    any_choice = token_count_1h.any_choice + excluded.any_choice)
+            INSERT INTO token_count_1d
+            SELECT date_bin('1 day', bucket_start, TIMESTAMPTZ '1970-01-01 00:00:00+00'), model_id, layer, expert, token_text,
+                   sum(first_choice), sum(any_choice)
+              FROM hourly GROUP BY 1, model_id, layer, expert, token_text ORDER BY model_id, layer, expert, 1, token_text
+            ON CONFLICT (model_id, layer, expert, bucket_start, token_text) DO UPDATE SET
+                first_choice = token_count_1d.first_choice + excluded.first_choice,
+                any_choice = token_count_1d.any_choice + excluded.any_choice
             """;
     private static final String INSERT_EVENT = """
             INSERT INTO expert_event (event_id, occurred_at, instance_id, model_id, layer, expert, plugin, kind, reason)

@@ -69,6 +69,9 @@ public final class StatsReadBenchCommand extends ToolCommand {
         super(out);
     }
 
+    /** How long before the end of the data the reads' ranges end: 7 min 13 s, on no minute, hour or day boundary. */
+    private static final Duration NOW_BEFORE_END = Duration.ofSeconds(433);
+
     /** One dashboard read: the controller call, and the statements it runs (for PostgreSQL's own timings). */
     private record Query(String endpoint, String range, String bucket, Supplier<Flux<?>> call, List<BoundRead> statements) {}
 
@@ -97,12 +100,15 @@ public final class StatsReadBenchCommand extends ToolCommand {
                     workload.windowSeconds(), workload.domains(), workload.layers(), workload.experts(),
                     database.queryLong("SELECT count(*) FROM expert_5m"), database.queryLong("SELECT count(*) FROM expert_1h"));
             DatabaseClient pool = database.pooledClient();
-            RoutingStatsController controller = new RoutingStatsController(new RoutingStatsRepository(pool),
-                    Clock.fixed(workload.end(), ZoneOffset.UTC));
+            // "now" as the dashboard sends it, off every grid: the reads' ragged ends are not empty
+            Instant now = workload.end().minus(NOW_BEFORE_END);
+            Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+            RoutingStatsController controller = new RoutingStatsController(new RoutingStatsRepository(pool), clock);
+            InstanceStatsController fleet = new InstanceStatsController(new InstanceUsageRepository(pool), clock);
             JsonMapper json = JsonMapper.builder().build();
             out.println("| Endpoint | Range | Bucket | Rows | p50 ms | p95 ms | max ms | JVM CPU p50 ms | PostgreSQL p50 ms | PostgreSQL p95 ms |");
             out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
-            List<Query> queries = queries(controller, workload.end());
+            List<Query> queries = queries(controller, fleet, now);
             for (Query query : queries) {
                 measure(query, json, repeat, pool);
             }
@@ -182,32 +188,47 @@ public final class StatsReadBenchCommand extends ToolCommand {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    /** What a dashboard asks: each chart over the last hour, day and week, with at most a few hundred buckets. */
-    private static List<Query> queries(RoutingStatsController c, Instant now) {
+    /**
+     * Every read the dashboard (frontend/src) issues, at each range and bucket it offers: the history view's utilisation
+     * chart (15 minutes to 7 days in 10 s to 1 h buckets, less what exceeds {@link StatsQuery#MAX_BUCKETS}; the collapse
+     * warnings and the experts view ask the same at 10 s and 1 min), the overview's balance chart, the history view's
+     * tables (domains, consecutive, top tokens) over each range, the experts view's events and the fleet view's usage.
+     */
+    private static List<Query> queries(RoutingStatsController c, InstanceStatsController fleet, Instant now) {
         String m = StatsReadWorkload.MODEL;
         List<Query> queries = new ArrayList<>();
-        String[][] charts = {{"15m", "10s"}, {"1h", "10s"}, {"1h", null}, {"24h", "5m"}, {"24h", "15m"}, {"7d", "1h"}};
-        for (String[] chart : charts) {
+        String[][] utilisation = {{"15m", "10s"}, {"15m", "1m"}, {"15m", "5m"}, {"15m", "1h"}, {"1h", "10s"}, {"1h", "1m"},
+            {"1h", "5m"}, {"1h", "1h"}, {"24h", "10s"}, {"24h", "1m"}, {"24h", "5m"}, {"24h", "1h"}, {"7d", "5m"}, {"7d", "1h"}};
+        for (String[] chart : utilisation) {
             String from = now.minus(range(chart[0])).toString();
             String bucket = chart[1];
-            String shown = bucket == null ? "1m (default)" : bucket;
+            StatsQuery q = StatsQuery.of(from, null, bucket, now);
+            BoundRead experts = RoutingStatsRepository.expertsRead(m, q.from(), q.to(), q.bucketSeconds(), false);
+            queries.add(new Query("/api/stats/utilisation", chart[0], bucket, () -> c.utilisation(m, from, null, bucket), List.of(experts)));
+        }
+        String[][] balance = {{"15m", "10s"}, {"1h", "1m"}, {"6h", "5m"}, {"24h", "15m"}};
+        for (String[] chart : balance) {
+            String from = now.minus(range(chart[0])).toString();
+            String bucket = chart[1];
             StatsQuery q = StatsQuery.of(from, null, bucket, now);
             BoundRead experts = RoutingStatsRepository.expertsRead(m, q.from(), q.to(), q.bucketSeconds(), false);
             BoundRead layers = RoutingStatsRepository.layersRead(m, q.from(), q.to(), q.bucketSeconds(), false);
-            queries.add(new Query("/api/stats/utilisation", chart[0], shown, () -> c.utilisation(m, from, null, bucket), List.of(experts)));
-            queries.add(new Query("/api/stats/balance", chart[0], shown, () -> c.balance(m, from, null, bucket), List.of(experts, layers)));
+            queries.add(new Query("/api/stats/balance", chart[0], bucket, () -> c.balance(m, from, null, bucket), List.of(experts, layers)));
         }
-        for (String range : new String[] {"1h", "24h", "7d"}) {
+        for (String range : new String[] {"15m", "1h", "24h", "7d"}) {
             String from = now.minus(range(range)).toString();
             StatsQuery q = StatsQuery.wholeRange(from, null, now);
             BoundRead experts = RoutingStatsRepository.expertsRead(m, q.from(), q.to(), q.bucketSeconds(), true);
             BoundRead layers = RoutingStatsRepository.layersRead(m, q.from(), q.to(), q.bucketSeconds(), true);
+            BoundRead tokens = RoutingStatsRepository.topTokensRead(m, 1, 1, false, q.from(), q.to(), 20);
             queries.add(new Query("/api/stats/domains", range, "whole range", () -> c.domains(m, null, from, null), List.of(experts)));
             queries.add(new Query("/api/stats/consecutive", range, "whole range", () -> c.consecutive(m, from, null),
                     List.of(experts, layers)));
-            queries.add(new Query("/api/stats/top-tokens", range, "-", () -> c.topTokens(m, 1, 1, "any", 20, from, null), List.of()));
-            queries.add(new Query("/api/stats/events", range, "-", () -> c.events(100, from, null), List.of()));
+            queries.add(new Query("/api/stats/top-tokens", range, "whole range", () -> c.topTokens(m, 1, 1, "any", 20, from, null),
+                    List.of(tokens)));
         }
+        queries.add(new Query("/api/stats/events", "1h", "-", () -> c.events(200, null, null), List.of()));
+        queries.add(new Query("/api/stats/instances", "1h", "-", () -> fleet.instances(m, null, null).flux(), List.of()));
         return queries;
     }
 
@@ -215,6 +236,7 @@ public final class StatsReadBenchCommand extends ToolCommand {
         return switch (text) {
             case "15m" -> Duration.ofMinutes(15);
             case "1h" -> Duration.ofHours(1);
+            case "6h" -> Duration.ofHours(6);
             case "24h" -> Duration.ofDays(1);
             default -> Duration.ofDays(7);
         };

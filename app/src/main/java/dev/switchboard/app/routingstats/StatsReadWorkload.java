@@ -2,16 +2,22 @@ package dev.switchboard.app.routingstats;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The data behind {@code bench-stats-reads}: {@code days} of back-to-back windows of one instance over
  * {@code domains} domains, {@code layers} × {@code experts} per window, loaded with one statement per table
  * (pseudo-random but deterministic counts), then the 5-minute and hourly aggregates computed by the same
- * statements the writer runs ({@link AggregateRefresh}), plus sampled token traces and lifecycle events.
+ * statements the writer runs ({@link AggregateRefresh}), plus sampled token traces (through the writer, with their
+ * token counts) and lifecycle events.
  */
 record StatsReadWorkload(int days, int windowSeconds, int domains, int layers, int experts, long traces) {
 
     static final String MODEL = "bench-model";
+
+    /** Traces per write: what a flusher writes in one batch, give or take. */
+    private static final int TRACE_BATCH = 20_000;
 
     Instant end() {
         return Instant.parse("2026-01-08T00:00:00Z");
@@ -44,14 +50,7 @@ record StatsReadWorkload(int days, int windowSeconds, int domains, int layers, i
                        700, 180, 350
                   FROM %s, generate_series(0, %d) AS d, generate_series(0, %d) AS l
                 """.formatted(windowStart, windowSeconds, MODEL, experts, windows, domains - 1, layers - 1));
-        database.execute("""
-                INSERT INTO token_trace (request_id, position, layer, traced_at, model_id, domain, token_text, experts, weights)
-                SELECT 'chatcmpl-bench-' || (t / 400), (t / %d) %% 100, t %% %d,
-                       TIMESTAMPTZ '%s' + (t * %d / %d) * INTERVAL '1 millisecond', '%s', 'domain-' || (t %% %d),
-                       'tok' || (t * 7919 %% 1000), ARRAY[t %% %d, (t + 1) %% %d], ARRAY[0.6, 0.4]::real[]
-                  FROM generate_series(0::bigint, %d) AS t
-                """.formatted(layers, layers, start(), Duration.ofDays(days).toMillis(), traces, MODEL, domains, experts,
-                experts, traces - 1));
+        loadTraces(database.writer("bench"));
         database.execute("""
                 INSERT INTO expert_event (event_id, occurred_at, instance_id, model_id, layer, expert, plugin, kind, reason)
                 SELECT gen_random_uuid(), TIMESTAMPTZ '%s' + i * INTERVAL '10 minutes', 'bench', '%s', i %% %d, i %% %d,
@@ -61,5 +60,24 @@ record StatsReadWorkload(int days, int windowSeconds, int domains, int layers, i
         AggregateRefresh.statements(database.client(), start(), end()).as(database.transactions()::transactional)
                 .block(Duration.ofHours(1));
         database.execute("ANALYZE");
+    }
+
+    /**
+     * The traces go through the writer's own statement, so the token counts it keeps with them are what the server
+     * would have: trace t is position (t / layers) % 100 of request t / 400 at layer t % layers, spread evenly over the
+     * days, with one of 1,000 token texts and two experts.
+     */
+    private void loadTraces(RoutingStatsWriter writer) {
+        long millis = Duration.ofDays(days).toMillis();
+        List<SampledRoute> batch = new ArrayList<>(TRACE_BATCH);
+        for (long t = 0; t < traces; t++) {
+            batch.add(new SampledRoute("chatcmpl-bench-" + (t / 400), start().plusMillis(t * millis / traces), MODEL,
+                    "domain-" + (t % domains), (int) ((t / layers) % 100), "tok" + (t * 7919 % 1000), (int) (t % layers),
+                    new int[] {(int) (t % experts), (int) ((t + 1) % experts)}, new float[] {0.6f, 0.4f}));
+            if (batch.size() == TRACE_BATCH || t == traces - 1) {
+                writer.writeTraces(batch).block(); // a benchmark load: one batch at a time
+                batch.clear();
+            }
+        }
     }
 }

@@ -17,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  * What a chart's read costs PostgreSQL follows the buckets it answers, not the windows, domains or instances
  * underneath: for a range of whole minutes, 5 minutes or hours, the rows the statement takes from its tables (as
  * {@code EXPLAIN ANALYZE} counts them at the scans) are one per layer and expert (or layer) and grain of the coarsest
- * aggregate that divides the bucket, plus the ragged ends. Two instances writing four domains each make any read of
- * domain-level rows eight times larger, and a read of raw windows larger still.
+ * aggregate that divides the bucket (for 10 s buckets, the window totals), plus the ragged ends. Two instances writing
+ * four domains each make any read of domain-level rows or raw windows eight times larger.
  */
 class ChartReadCostTest {
 
@@ -51,8 +51,8 @@ class ChartReadCostTest {
         Instant from = StatsHarness.T0;
         Instant to = StatsHarness.T0.plus(Duration.ofHours(1));
 
-        // bucket size -> the coarsest aggregate grain dividing it
-        long[][] bucketAndGrain = {{60, 60}, {120, 60}, {300, 300}, {900, 300}, {3600, 3600}};
+        // bucket size -> the coarsest aggregate grain dividing it (10 s: the window totals, one row per window)
+        long[][] bucketAndGrain = {{10, 10}, {20, 10}, {60, 60}, {120, 60}, {300, 300}, {900, 300}, {3600, 3600}};
         for (long[] bg : bucketAndGrain) {
             long grains = Duration.between(from, to).toSeconds() / bg[1];
             assertThat(rowsScanned(client, RoutingStatsRepository.expertsRead(MODEL, from, to, bg[0], false)))
@@ -62,9 +62,9 @@ class ChartReadCostTest {
                     .as("layer rows scanned for buckets of %d s", bg[0])
                     .isLessThanOrEqualTo(grains * LAYERS);
         }
-        // off the grid: the ragged ends come from raw windows (three at each end), the rest from minutes and 5 minutes
+        // off the grid: the ragged ends come from the window totals (three at each end), the rest from minutes and 5 minutes
         Instant ragged = from.plusSeconds(30);
-        long rawEnds = 2 * 3 * instances.size() * DOMAINS.length * LAYERS * EXPERTS;
+        long rawEnds = 2 * 3 * LAYERS * EXPERTS;
         assertThat(rowsScanned(client, RoutingStatsRepository.expertsRead(MODEL, ragged, to.plusSeconds(30), 300, false)))
                 .isLessThanOrEqualTo((4 + 11) * LAYERS * EXPERTS + rawEnds);
     }

@@ -76,6 +76,7 @@ class RoutingStatsPersistenceTest {
         stats.writer.writeWindow(first).block();
         stats.writer.writeWindow(first).block(); // the commit's acknowledgement was lost: the flusher retries
         assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_window")).isEqualTo(4);
+        assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_total_window")).isEqualTo(4);
 
         // The retried window was merged with the next one while buffered: the merged write replaces it.
         stats.writer.writeWindow(first.merge(second)).block();
@@ -83,6 +84,10 @@ class RoutingStatsPersistenceTest {
         assertThat(db.queryLong("SELECT sum(first_choice) FROM expert_window WHERE expert = 0")).isEqualTo(2);
         assertThat(db.queryLong("SELECT sum(tokens) FROM layer_window")).isEqualTo(3);
         assertThat(db.queryLong("SELECT max(window_seconds) FROM layer_window")).isEqualTo(20);
+        // the window totals (V7) follow: the merged window replaced the first one's
+        assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_total_window")).isEqualTo(6);
+        assertThat(db.queryLong("SELECT sum(tokens) FROM layer_total_window")).isEqualTo(3);
+        assertThat(db.queryLong("SELECT count(DISTINCT window_start) FROM expert_total_window")).isEqualTo(1);
     }
 
     @Test
@@ -145,6 +150,10 @@ class RoutingStatsPersistenceTest {
         // Every thread's sequence repeats one choice: all pairs after the first token are the same expert.
         assertThat(db.queryLong("SELECT sum(consecutive_pairs) FROM layer_window")).isEqualTo(steps - threads);
         assertThat(db.queryLong("SELECT sum(same_first_pairs) FROM layer_window")).isEqualTo(steps - threads);
+        // the window totals (V7) fold the same windows
+        assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_total_window")).isEqualTo(2 * steps);
+        assertThat(db.queryLong("SELECT sum(tokens) FROM layer_total_window")).isEqualTo(steps + steps / 10);
+        assertThat(db.queryLong("SELECT sum(same_first_pairs) FROM layer_total_window")).isEqualTo(steps - threads);
     }
 
     @Test
@@ -184,6 +193,12 @@ class RoutingStatsPersistenceTest {
                 .containsExactly(Map.of("prompt_tokens", 12, "completion_tokens", 5, "latency_ms", 1500.0, "finish_reason", "stop", "domain", "code"));
         assertThat(db.query("SELECT token_text, experts::text AS experts, weights::text AS weights, position, layer FROM token_trace"))
                 .containsExactly(Map.of("token_text", "def", "experts", "{5,2}", "weights", "{0.75,0.25}", "position", 3, "layer", 1));
+        // its token counts (V7) count it once: first choice for expert 5, any choice for 5 and 2, in its hour and its day
+        for (String level : new String[] {"token_count_1h", "token_count_1d"}) {
+            assertThat(db.query("SELECT expert, first_choice, any_choice FROM " + level + " WHERE token_text = 'def' ORDER BY expert"))
+                    .as(level).containsExactly(Map.of("expert", 2, "first_choice", 0L, "any_choice", 1L),
+                            Map.of("expert", 5, "first_choice", 1L, "any_choice", 1L));
+        }
         assertThat(db.query("SELECT kind, plugin, expert, reason FROM expert_event"))
                 .containsExactly(Map.of("kind", "ADDED", "plugin", "swiglu@1.0.0", "expert", 5, "reason", "hot-loaded"));
     }

@@ -2,14 +2,21 @@ package dev.switchboard.app.routingstats;
 
 import static dev.switchboard.app.routingstats.Steps.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.r2dbc.core.DatabaseClient;
 
-/** Retention: raw windows roll up into coarse buckets with exact totals; old traces and requests go. */
+/**
+ * Retention: raw windows roll up into coarse buckets with exact totals, taking their window totals with them; rollups and
+ * aggregates go by whole hours at every level, traces with their token counts by whole days; old requests go.
+ */
 class RoutingStatsRetentionTest {
 
     private final TestDatabase db = TestDatabase.shared();
@@ -50,9 +57,62 @@ class RoutingStatsRetentionTest {
         assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_usage")).isEqualTo(6 * 4 + 2);
         assertThat(db.queryLong("SELECT sum(dropped) FROM layer_usage")).isEqualTo(6);
 
+        // The window totals (V7) go with the windows they fold; a chart in 10 s buckets reads the rollup in their place
+        // and answers what the raw windows and rollups (expert_usage) hold, bucket by bucket.
+        assertThat(db.queryLong("SELECT count(DISTINCT window_start) FROM expert_total_window")).isEqualTo(1);
+        List<RoutingStatsRepository.ExpertUsage> chart = new RoutingStatsRepository(DatabaseClient.create(db.connectionFactory()))
+                .experts("m", StatsHarness.T0, stats.clock.instant(), 10, false).collectList().block(Duration.ofSeconds(30));
+        Map<Long, Long> perBucket = new TreeMap<>();
+        chart.forEach(u -> perBucket.merge(u.bucketStart().getEpochSecond(), u.anyChoice(), Long::sum));
+        Map<Long, Long> expected = new TreeMap<>();
+        db.query("SELECT floor(extract(epoch FROM period_start) / 10)::bigint * 10 AS b, sum(any_choice)::bigint AS a FROM expert_usage GROUP BY 1")
+                .forEach(row -> expected.put((Long) row.get("b"), (Long) row.get("a")));
+        assertThat(perBucket).isEqualTo(expected).containsEntry(StatsHarness.T0.getEpochSecond(), 6L * 4);
+
         // Running again moves nothing new and double counts nothing.
         stats.flusher.runRetention();
         assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_usage")).isEqualTo(6 * 4 + 2);
+    }
+
+    @Test
+    void rollupsAndAggregatesOlderThanTheirRetentionArePrunedByWholeHoursAtEveryLevel() {
+        RoutingStatsProperties.Retention kept = new RoutingStatsProperties.Retention(Duration.ofDays(1), Duration.ofHours(1),
+                Duration.ofDays(2), Duration.ofDays(7), Duration.ofDays(30), Duration.ofMinutes(10));
+        StatsHarness stats = new StatsHarness(db, RoutingStatsProperties.defaults().withRetention(kept));
+        stats.recorder.recordStep("m", "code", List.of(step(0, 4, new int[][] {{0, 1}}, 0))); // 12:00:00, hour 12
+        assertThat(stats.nextWindow()).isTrue();
+        stats.clock.set(StatsHarness.T0.plus(Duration.ofMinutes(90))); // 13:30:00, hour 13
+        stats.flusher.tick();
+        stats.recorder.recordStep("m", "code", List.of(step(0, 4, new int[][] {{2, 3}}, 0)));
+        assertThat(stats.nextWindow()).isTrue();
+
+        // Two days and 100 minutes later: the aggregate cutoff is 13:40 two days before, cut to the whole hour 13:00.
+        stats.clock.set(StatsHarness.T0.plus(Duration.ofDays(2)).plus(Duration.ofMinutes(100)));
+        RoutingStatsRetention.Result result = stats.flusher.runRetention();
+
+        Instant cutoff = StatsHarness.T0.plus(Duration.ofHours(1));
+        String[] levels = {"expert_rollup", "layer_rollup", "expert_5m", "expert_1h", "layer_5m", "layer_1h", "expert_total_1m",
+            "expert_total_5m", "expert_total_1h", "layer_total_1m", "layer_total_5m", "layer_total_1h"};
+        for (String level : levels) {
+            assertThat(db.queryLong("SELECT count(*) FROM " + level + " WHERE bucket_start < '" + cutoff + "'")).as(level).isZero();
+            assertThat(db.queryLong("SELECT count(*) FROM " + level + " WHERE bucket_start >= '" + cutoff + "'")).as(level).isPositive();
+        }
+        assertThat(result.aggregateRowsDeleted()).isPositive();
+        assertThat(db.queryLong("SELECT count(*) FROM expert_window") + db.queryLong("SELECT count(*) FROM expert_total_window")).isZero();
+        // What is left agrees at every level: the 13:30 window alone.
+        assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_usage")).isEqualTo(2);
+        assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_total_1m")).isEqualTo(2);
+        assertThat(db.queryLong("SELECT sum(any_choice) FROM expert_1h")).isEqualTo(2);
+        assertThat(RoutingStatsRetention.aggregateGrain(3600)).isEqualTo(3600);
+        assertThat(RoutingStatsRetention.aggregateGrain(5400)).isEqualTo(10800); // whole hours that are whole 90-minute buckets
+    }
+
+    @Test
+    void aggregatesMustBeKeptAtLeastAsLongAsRawWindows() {
+        RoutingStatsProperties.Retention kept = new RoutingStatsProperties.Retention(Duration.ofDays(2), Duration.ofHours(1),
+                Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30), Duration.ofMinutes(10));
+        assertThatThrownBy(() -> RoutingStatsProperties.defaults().withRetention(kept))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention.aggregates");
     }
 
     @Test
@@ -70,6 +130,10 @@ class RoutingStatsRetentionTest {
 
         assertThat(result.tracesDeleted()).isEqualTo(2); // days 0 and 1 are older than 7 days
         assertThat(db.queryLong("SELECT count(*) FROM token_trace")).isEqualTo(8);
+        // their token counts (V7) go with them, by the same whole day
+        assertThat(db.queryLong("SELECT count(*) FROM token_count_1d")).isEqualTo(8);
+        assertThat(db.queryLong("SELECT count(*) FROM token_count_1h")).isEqualTo(8);
+        assertThat(db.queryLong("SELECT sum(any_choice) FROM token_count_1d")).isEqualTo(8);
         assertThat(result.requestsDeleted()).isZero();
         assertThat(db.queryLong("SELECT count(*) FROM completion_request")).isEqualTo(10);
     }

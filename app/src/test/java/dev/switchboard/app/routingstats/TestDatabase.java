@@ -166,7 +166,7 @@ public final class TestDatabase {
     void truncateStatistics() {
         execute("TRUNCATE expert_window, layer_window, completion_request, token_trace, expert_rollup, layer_rollup, expert_event,"
                 + " expert_5m, expert_1h, layer_5m, layer_1h, expert_total_1m, expert_total_5m, expert_total_1h, layer_total_1m,"
-                + " layer_total_5m, layer_total_1h");
+                + " layer_total_5m, layer_total_1h, expert_total_window, layer_total_window, token_count_1h, token_count_1d");
     }
 
     public void execute(String sql) {
