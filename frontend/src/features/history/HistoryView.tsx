@@ -12,6 +12,7 @@ import { TimeChart } from '../../ui/TimeChart';
 import { useAsync } from '../../ui/useAsync';
 import { AnalysisTables } from './AnalysisTables';
 import { CsvButton } from './CsvButton';
+import { type Bucket, bucketsFor } from './historyBuckets';
 import { layerUtilisation } from './utilisationSeries';
 
 const RANGES = [
@@ -20,13 +21,15 @@ const RANGES = [
   { label: 'Last 24 hours', minutes: 1440 },
   { label: 'Last 7 days', minutes: 10080 },
 ] as const;
-const BUCKETS = ['10s', '1m', '5m', '1h'] as const;
 
 export function HistoryView({ model }: { model: string }) {
   const [range, setRange] = useState(1);
-  const [bucket, setBucket] = useState<(typeof BUCKETS)[number]>('1m');
+  const [chosenBucket, setBucket] = useState<Bucket>('1m');
   const [layer, setLayer] = useState(0);
   const minutes = (RANGES[range] ?? RANGES[0]).minutes;
+  const offered = bucketsFor(minutes);
+  // a bucket the new range does not offer gives way to the range's finest
+  const bucket: Bucket = offered.includes(chosenBucket) ? chosenBucket : (offered[0] ?? '1h');
   const from = useMemo(() => new Date(Date.now() - minutes * 60_000).toISOString(), [minutes, bucket]);
   const [rows, reload] = useAsync(
     (signal) => getJson<ExpertUsage[]>(`/api/stats/utilisation${query({ model, from, bucket })}`, signal), `${model}|${from}|${bucket}`);
@@ -39,8 +42,8 @@ export function HistoryView({ model }: { model: string }) {
         <label>Range <select value={range} onChange={(e) => { setRange(Number(e.currentTarget.value)); }}>
           {RANGES.map((r, i) => <option key={r.label} value={i}>{r.label}</option>)}
         </select></label>
-        <label>Bucket <select value={bucket} onChange={(e) => { setBucket(e.currentTarget.value as (typeof BUCKETS)[number]); }}>
-          {BUCKETS.map((b) => <option key={b} value={b}>{b}</option>)}
+        <label>Bucket <select value={bucket} onChange={(e) => { setBucket(e.currentTarget.value as Bucket); }}>
+          {offered.map((b) => <option key={b} value={b}>{b}</option>)}
         </select></label>
         <label>Layer <select value={layer} onChange={(e) => { setLayer(Number(e.currentTarget.value)); }}>
           {(layers.length === 0 ? [0] : layers).map((l) => <option key={l} value={l}>{l}</option>)}

@@ -190,15 +190,15 @@ public final class StatsReadBenchCommand extends ToolCommand {
 
     /**
      * Every read the dashboard (frontend/src) issues, at each range and bucket it offers: the history view's utilisation
-     * chart (15 minutes to 7 days in 10 s to 1 h buckets, less what exceeds {@link StatsQuery#MAX_BUCKETS}; the collapse
+     * chart (15 minutes to 7 days in the buckets each range offers, 2 to 720 points: frontend historyBuckets.ts; the collapse
      * warnings and the experts view ask the same at 10 s and 1 min), the overview's balance chart, the history view's
      * tables (domains, consecutive, top tokens) over each range, the experts view's events and the fleet view's usage.
      */
     private static List<Query> queries(RoutingStatsController c, InstanceStatsController fleet, Instant now) {
         String m = StatsReadWorkload.MODEL;
         List<Query> queries = new ArrayList<>();
-        String[][] utilisation = {{"15m", "10s"}, {"15m", "1m"}, {"15m", "5m"}, {"15m", "1h"}, {"1h", "10s"}, {"1h", "1m"},
-            {"1h", "5m"}, {"1h", "1h"}, {"24h", "10s"}, {"24h", "1m"}, {"24h", "5m"}, {"24h", "1h"}, {"7d", "5m"}, {"7d", "1h"}};
+        String[][] utilisation = {{"15m", "10s"}, {"15m", "1m"}, {"15m", "5m"}, {"1h", "10s"}, {"1h", "1m"}, {"1h", "5m"},
+            {"1h", "15m"}, {"24h", "5m"}, {"24h", "15m"}, {"24h", "1h"}, {"7d", "15m"}, {"7d", "1h"}};
         for (String[] chart : utilisation) {
             String from = now.minus(range(chart[0])).toString();
             String bucket = chart[1];
