@@ -45,6 +45,7 @@ final class AdamW {
         updates++;
     }
 
+    /** Updates {@code weight} in place and zeroes {@code gradient} (the native update does), ready for the next step. */
     void update(String name, NDArray weight, NDArray gradient) {
         int t = updates;
         double coef1 = 1.0 - Math.pow(BETA1, t);

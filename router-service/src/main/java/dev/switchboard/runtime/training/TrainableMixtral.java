@@ -75,7 +75,13 @@ public final class TrainableMixtral implements AutoCloseable {
                     ? ones(shape)
                     : normal(random, shape, name.contains("o_proj") || name.endsWith("w2.weight")
                             ? 0.02 / Math.sqrt(2.0 * config.numHiddenLayers()) : 0.02);
-            NDArray parameter = manager.create(values, new Shape(shape));
+            NDArray parameter;
+            // manager.create() wraps a Java direct buffer (16-byte aligned, wherever malloc put it); the copy lives
+            // in PyTorch's own 64-byte aligned memory, like the parameters of a resumed run (fromCheckpoint), so a
+            // run and its resumption hand the BLAS kernels the same alignment (MKL may pick its code path by it).
+            try (NDArray staged = manager.create(values, new Shape(shape))) {
+                parameter = staged.duplicate();
+            }
             parameter.setRequiresGradient(true);
             parameters.put(name, parameter);
         }

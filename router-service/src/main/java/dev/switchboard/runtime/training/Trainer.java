@@ -97,7 +97,9 @@ public final class Trainer {
             float[] losses;
             try (NDManager stepManager = root.newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.zeroGradients();
+                // No collector.zeroGradients(): every step ends with zero gradients (the update zeroes those it
+                // applies, a skipped step writes zeros), and DJL's version walks every array of the JVM, leaking
+                // two gradient handles per parameter and step into the model's manager.
                 TrainableMixtral.Loss loss = model.loss(stepManager, batch.inputs(), batch.targets(),
                         options.balanceWeight(), options.zWeight());
                 collector.backward(loss.total());

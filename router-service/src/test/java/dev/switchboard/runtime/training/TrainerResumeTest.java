@@ -2,13 +2,17 @@ package dev.switchboard.runtime.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Resuming is exact: 5 steps, saved and resumed in a fresh model for 7 more, leave the same weights, AdamW moments
  * and state, byte for byte, as 12 steps in one go. The saved float32 files are compared, so any difference in the
  * weights, the moments, the update count or the windows drawn after the resume shows.
+ *
+ * <p>Bit for bit is promised on one PyTorch thread: with several, a CPU kernel may split a sum across threads
+ * (or add with atomics, as the backward of an index does) in an order that changes between runs. The test sets
+ * one intra-op thread itself, so it holds however it is run (one fork for the module, {@code -Dtest=...}); the
+ * inter-op pool runs no work in eager mode and stays as the engine started it.
  */
 class TrainerResumeTest {
 
@@ -23,8 +32,22 @@ class TrainerResumeTest {
             10000, 256, 48, false, 1, 2, true, "topk", 1.25, "swiglu");
     private static final TrainingOptions OPTIONS = new TrainingOptions(12, 4, 16, 1e-2f, 3, 0.01f, 0.01f, 0.001f, 7);
 
+    private static int threadsBefore;
+
     @TempDir
     Path directory;
+
+    @BeforeAll
+    static void oneThread() {
+        Engine.getInstance(); // loads the native library JniUtils calls into
+        threadsBefore = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(threadsBefore);
+    }
 
     @Test
     void fiveStepsThenSevenEqualTwelveBitForBit() throws Exception {
