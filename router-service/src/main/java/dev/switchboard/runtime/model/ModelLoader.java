@@ -99,7 +99,9 @@ final class ModelLoader {
     private Attention attention(int layer) {
         float scale = (float) (1.0 / Math.sqrt(config.headDim())); // folded into q: scores = (q/√hd)·k
         try (NDManager scratch = owner.newSubManager()) {
-            NDArray q = source.load(MixtralTensorLayout.qProj(layer), scratch, type).transpose().mul(scale);
+            // Not mul(Number): training back-propagates through this product after the scratch is gone (GraphConstant).
+            NDArray q = source.load(MixtralTensorLayout.qProj(layer), scratch, type).transpose()
+                    .mul(GraphConstant.scalar(scratch, scale));
             NDArray k = source.load(MixtralTensorLayout.kProj(layer), scratch, type).transpose();
             NDArray v = source.load(MixtralTensorLayout.vProj(layer), scratch, type).transpose();
             NDArray qkv = NDArrays.concat(new NDList(q, k, v), 1); // (hidden, (heads + 2·kvHeads)·headDim)

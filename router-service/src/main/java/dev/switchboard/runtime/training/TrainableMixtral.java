@@ -12,6 +12,7 @@ import dev.switchboard.runtime.checkpoint.SafetensorsWriter;
 import dev.switchboard.runtime.checkpoint.TensorDtype;
 import dev.switchboard.runtime.checkpoint.TensorSource;
 import dev.switchboard.runtime.model.ExpertKinds;
+import dev.switchboard.runtime.model.GraphConstant;
 import dev.switchboard.runtime.model.TrainingForward;
 import dev.switchboard.spi.ExpertKind;
 import java.nio.file.Path;
@@ -140,7 +141,8 @@ public final class TrainableMixtral implements AutoCloseable {
         Forward forward = forward(step, inputs);
         NDArray targetIds = step.create(flatten(targets)).reshape(-1, 1);
         NDArray crossEntropy = forward.logits().logSoftmax(-1).gather(targetIds, 1).mean().neg();
-        NDArray total = crossEntropy.add(forward.balance().mul(balanceWeight)).add(forward.routerZ().mul(zWeight));
+        NDArray total = crossEntropy.add(forward.balance().mul(GraphConstant.scalar(step, balanceWeight)))
+                .add(forward.routerZ().mul(GraphConstant.scalar(step, zWeight)));
         return new Loss(total, crossEntropy, forward.balance(), forward.routerZ());
     }
 
@@ -164,7 +166,7 @@ public final class TrainableMixtral implements AutoCloseable {
             balance = balance.add(RouterLosses.balance(gateLogits, output.decisions().get(layer)));
             routerZ = routerZ.add(RouterLosses.routerZ(gateLogits));
         }
-        float layers = config.numHiddenLayers();
+        NDArray layers = GraphConstant.scalar(step, config.numHiddenLayers());
         return new Forward(output.logits(), balance.div(layers), routerZ.div(layers));
     }
 
