@@ -14,11 +14,13 @@ import dev.switchboard.runtime.checkpoint.TensorSource;
 import dev.switchboard.runtime.model.ExpertKinds;
 import dev.switchboard.runtime.model.GraphConstant;
 import dev.switchboard.runtime.model.TrainingForward;
+import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.spi.ExpertKind;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -33,7 +35,8 @@ import java.util.SplittableRandom;
 public final class TrainableMixtral implements AutoCloseable {
 
     /** The loss of one batch: next-token cross-entropy plus the weighted routing losses. */
-    public record Loss(NDArray total, NDArray crossEntropy, NDArray balance, NDArray routerZ) {}
+    public record Loss(NDArray total, NDArray crossEntropy, NDArray balance, NDArray routerZ,
+            List<RoutingDecision> decisions) {}
 
     private final MixtralConfig config;
     private final NDManager manager;
@@ -143,11 +146,11 @@ public final class TrainableMixtral implements AutoCloseable {
         NDArray crossEntropy = forward.logits().logSoftmax(-1).gather(targetIds, 1).mean().neg();
         NDArray total = crossEntropy.add(forward.balance().mul(GraphConstant.scalar(step, balanceWeight)))
                 .add(forward.routerZ().mul(GraphConstant.scalar(step, zWeight)));
-        return new Loss(total, crossEntropy, forward.balance(), forward.routerZ());
+        return new Loss(total, crossEntropy, forward.balance(), forward.routerZ(), forward.decisions());
     }
 
-    /** Logits {@code [batch·window, vocab]} and the layer-averaged router losses of one forward pass. */
-    public record Forward(NDArray logits, NDArray balance, NDArray routerZ) {}
+    /** Logits {@code [batch·window, vocab]}, the layer-averaged router losses and each layer's routing of one forward pass. */
+    public record Forward(NDArray logits, NDArray balance, NDArray routerZ, List<RoutingDecision> decisions) {}
 
     /**
      * The forward pass over {@code inputs} ({@code [batch][window]}, positions from 0), attached to {@code step}:
@@ -167,7 +170,7 @@ public final class TrainableMixtral implements AutoCloseable {
             routerZ = routerZ.add(RouterLosses.routerZ(gateLogits));
         }
         NDArray layers = GraphConstant.scalar(step, config.numHiddenLayers());
-        return new Forward(output.logits(), balance.div(layers), routerZ.div(layers));
+        return new Forward(output.logits(), balance.div(layers), routerZ.div(layers), output.decisions());
     }
 
     /** Writes {@code config.json} and {@code model.safetensors} into {@code directory}. */
