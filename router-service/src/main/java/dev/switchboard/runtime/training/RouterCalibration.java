@@ -3,10 +3,10 @@ package dev.switchboard.runtime.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.switchboard.runtime.checkpoint.MixtralTensorLayout;
 import dev.switchboard.runtime.routing.RoutingDecision;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,9 +116,10 @@ public final class RouterCalibration {
         for (int l = 0; l < layers; l++) {
             gates.add(model.parameters().get(MixtralTensorLayout.gate(l)));
         }
-        // Every parameter records gradients, but only the expert's rows are written. Not freezing the others with
-        // setRequiresGradient(false) is deliberate: toggling it on DJL's PyTorch arrays and back corrupted the native
-        // heap ("corrupted double-linked list") on the default model.
+        // Every parameter records gradients, but only the expert's rows are written. The others are not frozen with
+        // setRequiresGradient(false): a run that did so corrupted the native heap ("corrupted double-linked list") on
+        // the default model, while rows were still written with set(Buffer), which swaps a Java buffer in as the
+        // storage (CONTRIBUTING); which of the two did it is not isolated, so neither is used.
         try {
             double[][] mean = new double[layers][hidden];
             double[][] variance = new double[layers][hidden];
@@ -137,9 +138,12 @@ public final class RouterCalibration {
                     float[] gradient;
                     try (NDArray g = gate.getGradient()) {
                         gradient = g.toFloatArray();
-                        g.set(FloatBuffer.wrap(new float[gradient.length])); // the next step's backward adds to it
+                        g.set(new NDIndex("..."), 0); // in place: the next step's backward adds to it
                     }
-                    float[] weights = gate.toFloatArray();
+                    float[] row = new float[hidden];
+                    try (NDArray current = gate.get(expert)) {
+                        System.arraycopy(current.toFloatArray(), 0, row, 0, hidden);
+                    }
                     for (int c = 0; c < hidden; c++) {
                         double g = gradient[expert * hidden + c];
                         if (!Double.isFinite(g)) {
@@ -150,18 +154,18 @@ public final class RouterCalibration {
                         variance[l][c] = BETA2 * variance[l][c] + (1 - BETA2) * g * g;
                         double update = options.learningRate() * (mean[l][c] / correction1)
                                 / (Math.sqrt(variance[l][c] / correction2) + EPSILON);
-                        weights[expert * hidden + c] = (float) (weights[expert * hidden + c] - update);
+                        row[c] = (float) (row[c] - update);
                     }
-                    gate.set(FloatBuffer.wrap(weights)); // the other rows are written back unchanged, bit for bit
+                    // Copied into the gate's own storage, that row only. Never gate.set(Buffer): for PyTorch that
+                    // swaps a Java buffer in as the storage, which a later garbage collection frees (CONTRIBUTING).
+                    try (NDArray values = root.create(row)) {
+                        gate.set(new NDIndex(expert), values);
+                    }
                 }
             }
         } finally {
             // The frozen parameters' gradients piled up unused; leave none for whatever trains next.
-            for (NDArray parameter : model.parameters().values()) {
-                try (NDArray gradient = parameter.getGradient()) {
-                    gradient.set(FloatBuffer.wrap(new float[Math.toIntExact(gradient.size())]));
-                }
-            }
+            model.parameters().values().forEach(Trainer::clearGradient);
         }
     }
 }

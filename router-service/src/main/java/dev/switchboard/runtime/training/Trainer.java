@@ -3,9 +3,9 @@ package dev.switchboard.runtime.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.switchboard.runtime.checkpoint.TensorDtype;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,13 +165,8 @@ public final class Trainer {
             }
         }
         if (!Float.isFinite(loss) || !notFinite.isEmpty()) {
-            // The optimiser zeroes gradients as it applies them; a skipped step must do it itself, and with a
-            // write, since the collector's own zeroing subtracts the gradient from itself (inf - inf = NaN).
-            for (NDArray parameter : model.parameters().values()) {
-                try (NDArray gradient = parameter.getGradient()) {
-                    gradient.set(FloatBuffer.wrap(new float[Math.toIntExact(gradient.size())]));
-                }
-            }
+            // The optimiser zeroes gradients as it applies them; a skipped step must do it itself.
+            model.parameters().values().forEach(Trainer::clearGradient);
             return !Float.isFinite(loss) ? "loss is " + loss
                     : notFinite.size() + " gradients are not finite, first " + notFinite.get(0)
                             + (notFinite.size() > 1 ? ", last " + notFinite.get(notFinite.size() - 1) : "");
@@ -188,6 +183,19 @@ public final class Trainer {
             }
         }
         return null;
+    }
+
+    /**
+     * Writes zeros into {@code parameter}'s gradient, in place. A write, since the collector's own zeroing subtracts
+     * the gradient from itself (inf - inf = NaN); and in place, never {@code NDArray.set(Buffer)}: for PyTorch that
+     * swaps the gradient's storage for the Java buffer, which is freed with the closed handle's buffer at some later
+     * garbage collection while the parameter keeps accumulating into it (a use after free that corrupted the native
+     * heap: garbage in later computations, or a crash in malloc).
+     */
+    static void clearGradient(NDArray parameter) {
+        try (NDArray gradient = parameter.getGradient()) {
+            gradient.set(new NDIndex("..."), 0);
+        }
     }
 
     /** Mean cross-entropy over {@code batches}, without recording gradients. */

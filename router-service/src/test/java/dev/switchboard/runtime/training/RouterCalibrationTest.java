@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.checkpoint.MixtralTensorLayout;
 import dev.switchboard.runtime.routing.RoutingDecision;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,14 +56,11 @@ class RouterCalibrationTest {
             for (int l = 0; l < CONFIG.numHiddenLayers(); l++) {
                 for (int e = 0; e < CONFIG.numLocalExperts(); e++) {
                     if (e != expert) {
-                        NDArray w2 = model.parameters().get("model.layers." + l + ".block_sparse_moe.experts." + e + ".w2.weight");
-                        w2.set(FloatBuffer.wrap(new float[Math.toIntExact(w2.size())]));
+                        model.parameters().get("model.layers." + l + ".block_sparse_moe.experts." + e + ".w2.weight")
+                                .set(new NDIndex("..."), 0); // in place, never set(Buffer) (CONTRIBUTING)
                     }
                 }
-                NDArray gate = model.parameters().get(MixtralTensorLayout.gate(l));
-                float[] rows = gate.toFloatArray();
-                Arrays.fill(rows, expert * hidden, (expert + 1) * hidden, 0f);
-                gate.set(FloatBuffer.wrap(rows));
+                model.parameters().get(MixtralTensorLayout.gate(l)).set(new NDIndex(expert), 0);
             }
             Map<String, float[]> before = snapshot(model);
 
