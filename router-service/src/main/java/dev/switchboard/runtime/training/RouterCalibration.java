@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * reaches a row only through the tokens whose top-k already holds the expert (top-k selection is not
  * differentiable, and with renormalised weights an unchosen expert's logit cancels out), so the start matters: the
  * lifecycle's mean-input row, which wins a few places by construction, is a good one. A step costs one forward and
- * one backward of the model (20 steps of 4 × 128 tokens: 7 s on the default model, one thread).
+ * one backward of the model (20 steps of 4 × 128 tokens: 3–7 s on the default model, one thread).
  *
  * <p>The objective is the loss, not traffic: the expert's share of the places grows only where routing to it lowers
  * the loss. On a model that predicts the calibration text without its experts (the small test model) the fit lowers
