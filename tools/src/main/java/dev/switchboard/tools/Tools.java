@@ -1,6 +1,7 @@
 package dev.switchboard.tools;
 
 import dev.switchboard.tools.bench.BenchArguments;
+import dev.switchboard.tools.calibrate.CalibrateArguments;
 import dev.switchboard.tools.eval.EvalArguments;
 import dev.switchboard.tools.generate.GenerateArguments;
 import dev.switchboard.tools.loadgen.LoadgenArguments;
@@ -45,7 +46,7 @@ public final class Tools {
     /** The tools of this module. */
     public static Tools builtIn() {
         return new Tools(List.of(GenerateArguments::new, BenchArguments::new, LoadgenArguments::new, TrainArguments::new,
-                EvalArguments::new, MakeCheckpointArguments::new));
+                EvalArguments::new, MakeCheckpointArguments::new, CalibrateArguments::new));
     }
 
     /** These tools and {@code more}, for commands that live beside the code they measure. */

@@ -170,7 +170,8 @@ final class ModelLoader {
         try (NDManager scratch = owner.newSubManager()) {
             NDArray q = source.load(TensorLayout.attention(layer, "q_proj.weight"), scratch, type).transpose();
             if (!scaleInNorm) {
-                q = q.mul(scale);
+                // Not mul(Number): training back-propagates through this product after the scratch is gone (GraphConstant).
+                q = q.mul(GraphConstant.scalar(scratch, scale));
             }
             NDArray k = source.load(TensorLayout.attention(layer, "k_proj.weight"), scratch, type).transpose();
             NDArray v = source.load(TensorLayout.attention(layer, "v_proj.weight"), scratch, type).transpose();
@@ -195,7 +196,7 @@ final class ModelLoader {
         NDArray bias = null;
         if (features.qkvBias()) {
             NDArray qBias = source.load(TensorLayout.attention(layer, "q_proj.bias"), scratch, type);
-            bias = NDArrays.concat(new NDList(scaleInNorm ? qBias : qBias.mul(scale),
+            bias = NDArrays.concat(new NDList(scaleInNorm ? qBias : qBias.mul(GraphConstant.scalar(scratch, scale)),
                     source.load(TensorLayout.attention(layer, "k_proj.bias"), scratch, type),
                     source.load(TensorLayout.attention(layer, "v_proj.bias"), scratch, type)), 0);
             bias.attach(owner);
@@ -203,7 +204,8 @@ final class ModelLoader {
         RmsNorm queryNorm = null;
         RmsNorm keyNorm = null;
         if (features.qkNorm() != QkNorm.NONE) {
-            NDArray qWeight = source.load(TensorLayout.attention(layer, "q_norm.weight"), scratch, type).mul(scale);
+            NDArray qWeight = source.load(TensorLayout.attention(layer, "q_norm.weight"), scratch, type)
+                    .mul(GraphConstant.scalar(scratch, scale));
             NDArray kWeight = source.load(TensorLayout.attention(layer, "k_norm.weight"), scratch, type);
             if (features.qkNorm() == QkNorm.PER_HEAD) { // one (heads + kvHeads, headDim) weight: q's heads, then k's
                 NDArray both = NDArrays.concat(new NDList(qWeight.broadcast(heads, config.headDim()),

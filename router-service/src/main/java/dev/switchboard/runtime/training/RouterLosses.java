@@ -1,6 +1,7 @@
 package dev.switchboard.runtime.training;
 
 import ai.djl.ndarray.NDArray;
+import dev.switchboard.runtime.model.GraphConstant;
 import dev.switchboard.runtime.routing.RoutingDecision;
 
 /**
@@ -23,8 +24,10 @@ final class RouterLosses {
             fraction[expert] += 1f / chosen.length;
         }
         NDArray meanProbability = gateLogits.softmax(-1).mean(new int[] {0}); // (numExperts): P_i
-        NDArray f = gateLogits.getManager().create(fraction).toType(gateLogits.getDataType(), false); // (numExperts)
-        return f.mul(meanProbability).sum().mul(experts);
+        // (numExperts), in PyTorch's memory: autograd keeps it for the gradient of P_i
+        NDArray f = GraphConstant.vector(gateLogits.getManager(), fraction).toType(gateLogits.getDataType(), false);
+        // Not mul(Number): autograd would keep a scalar whose Java buffer DJL frees at once (GraphConstant).
+        return f.mul(meanProbability).sum().mul(GraphConstant.scalar(gateLogits.getManager(), experts));
     }
 
     /** Router z-loss (ST-MoE, Zoph et al. 2022, eq. 5): the mean over tokens of {@code logsumexp(logits)²}. */

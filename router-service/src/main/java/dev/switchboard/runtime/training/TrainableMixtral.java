@@ -12,12 +12,15 @@ import dev.switchboard.runtime.checkpoint.SafetensorsWriter;
 import dev.switchboard.runtime.checkpoint.TensorDtype;
 import dev.switchboard.runtime.checkpoint.TensorSource;
 import dev.switchboard.runtime.model.ExpertKinds;
+import dev.switchboard.runtime.model.GraphConstant;
 import dev.switchboard.runtime.model.TrainingForward;
+import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.spi.ExpertKind;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -32,7 +35,8 @@ import java.util.SplittableRandom;
 public final class TrainableMixtral implements AutoCloseable {
 
     /** The loss of one batch: next-token cross-entropy plus the weighted routing losses. */
-    public record Loss(NDArray total, NDArray crossEntropy, NDArray balance, NDArray routerZ) {}
+    public record Loss(NDArray total, NDArray crossEntropy, NDArray balance, NDArray routerZ,
+            List<RoutingDecision> decisions) {}
 
     private final MixtralConfig config;
     private final NDManager manager;
@@ -75,7 +79,13 @@ public final class TrainableMixtral implements AutoCloseable {
                     ? ones(shape)
                     : normal(random, shape, name.contains("o_proj") || name.endsWith("w2.weight")
                             ? 0.02 / Math.sqrt(2.0 * config.numHiddenLayers()) : 0.02);
-            NDArray parameter = manager.create(values, new Shape(shape));
+            NDArray parameter;
+            // manager.create() wraps a Java direct buffer (16-byte aligned, wherever malloc put it); the copy lives
+            // in PyTorch's own 64-byte aligned memory, like the parameters of a resumed run (fromCheckpoint), so a
+            // run and its resumption hand the BLAS kernels the same alignment (MKL may pick its code path by it).
+            try (NDArray staged = manager.create(values, new Shape(shape))) {
+                parameter = staged.duplicate();
+            }
             parameter.setRequiresGradient(true);
             parameters.put(name, parameter);
         }
@@ -134,12 +144,13 @@ public final class TrainableMixtral implements AutoCloseable {
         Forward forward = forward(step, inputs);
         NDArray targetIds = step.create(flatten(targets)).reshape(-1, 1);
         NDArray crossEntropy = forward.logits().logSoftmax(-1).gather(targetIds, 1).mean().neg();
-        NDArray total = crossEntropy.add(forward.balance().mul(balanceWeight)).add(forward.routerZ().mul(zWeight));
-        return new Loss(total, crossEntropy, forward.balance(), forward.routerZ());
+        NDArray total = crossEntropy.add(forward.balance().mul(GraphConstant.scalar(step, balanceWeight)))
+                .add(forward.routerZ().mul(GraphConstant.scalar(step, zWeight)));
+        return new Loss(total, crossEntropy, forward.balance(), forward.routerZ(), forward.decisions());
     }
 
-    /** Logits {@code [batch·window, vocab]} and the layer-averaged router losses of one forward pass. */
-    public record Forward(NDArray logits, NDArray balance, NDArray routerZ) {}
+    /** Logits {@code [batch·window, vocab]}, the layer-averaged router losses and each layer's routing of one forward pass. */
+    public record Forward(NDArray logits, NDArray balance, NDArray routerZ, List<RoutingDecision> decisions) {}
 
     /**
      * The forward pass over {@code inputs} ({@code [batch][window]}, positions from 0), attached to {@code step}:
@@ -158,8 +169,8 @@ public final class TrainableMixtral implements AutoCloseable {
             balance = balance.add(RouterLosses.balance(gateLogits, output.decisions().get(layer)));
             routerZ = routerZ.add(RouterLosses.routerZ(gateLogits));
         }
-        float layers = config.numHiddenLayers();
-        return new Forward(output.logits(), balance.div(layers), routerZ.div(layers));
+        NDArray layers = GraphConstant.scalar(step, config.numHiddenLayers());
+        return new Forward(output.logits(), balance.div(layers), routerZ.div(layers), output.decisions());
     }
 
     /** Writes {@code config.json} and {@code model.safetensors} into {@code directory}. */

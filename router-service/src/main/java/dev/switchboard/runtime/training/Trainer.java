@@ -7,13 +7,15 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.switchboard.runtime.checkpoint.TensorDtype;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains a {@link TrainableMixtral} with AdamW on windows from {@link TokenWindows}: one forward and backward
+ * Trains a {@link TrainableMixtral} with AdamW ({@link AdamW}) on windows from {@link TokenWindows}: one forward and backward
  * per step inside its own {@link NDManager} (so every intermediate array is freed at once), then one update
  * per parameter. Held-out loss is measured on a fixed set of batches every {@code evaluateEvery} steps.
  */
@@ -61,22 +63,45 @@ public final class Trainer {
 
     /** Runs every step. */
     public Outcome train(TrainableMixtral model, TokenWindows training, List<TokenWindows.Batch> heldOut) {
-        Optimizer optimizer = Optimizer.adamW()
-                .optLearningRateTracker((Tracker) options::learningRateAt)
-                .optWeightDecays(options.weightDecay())
-                .build();
+        return train(model, training, heldOut, null, options.steps(), null);
+    }
+
+    /**
+     * Runs the steps after those of the state saved in {@code resume} (from the first when it is null) up to
+     * {@code stopAfter}; {@code model} must then hold that state's weights ({@link TrainingState#weights}). With a
+     * {@code stateDirectory}, saves the state there ({@link TrainingState}) after every held-out evaluation and after
+     * the last step run, so a run stopped or killed resumes from there. Resuming continues exactly: the optimiser's
+     * moments and update count come back, and the window sampler is reseeded and replayed past the windows drawn.
+     */
+    public Outcome train(TrainableMixtral model, TokenWindows training, List<TokenWindows.Batch> heldOut,
+            Path resume, int stopAfter, Path stateDirectory) {
+        AdamW optimizer = new AdamW(options);
+        TrainingState state = TrainingState.start(options);
+        if (resume != null) {
+            state = TrainingState.read(resume);
+            state.requireMatches(options);
+            optimizer.restore(resume, model.parameters(), state.updates());
+        }
         SplittableRandom random = new SplittableRandom(options.seed());
+        for (int done = 0; done < state.step(); done++) {
+            training.sample(options.batchSize(), random); // the data position: the windows the saved steps drew
+        }
         NDManager root = model.parameters().values().iterator().next().getManager();
-        List<Evaluation> evaluations = new ArrayList<>();
+        List<Evaluation> evaluations = new ArrayList<>(state.evaluations());
         long started = System.nanoTime();
         long tokens = 0;
-        int skipped = 0;
-        for (int step = 1; step <= options.steps(); step++) {
+        int skipped = state.skippedSteps();
+        int first = state.step() + 1;
+        int last = Math.min(stopAfter, options.steps());
+        boolean saved = true;
+        for (int step = first; step <= last; step++) {
             TokenWindows.Batch batch = training.sample(options.batchSize(), random);
             float[] losses;
             try (NDManager stepManager = root.newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.zeroGradients();
+                // No collector.zeroGradients(): every step ends with zero gradients (the update zeroes those it
+                // applies, a skipped step writes zeros), and DJL's version walks every array of the JVM, leaking
+                // two gradient handles per parameter and step into the model's manager.
                 TrainableMixtral.Loss loss = model.loss(stepManager, batch.inputs(), batch.targets(),
                         options.balanceWeight(), options.zWeight());
                 collector.backward(loss.total());
@@ -88,9 +113,10 @@ public final class Trainer {
                 skipped++;
                 listener.onSkippedStep(step, problem);
             }
+            saved = false;
             tokens += (long) options.batchSize() * options.window();
             double elapsed = (System.nanoTime() - started) / 1e9;
-            if (step % reportEvery == 0 || step == 1 || step == options.steps()) {
+            if (step % reportEvery == 0 || step == first || step == options.steps()) {
                 listener.onStep(new StepReport(step, options.steps(), losses[0], losses[1], losses[2], losses[3],
                         options.learningRateAt(step), tokens / elapsed, elapsed));
             }
@@ -98,16 +124,33 @@ public final class Trainer {
                 Evaluation evaluation = new Evaluation(step, evaluate(model, heldOut));
                 evaluations.add(evaluation);
                 listener.onEvaluation(evaluation);
+                if (stateDirectory != null) {
+                    save(model, optimizer, step, skipped, evaluations, stateDirectory);
+                    saved = true;
+                }
             }
         }
+        if (stateDirectory != null && !saved) {
+            save(model, optimizer, last, skipped, evaluations, stateDirectory);
+        }
         return new Outcome(List.copyOf(evaluations), skipped);
+    }
+
+    private void save(TrainableMixtral model, AdamW optimizer, int step, int skipped, List<Evaluation> evaluations,
+            Path directory) {
+        Path weights = TrainingState.weights(directory);
+        TrainingState.createDirectories(weights);
+        model.save(weights, TensorDtype.F32); // float32: a resumed run continues from the exact weights
+        optimizer.save(directory, model.config());
+        new TrainingState(step, optimizer.updates(), skipped, List.copyOf(evaluations), options.steps(), options.seed())
+                .write(directory);
     }
 
     /**
      * Clips the gradients to {@link #MAX_GRADIENT_NORM} (one global norm) and updates every parameter; returns
      * why the step was skipped instead, when the loss or a gradient is not finite.
      */
-    private static String applyUpdate(TrainableMixtral model, Optimizer optimizer, float loss) {
+    private static String applyUpdate(TrainableMixtral model, AdamW optimizer, float loss) {
         double squares = 0;
         List<String> notFinite = new ArrayList<>();
         // getGradient() returns a new handle each call; close every handle and temporary made here.
@@ -132,6 +175,7 @@ public final class Trainer {
         }
         double norm = Math.sqrt(squares);
         float scale = norm > MAX_GRADIENT_NORM ? (float) (MAX_GRADIENT_NORM / norm) : 1f;
+        optimizer.beginStep();
         for (Map.Entry<String, NDArray> parameter : model.parameters().entrySet()) {
             try (NDArray gradient = parameter.getValue().getGradient()) {
                 if (scale != 1f) {

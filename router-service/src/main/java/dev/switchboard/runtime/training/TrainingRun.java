@@ -2,6 +2,7 @@ package dev.switchboard.runtime.training;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.TensorDtype;
 import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import java.io.IOException;
@@ -30,9 +31,27 @@ public final class TrainingRun {
     public record Result(long parameters, int steps, int skippedSteps, long trainingTokens, double seconds,
             double heldOutLoss, Map<String, Double> heldOutLossByDomain, double uniformLoss) {}
 
+    /**
+     * Saving and resuming a run's state ({@link TrainingState}).
+     *
+     * @param resume a state folder to continue from, or {@code null} to start afresh
+     * @param stopAfter the last step to run this time (a run stopped before its last step writes only its state)
+     * @param stateDirectory where to save the state (after every held-out evaluation and the last step run), or {@code null}
+     */
+    public record Resumption(Path resume, int stopAfter, Path stateDirectory) {
+
+        /** Start afresh, run every step, save no state. */
+        public static final Resumption NONE = new Resumption(null, Integer.MAX_VALUE, null);
+    }
+
     private TrainingRun() {}
 
     public static Result run(TrainingRecipe recipe, Path out, Progress progress) {
+        return run(recipe, out, progress, Resumption.NONE);
+    }
+
+    /** Runs (or continues) training; returns {@code null} when it stopped before the last step, its state saved. */
+    public static Result run(TrainingRecipe recipe, Path out, Progress progress, Resumption resumption) {
         createDirectories(out);
         TrainingOptions options = recipe.options();
         CorpusSplit split = CorpusSplit.of(recipe, progress::onPhase);
@@ -56,11 +75,17 @@ public final class TrainingRun {
         List<TokenWindows.Batch> allHeldOut = heldOutBatches.values().stream().flatMap(List::stream).toList();
         long started = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
-                TrainableMixtral model = TrainableMixtral.initialise(recipe.config(), options.seed(), options.window(), manager)) {
-            progress.onPhase(String.format("training %,d parameters for %d steps of %d × %d tokens",
-                    model.parameterCount(), options.steps(), options.batchSize(), options.window()));
+                TrainableMixtral model = startingModel(recipe, resumption.resume(), manager)) {
+            progress.onPhase(String.format("training %,d parameters for %d steps of %d × %d tokens%s",
+                    model.parameterCount(), options.steps(), options.batchSize(), options.window(),
+                    resumption.resume() == null ? "" : ", resuming after step " + TrainingState.read(resumption.resume()).step()));
             Trainer.Outcome outcome = new Trainer(options, progress, Math.max(1, options.steps() / 10),
-                    Math.max(1, options.steps() / 100)).train(model, new TokenWindows(trainingDomains, options.window()), allHeldOut);
+                    Math.max(1, options.steps() / 100)).train(model, new TokenWindows(trainingDomains, options.window()), allHeldOut,
+                    resumption.resume(), resumption.stopAfter(), resumption.stateDirectory());
+            if (resumption.stopAfter() < options.steps()) {
+                progress.onPhase("stopped after step " + resumption.stopAfter() + "; state saved in " + resumption.stateDirectory());
+                return null;
+            }
             Map<String, Double> byDomain = new LinkedHashMap<>();
             heldOutBatches.forEach((name, batches) -> byDomain.put(name, Trainer.evaluate(model, batches)));
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -72,6 +97,16 @@ public final class TrainingRun {
             writeGenerationConfig(out);
             writeReport(out, recipe, result);
             return result;
+        }
+    }
+
+    /** Fresh parameters, or the saved ones of the state being resumed (float32, exactly as saved). */
+    private static TrainableMixtral startingModel(TrainingRecipe recipe, Path resume, NDManager manager) {
+        if (resume == null) {
+            return TrainableMixtral.initialise(recipe.config(), recipe.options().seed(), recipe.options().window(), manager);
+        }
+        try (Checkpoint saved = Checkpoint.open(TrainingState.weights(resume))) {
+            return TrainableMixtral.fromCheckpoint(saved, recipe.options().window(), manager);
         }
     }
 

@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train",
         description = {"Trains a Mixtral-format model from a recipe (model shape, optimisation, corpus domains) and writes"
-                + " a Hugging Face folder, printing progress as it goes.",
-                "The default model: train --recipe app/src/default-model/recipe.json --out app/src/main/resources/default-model"})
+                + " a Hugging Face folder, printing progress as it goes (a progress bar with ETA on a terminal).",
+                "The default model: train --recipe app/src/default-model/recipe.json --out app/src/main/resources/default-model",
+                "Stop and resume: train ... --save-state DIR --stop-after 500, later train ... --resume DIR (same recipe"
+                        + " and --steps): the result equals an uninterrupted run, bit for bit on one PyTorch thread."})
 public final class TrainArguments extends ToolCommand {
 
     @Option(names = "--recipe", paramLabel = "FILE", required = true, description = "The training recipe (JSON).")
@@ -26,6 +28,16 @@ public final class TrainArguments extends ToolCommand {
     @Option(names = "--steps", paramLabel = "N", description = "Train this many steps instead of the recipe's.")
     private @Nullable Integer steps;
 
+    @Option(names = "--save-state", paramLabel = "DIR", description = "Save a resumable state (float32 weights, AdamW"
+            + " moments, step and data position) here at every held-out evaluation and after the last step run.")
+    private @Nullable Path saveState;
+
+    @Option(names = "--stop-after", paramLabel = "N", description = "Stop after step N, its state saved (needs --save-state).")
+    private @Nullable Integer stopAfter;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the state saved in DIR, saving into it.")
+    private @Nullable Path resume;
+
     public TrainArguments(PrintStream out) {
         super(out);
     }
@@ -33,6 +45,11 @@ public final class TrainArguments extends ToolCommand {
     @Override
     protected void check() {
         require(steps == null || steps >= 1, "--steps must be positive, got " + steps);
+        require(stopAfter == null || stopAfter >= 1, "--stop-after must be positive, got " + stopAfter);
+        require(resume == null || saveState == null || resume.equals(saveState),
+                "--resume saves into the folder it resumes; leave out --save-state");
+        require(stopAfter == null || saveState != null || resume != null,
+                "--stop-after needs --save-state DIR to keep what it stops");
     }
 
     @Override
@@ -50,5 +67,18 @@ public final class TrainArguments extends ToolCommand {
 
     @Nullable Integer steps() {
         return steps;
+    }
+
+    @Nullable Integer stopAfter() {
+        return stopAfter;
+    }
+
+    @Nullable Path resume() {
+        return resume;
+    }
+
+    /** Where the state is saved: the resumed folder, or {@code --save-state}, or nowhere. */
+    @Nullable Path stateDirectory() {
+        return resume != null ? resume : saveState;
     }
 }

@@ -24,7 +24,23 @@ public final class TrainCommand {
             recipe = recipe.withOptions(new TrainingOptions(arguments.steps(), o.batchSize(), o.window(), o.learningRate(),
                     Math.min(o.warmupSteps(), arguments.steps() / 10), o.weightDecay(), o.balanceWeight(), o.zWeight(), o.seed()));
         }
-        TrainingRun.Result result = TrainingRun.run(recipe, arguments.out(), new ProgressPrinter(out));
+        TrainingRun.Resumption resumption = new TrainingRun.Resumption(arguments.resume(),
+                arguments.stopAfter() == null ? Integer.MAX_VALUE : arguments.stopAfter(), arguments.stateDirectory());
+        TrainingRun.Result result;
+        // A progress bar only on a terminal (System.console() is null when stdout or stdin is redirected): logs and
+        // pipes get one plain line per report.
+        if (System.console() != null) {
+            try (TerminalProgress progress = new TerminalProgress(out)) {
+                result = TrainingRun.run(recipe, arguments.out(), progress, resumption);
+            }
+        } else {
+            result = TrainingRun.run(recipe, arguments.out(), new ProgressPrinter(out), resumption);
+        }
+        if (result == null) {
+            out.println("continue with: train --recipe " + arguments.recipe() + " --out " + arguments.out()
+                    + (arguments.steps() == null ? "" : " --steps " + arguments.steps()) + " --resume " + arguments.stateDirectory());
+            return;
+        }
         out.printf("done: %,d parameters, %d steps (%d skipped), %,d tokens in %.0f s; held-out loss %.3f nats/token "
                         + "(a model that knows nothing: %.3f)%n", result.parameters(), result.steps(), result.skippedSteps(),
                 result.trainingTokens(), result.seconds(), result.heldOutLoss(), result.uniformLoss());
