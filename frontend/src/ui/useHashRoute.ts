@@ -17,6 +17,9 @@ export function useHashRoute(): View {
   useEffect(() => {
     const changed = (): void => { setView(viewOf(location.hash)); };
     window.addEventListener('hashchange', changed);
+    // Effects run after the first paint: a hash set between the first render and this subscription fired its
+    // event before anyone listened, so the route is read once more now.
+    changed();
     return () => { window.removeEventListener('hashchange', changed); };
   }, []);
   return view;
