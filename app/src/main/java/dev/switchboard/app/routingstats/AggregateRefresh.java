@@ -12,7 +12,9 @@ import reactor.core.publisher.Mono;
  * domains and instances folded that the charts read (V5; the minutes from the raw rows and rollups, the others from
  * the V4 bucket of the same grain), and each window's totals with domains and instances folded (V7, from the raw
  * windows alone: retention deletes them with the windows they fold). Recomputing (not adding) keeps every write
- * idempotent, as the raw upserts are.
+ * idempotent, as the raw upserts are. Only the written window's models are recomputed: the other models' rows did
+ * not change, and the aggregate tables are keyed model first, so the model filter makes each statement an index
+ * range rather than a scan of the table's whole history.
  *
  * <p>Instances writing to one database take turns here (a transaction-scoped advisory lock): each
  * statement then sees every other instance's committed rows, so no recomputation misses a concurrent one.
@@ -29,26 +31,26 @@ final class AggregateRefresh {
     private static final String EXPERTS_5M = """
             INSERT INTO expert_5m
             SELECT %s, model_id, layer, expert, domain, sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)
-              FROM expert_usage WHERE period_start >= $1 AND period_start < $2 GROUP BY 1, model_id, layer, expert, domain
+              FROM expert_usage WHERE period_start >= $1 AND period_start < $2 AND model_id = ANY($3) GROUP BY 1, model_id, layer, expert, domain
             """.formatted(BUCKET_5M);
     private static final String EXPERTS_1H = """
             INSERT INTO expert_1h
             SELECT date_trunc('hour', bucket_start), model_id, layer, expert, domain,
                    sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)
-              FROM expert_5m WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY 1, model_id, layer, expert, domain
+              FROM expert_5m WHERE bucket_start >= $1 AND bucket_start < $2 AND model_id = ANY($3) GROUP BY 1, model_id, layer, expert, domain
             """;
     private static final String LAYERS_5M = """
             INSERT INTO layer_5m
             SELECT %s, model_id, layer, domain, max(num_experts), sum(steps), sum(tokens), sum(dropped), sum(aux_loss_sum),
                    sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs), sum(same_first_pairs), sum(first_or_second_pairs)
-              FROM layer_usage WHERE period_start >= $1 AND period_start < $2 GROUP BY 1, model_id, layer, domain
+              FROM layer_usage WHERE period_start >= $1 AND period_start < $2 AND model_id = ANY($3) GROUP BY 1, model_id, layer, domain
             """.formatted(BUCKET_5M);
     private static final String LAYERS_1H = """
             INSERT INTO layer_1h
             SELECT date_trunc('hour', bucket_start), model_id, layer, domain, max(num_experts), sum(steps), sum(tokens),
                    sum(dropped), sum(aux_loss_sum), sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs),
                    sum(same_first_pairs), sum(first_or_second_pairs)
-              FROM layer_5m WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY 1, model_id, layer, domain
+              FROM layer_5m WHERE bucket_start >= $1 AND bucket_start < $2 AND model_id = ANY($3) GROUP BY 1, model_id, layer, domain
             """;
 
     /** One-minute totals with domains and instances folded (V5), from the raw rows and rollups. */
@@ -56,43 +58,43 @@ final class AggregateRefresh {
     private static final String EXPERT_TOTALS_1M = """
             INSERT INTO expert_total_1m
             SELECT %s, model_id, layer, expert, sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)
-              FROM expert_usage WHERE period_start >= $1 AND period_start < $2 GROUP BY 1, model_id, layer, expert
+              FROM expert_usage WHERE period_start >= $1 AND period_start < $2 AND model_id = ANY($3) GROUP BY 1, model_id, layer, expert
             """.formatted(BUCKET_1M);
     private static final String LAYER_TOTALS_1M = """
             INSERT INTO layer_total_1m
             SELECT %s, model_id, layer, max(num_experts), sum(steps), sum(tokens), sum(dropped), sum(aux_loss_sum),
                    sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs), sum(same_first_pairs), sum(first_or_second_pairs)
-              FROM layer_usage WHERE period_start >= $1 AND period_start < $2 GROUP BY 1, model_id, layer
+              FROM layer_usage WHERE period_start >= $1 AND period_start < $2 AND model_id = ANY($3) GROUP BY 1, model_id, layer
             """.formatted(BUCKET_1M);
     /** Each window's totals with domains and instances folded (V7), from the raw windows. */
     private static final String EXPERT_TOTALS_WINDOW = """
             INSERT INTO expert_total_window
             SELECT window_start, model_id, layer, expert, sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)
-              FROM expert_window WHERE window_start >= $1 AND window_start < $2 GROUP BY window_start, model_id, layer, expert
+              FROM expert_window WHERE window_start >= $1 AND window_start < $2 AND model_id = ANY($3) GROUP BY window_start, model_id, layer, expert
             """;
     private static final String LAYER_TOTALS_WINDOW = """
             INSERT INTO layer_total_window
             SELECT window_start, model_id, layer, max(num_experts), sum(steps), sum(tokens), sum(dropped), sum(aux_loss_sum),
                    sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs), sum(same_first_pairs), sum(first_or_second_pairs)
-              FROM layer_window WHERE window_start >= $1 AND window_start < $2 GROUP BY window_start, model_id, layer
+              FROM layer_window WHERE window_start >= $1 AND window_start < $2 AND model_id = ANY($3) GROUP BY window_start, model_id, layer
             """;
     /** 5-minute and hourly totals: the V4 aggregate of the same grain with its domains summed. */
     private static final String EXPERT_TOTALS = """
             INSERT INTO expert_total_%1$s
             SELECT bucket_start, model_id, layer, expert, sum(first_choice), sum(any_choice), sum(router_prob_sum), sum(dropped)
-              FROM expert_%1$s WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY bucket_start, model_id, layer, expert
+              FROM expert_%1$s WHERE bucket_start >= $1 AND bucket_start < $2 AND model_id = ANY($3) GROUP BY bucket_start, model_id, layer, expert
             """;
     private static final String LAYER_TOTALS = """
             INSERT INTO layer_total_%1$s
             SELECT bucket_start, model_id, layer, max(num_experts), sum(steps), sum(tokens), sum(dropped), sum(aux_loss_sum),
                    sum(z_loss_sum), sum(entropy_sum), sum(consecutive_pairs), sum(same_first_pairs), sum(first_or_second_pairs)
-              FROM layer_%1$s WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY bucket_start, model_id, layer
+              FROM layer_%1$s WHERE bucket_start >= $1 AND bucket_start < $2 AND model_id = ANY($3) GROUP BY bucket_start, model_id, layer
             """;
 
     private AggregateRefresh() {}
 
-    /** The statements that make the aggregates of every bucket touching {@code [start, end)} exact again. */
-    static Mono<Void> statements(DatabaseClient database, Instant start, Instant end) {
+    /** The statements that make the aggregates of {@code models} in every bucket touching {@code [start, end)} exact again. */
+    static Mono<Void> statements(DatabaseClient database, Instant start, Instant end, String[] models) {
         Instant from1m = floor(start, MINUTE);
         Instant to1m = ceil(end, MINUTE);
         Instant from5m = floor(start, FIVE_MINUTES);
@@ -101,39 +103,39 @@ final class AggregateRefresh {
         Instant toHour = ceil(end, HOUR);
         return Flux.concat(
                         database.sql("SELECT pg_advisory_xact_lock(" + LOCK + ")").fetch().rowsUpdated(),
-                        span(database, "DELETE FROM expert_5m WHERE bucket_start >= $1 AND bucket_start < $2", from5m, to5m),
-                        span(database, EXPERTS_5M, from5m, to5m),
-                        span(database, "DELETE FROM layer_5m WHERE bucket_start >= $1 AND bucket_start < $2", from5m, to5m),
-                        span(database, LAYERS_5M, from5m, to5m),
-                        span(database, "DELETE FROM expert_1h WHERE bucket_start >= $1 AND bucket_start < $2", fromHour, toHour),
-                        span(database, EXPERTS_1H, fromHour, toHour),
-                        span(database, "DELETE FROM layer_1h WHERE bucket_start >= $1 AND bucket_start < $2", fromHour, toHour),
-                        span(database, LAYERS_1H, fromHour, toHour),
-                        replaceWindows(database, "expert_total_window", EXPERT_TOTALS_WINDOW, start, end),
-                        replaceWindows(database, "layer_total_window", LAYER_TOTALS_WINDOW, start, end),
-                        replace(database, "expert_total_1m", EXPERT_TOTALS_1M, from1m, to1m),
-                        replace(database, "layer_total_1m", LAYER_TOTALS_1M, from1m, to1m),
-                        replace(database, "expert_total_5m", EXPERT_TOTALS.formatted("5m"), from5m, to5m),
-                        replace(database, "layer_total_5m", LAYER_TOTALS.formatted("5m"), from5m, to5m),
-                        replace(database, "expert_total_1h", EXPERT_TOTALS.formatted("1h"), fromHour, toHour),
-                        replace(database, "layer_total_1h", LAYER_TOTALS.formatted("1h"), fromHour, toHour))
+                        replace(database, "expert_5m", EXPERTS_5M, from5m, to5m, models),
+                        replace(database, "layer_5m", LAYERS_5M, from5m, to5m, models),
+                        replace(database, "expert_1h", EXPERTS_1H, fromHour, toHour, models),
+                        replace(database, "layer_1h", LAYERS_1H, fromHour, toHour, models),
+                        replaceWindows(database, "expert_total_window", EXPERT_TOTALS_WINDOW, start, end, models),
+                        replaceWindows(database, "layer_total_window", LAYER_TOTALS_WINDOW, start, end, models),
+                        replace(database, "expert_total_1m", EXPERT_TOTALS_1M, from1m, to1m, models),
+                        replace(database, "layer_total_1m", LAYER_TOTALS_1M, from1m, to1m, models),
+                        replace(database, "expert_total_5m", EXPERT_TOTALS.formatted("5m"), from5m, to5m, models),
+                        replace(database, "layer_total_5m", LAYER_TOTALS.formatted("5m"), from5m, to5m, models),
+                        replace(database, "expert_total_1h", EXPERT_TOTALS.formatted("1h"), fromHour, toHour, models),
+                        replace(database, "layer_total_1h", LAYER_TOTALS.formatted("1h"), fromHour, toHour, models))
                 .then();
     }
 
     /** Deletes the rows of {@code table} in {@code [from, to)} and inserts them again with {@code insert}. */
-    private static Flux<Long> replace(DatabaseClient database, String table, String insert, Instant from, Instant to) {
-        return Flux.concat(span(database, "DELETE FROM " + table + " WHERE bucket_start >= $1 AND bucket_start < $2", from, to),
-                span(database, insert, from, to));
+    private static Flux<Long> replace(DatabaseClient database, String table, String insert, Instant from, Instant to,
+            String[] models) {
+        return Flux.concat(span(database, "DELETE FROM " + table + " WHERE bucket_start >= $1 AND bucket_start < $2 AND model_id = ANY($3)",
+                        from, to, models),
+                span(database, insert, from, to, models));
     }
 
     /** Deletes the window totals of {@code table} starting in {@code [from, to)} and inserts them again with {@code insert}. */
-    private static Flux<Long> replaceWindows(DatabaseClient database, String table, String insert, Instant from, Instant to) {
-        return Flux.concat(span(database, "DELETE FROM " + table + " WHERE window_start >= $1 AND window_start < $2", from, to),
-                span(database, insert, from, to));
+    private static Flux<Long> replaceWindows(DatabaseClient database, String table, String insert, Instant from, Instant to,
+            String[] models) {
+        return Flux.concat(span(database, "DELETE FROM " + table + " WHERE window_start >= $1 AND window_start < $2 AND model_id = ANY($3)",
+                        from, to, models),
+                span(database, insert, from, to, models));
     }
 
-    private static Mono<Long> span(DatabaseClient database, String sql, Instant from, Instant to) {
-        return database.sql(sql).bind(0, from).bind(1, to).fetch().rowsUpdated();
+    private static Mono<Long> span(DatabaseClient database, String sql, Instant from, Instant to, String[] models) {
+        return database.sql(sql).bind(0, from).bind(1, to).bind(2, models).fetch().rowsUpdated();
     }
 
     static Instant floor(Instant t, int seconds) {

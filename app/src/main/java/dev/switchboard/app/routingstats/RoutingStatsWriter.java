@@ -140,7 +140,7 @@ final class RoutingStatsWriter {
                                 .bind(8, rows.tokens()).bind(9, rows.dropped()).bind(10, rows.auxLossSum())
                                 .bind(11, rows.zLossSum()).bind(12, rows.entropySum()).bind(13, rows.consecutivePairs())
                                 .bind(14, rows.sameFirstPairs()).bind(15, rows.firstOrSecondPairs()).fetch().rowsUpdated(),
-                        AggregateRefresh.statements(database, window.start(), window.end()))
+                        AggregateRefresh.statements(database, window.start(), window.end(), rows.models()))
                 .then();
         return transactions.transactional(replace).timeout(timeout);
     }

@@ -117,7 +117,29 @@ public final class StatsReadBenchCommand extends ToolCommand {
                     printPlans(query, pool);
                 }
             }
+            measureWindowWrites(workload, database.writer("bench-writer"));
         }
+    }
+
+    /**
+     * What one statistics window costs to write next to the loaded history: the writer's whole transaction (raw rows
+     * and every aggregate recomputation), for windows right after the data's end. Rerunning on kept data rewrites
+     * the same windows, which the writer's upserts make idempotent.
+     */
+    private void measureWindowWrites(StatsReadWorkload workload, RoutingStatsWriter writer) {
+        for (int i = 0; i < 3; i++) {
+            writer.writeWindow(workload.windowAfterEnd(i)).block(Duration.ofMinutes(5));
+        }
+        double[] millis = new double[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long start = System.nanoTime();
+            writer.writeWindow(workload.windowAfterEnd(3 + i)).block(Duration.ofMinutes(5));
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(millis);
+        out.printf(Locale.ROOT, "%nWriting one window (%d layers x %d domains x %d experts) after the history: p50 %.0f ms, p95 %.0f ms,"
+                        + " max %.0f ms over %d writes%n", workload.layers(), workload.domains(), workload.experts(),
+                percentile(millis, 0.50), percentile(millis, 0.95), millis[millis.length - 1], repeat);
     }
 
     private void measure(Query query, JsonMapper json, int repeat, DatabaseClient database) {

@@ -3,7 +3,9 @@ package dev.switchboard.app.routingstats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The data behind {@code bench-stats-reads}: {@code days} of back-to-back windows of one instance over
@@ -29,6 +31,30 @@ record StatsReadWorkload(int days, int windowSeconds, int domains, int layers, i
 
     long windows() {
         return Duration.ofDays(days).toSeconds() / windowSeconds;
+    }
+
+    /**
+     * Window {@code i} after the data's end, shaped like the loaded ones (every domain and layer, counts varying with
+     * {@code i}): what the writer adds next to {@code days} of history.
+     */
+    ClosedWindow windowAfterEnd(int i) {
+        Instant start = end().plusSeconds((long) i * windowSeconds);
+        Map<LayerKey, LayerCounts> layerCounts = new HashMap<>();
+        for (int d = 0; d < domains; d++) {
+            for (int l = 0; l < layers; l++) {
+                long[] first = new long[experts];
+                long[] any = new long[experts];
+                double[] probabilities = new double[experts];
+                for (int e = 0; e < experts; e++) {
+                    first[e] = (i * 7L + l * 13L + e * 31L + d * 17L) % 200;
+                    any[e] = first[e] + (i + e) % 150;
+                    probabilities[e] = ((i + l + e + d) % 100) / 10.0;
+                }
+                layerCounts.put(new LayerKey(MODEL, "domain-" + d, l),
+                        new LayerCounts(experts, 50, 800 + i % 300, i % 3, 60.0, 400.0, 1500.0, 700, 180, 350, first, any, probabilities));
+            }
+        }
+        return new ClosedWindow(start, start.plusSeconds(windowSeconds), layerCounts);
     }
 
     void load(BenchDatabase database) {
@@ -57,7 +83,7 @@ record StatsReadWorkload(int days, int windowSeconds, int domains, int layers, i
                        'relu-mlp@1.0', 'EXPERT_REPLACED', 'benchmark event ' || i
                   FROM generate_series(0, %d) AS i
                 """.formatted(start(), MODEL, layers, experts, days * 144 - 1));
-        AggregateRefresh.statements(database.client(), start(), end()).as(database.transactions()::transactional)
+        AggregateRefresh.statements(database.client(), start(), end(), new String[] {MODEL}).as(database.transactions()::transactional)
                 .block(Duration.ofHours(1));
         database.execute("ANALYZE");
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.app.routingstats;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -53,5 +54,10 @@ record WindowRows(
             }
         }
         return rows;
+    }
+
+    /** The models the window has rows for (every expert row belongs to a layer row), each once. */
+    String[] models() {
+        return Arrays.stream(layerModels).distinct().toArray(String[]::new);
     }
 }

@@ -91,6 +91,32 @@ class RoutingStatsPersistenceTest {
     }
 
     @Test
+    void aWindowRecomputesOnlyItsOwnModelsAndEveryModelsAggregatesStayExact() {
+        // Window 1 routes both models; window 2, in the same minute, 5 minutes and hour, routes model b only.
+        stats.recorder.recordStep("a", "code", List.of(step(0, 4, new int[][] {{0, 1}, {2, 3}}, 0)));
+        stats.recorder.recordStep("b", "code", List.of(step(0, 4, new int[][] {{1, 2}}, 0)));
+        assertThat(stats.nextWindow()).isTrue();
+        stats.recorder.recordStep("b", "prose", List.of(step(0, 4, new int[][] {{3, 0}, {3, 1}, {2, 1}}, 0)));
+        assertThat(stats.nextWindow()).isTrue();
+
+        for (String model : List.of("a", "b")) {
+            long raw = db.queryLong("SELECT sum(any_choice) FROM expert_window WHERE model_id = '" + model + "'");
+            assertThat(raw).isEqualTo(model.equals("a") ? 4 : 8);
+            for (String table : List.of("expert_5m", "expert_1h", "expert_total_1m", "expert_total_5m", "expert_total_1h",
+                    "expert_total_window")) {
+                assertThat(db.queryLong("SELECT sum(any_choice) FROM " + table + " WHERE model_id = '" + model + "'"))
+                        .as("%s of model %s", table, model).isEqualTo(raw);
+            }
+            long tokens = db.queryLong("SELECT sum(tokens) FROM layer_window WHERE model_id = '" + model + "'");
+            for (String table : List.of("layer_5m", "layer_1h", "layer_total_1m", "layer_total_5m", "layer_total_1h",
+                    "layer_total_window")) {
+                assertThat(db.queryLong("SELECT sum(tokens) FROM " + table + " WHERE model_id = '" + model + "'"))
+                        .as("%s of model %s", table, model).isEqualTo(tokens);
+            }
+        }
+    }
+
+    @Test
     void sixteenConcurrentWritersWhileWindowsKeepClosingGiveExactTotals() throws Exception {
         int threads = 16;
         int stepsPerThread = 20_000;
