@@ -15,7 +15,7 @@ final class TrainingSummary {
     static String render(TrainingExperiment result) {
         StringBuilder out = new StringBuilder();
         TrainingExperiment.Settings s = result.settings();
-        out.append(String.format(Locale.ROOT, "%s: %d runs of %d steps × %d windows × %d tokens, hidden %d, %d layers, %d experts%n",
+        out.append(String.format(Locale.ROOT, "%s: %d runs of %d steps × %d windows × %d tokens; hidden %d, layers %d, experts %d%n",
                 result.experiment(), result.runs().size(), s.steps(), s.batch(), s.window(), s.hidden(), s.layers(), s.experts()));
         List<String> domains = List.copyOf(result.runs().get(0).lossByDomain().keySet());
         out.append(String.format(Locale.ROOT, "%-28s %8s", "run", "loss"));
