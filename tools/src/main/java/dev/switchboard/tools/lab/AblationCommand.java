@@ -4,7 +4,6 @@ import dev.switchboard.runtime.DjlOffline;
 import dev.switchboard.runtime.model.ExpertTable;
 import dev.switchboard.runtime.model.MoeModel;
 import dev.switchboard.tools.ToolCommand;
-import dev.switchboard.tools.eval.EvalArguments;
 import dev.switchboard.tools.eval.EvalReport;
 import dev.switchboard.tools.eval.EvalSession;
 import java.io.PrintStream;
@@ -45,7 +44,7 @@ final class AblationCommand extends ToolCommand {
 
     @Override
     protected void check() {
-        require(files.recipeOrDefault() != null, "--recipe is required (no " + EvalArguments.DEFAULT_RECIPE_FILE + " here)");
+        require(files.problem() == null, files.problem());
         require(windows >= 1, "--windows must be positive, got " + windows);
     }
 

@@ -24,6 +24,11 @@ final class LabFiles {
         return recipe != null ? recipe : Files.isRegularFile(DEFAULT_RECIPE) ? DEFAULT_RECIPE : null;
     }
 
+    /** A usage mistake's message when there is no recipe to use, else null. */
+    @Nullable String problem() {
+        return recipeOrDefault() == null ? "--recipe is required (no " + DEFAULT_RECIPE + " here)" : null;
+    }
+
     Path recipe() {
         Path found = recipeOrDefault();
         if (found == null) throw new IllegalStateException("no recipe: check() asks for one first");

@@ -1,5 +1,6 @@
 package dev.switchboard.tools.lab;
 
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,7 +30,7 @@ final class LabScale {
     int expertWidth;
 
     /** A usage mistake's message, or null when every value is usable. */
-    String problem() {
+    @Nullable String problem() {
         if (steps < 1 || batch < 1 || window < 2 || hidden < 1 || layers < 1 || expertWidth < 1) {
             return "--steps, --batch, --hidden, --layers and --expert-width must be positive and --window at least 2";
         }

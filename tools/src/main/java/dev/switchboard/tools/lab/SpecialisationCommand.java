@@ -2,7 +2,6 @@ package dev.switchboard.tools.lab;
 
 import dev.switchboard.runtime.DjlOffline;
 import dev.switchboard.tools.ToolCommand;
-import dev.switchboard.tools.eval.EvalArguments;
 import dev.switchboard.tools.eval.EvalSession;
 import dev.switchboard.tools.eval.LayerReport;
 import java.io.PrintStream;
@@ -47,7 +46,7 @@ final class SpecialisationCommand extends ToolCommand {
 
     @Override
     protected void check() {
-        require(files.recipeOrDefault() != null, "--recipe is required (no " + EvalArguments.DEFAULT_RECIPE_FILE + " here)");
+        require(files.problem() == null, files.problem());
         require(windows >= 1, "--windows must be positive, got " + windows);
         require(topTokens >= 1, "--top-tokens must be positive, got " + topTokens);
     }

@@ -2,7 +2,6 @@ package dev.switchboard.tools.lab;
 
 import dev.switchboard.runtime.DjlOffline;
 import dev.switchboard.tools.ToolCommand;
-import dev.switchboard.tools.eval.EvalArguments;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +35,7 @@ abstract class TrainingExperimentCommand extends ToolCommand {
 
     @Override
     protected void check() {
-        require(files.recipeOrDefault() != null, "--recipe is required (no " + EvalArguments.DEFAULT_RECIPE_FILE + " here)");
+        require(files.problem() == null, files.problem());
         String problem = scale.problem();
         require(problem == null, problem);
     }
