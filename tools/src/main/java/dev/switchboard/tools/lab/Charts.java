@@ -75,6 +75,10 @@ final class Charts {
             }
             NumberAxis range = new NumberAxis(panel.yLabel());
             range.setAutoRangeIncludesZero(false);
+            if (counts(panel)) { // whole numbers (dead experts): whole ticks, and a visible axis when all are 0
+                range.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+                range.setAutoRangeMinimumSize(2);
+            }
             XYPlot subplot = new XYPlot(data, null, range, renderer);
             style(subplot);
             if (panel.reference() != null) {
@@ -157,6 +161,15 @@ final class Charts {
         legend.setStripWidth(18);
         chart.addSubtitle(legend);
         return chart;
+    }
+
+    private static boolean counts(LinePanel panel) {
+        for (Line line : panel.lines()) {
+            for (double y : line.y()) {
+                if (y != Math.rint(y)) return false;
+            }
+        }
+        return true;
     }
 
     private static void style(XYPlot plot) {

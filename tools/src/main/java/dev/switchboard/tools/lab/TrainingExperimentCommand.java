@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * What the training experiments share: the recipe and output options, the scale of the models, and the run itself —
@@ -19,6 +20,9 @@ abstract class TrainingExperimentCommand extends ToolCommand {
 
     @Mixin
     LabScale scale;
+
+    @Option(names = "--redraw", description = "Draw the charts again from the JSON result already in --out, without training.")
+    boolean redraw;
 
     TrainingExperimentCommand(PrintStream out) {
         super(out);
@@ -42,6 +46,11 @@ abstract class TrainingExperimentCommand extends ToolCommand {
 
     @Override
     protected void run() {
+        if (redraw) {
+            charts(ResultFile.read(files.out().resolve(name() + ".json"), TrainingExperiment.class), files.out());
+            out.println("redrew the charts of " + files.out().resolve(name() + ".json"));
+            return;
+        }
         DjlOffline.enforce();
         ExperimentTraining training = ExperimentTraining.prepare(files.recipe(), scale);
         TrainingExperiment result = training.run(name(), variants(training));

@@ -70,6 +70,12 @@ class LabCommandTest {
         assertThat(result.settings().trainingTokensByDomain()).containsOnlyKeys("stories", "code", "arithmetic");
         png(out.resolve("collapse-balance.png"));
         png(out.resolve("collapse-loss.png"));
+
+        Files.delete(out.resolve("collapse-balance.png"));
+        ToolRun redraw = ToolRun.of("lab", "collapse", "--recipe", recipe.toString(), "--out", out.toString(), "--redraw");
+        assertThat(redraw.exitCode()).as(redraw.stderr()).isZero();
+        png(out.resolve("collapse-balance.png")); // drawn again from collapse.json, nothing trained
+        assertThat(ResultFile.read(out.resolve("collapse.json"), TrainingExperiment.class)).isEqualTo(result);
     }
 
     @Test
