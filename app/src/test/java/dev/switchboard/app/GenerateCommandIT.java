@@ -116,7 +116,7 @@ class GenerateCommandIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"generate", "bench", "bench-stats", "bench-stats-reads", "loadgen", "train", "eval", "make-checkpoint", "calibrate"})
+    @ValueSource(strings = {"generate", "bench", "bench-stats", "bench-stats-reads", "loadgen", "train", "eval", "lab", "make-checkpoint", "calibrate"})
     void theJarRunsEveryToolAndEachExplainsItself(String tool) throws Exception {
         Run run = jar(tool, "--help");
 

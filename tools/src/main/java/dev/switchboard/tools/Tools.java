@@ -4,6 +4,7 @@ import dev.switchboard.tools.bench.BenchArguments;
 import dev.switchboard.tools.calibrate.CalibrateArguments;
 import dev.switchboard.tools.eval.EvalArguments;
 import dev.switchboard.tools.generate.GenerateArguments;
+import dev.switchboard.tools.lab.LabArguments;
 import dev.switchboard.tools.loadgen.LoadgenArguments;
 import dev.switchboard.tools.makecheckpoint.MakeCheckpointArguments;
 import dev.switchboard.tools.train.TrainArguments;
@@ -46,7 +47,7 @@ public final class Tools {
     /** The tools of this module. */
     public static Tools builtIn() {
         return new Tools(List.of(GenerateArguments::new, BenchArguments::new, LoadgenArguments::new, TrainArguments::new,
-                EvalArguments::new, MakeCheckpointArguments::new, CalibrateArguments::new));
+                EvalArguments::new, LabArguments::new, MakeCheckpointArguments::new, CalibrateArguments::new));
     }
 
     /** These tools and {@code more}, for commands that live beside the code they measure. */
@@ -78,18 +79,34 @@ public final class Tools {
         return commandLine(command.get(), out, err).execute(Arrays.copyOfRange(args, 1, args.length));
     }
 
+    /**
+     * A tool with subcommands ({@code lab collapse}, {@code lab ablation}, ...): each is a command of its own,
+     * made to write to the same stream, and follows the same conventions.
+     */
+    public interface Group {
+        List<Object> subcommands();
+    }
+
     /** A tool's command line with the shared conventions, so every tool looks and fails alike. */
     static CommandLine commandLine(Object command, PrintStream out, PrintStream err) {
-        CommandLine line = new CommandLine(command);
-        line.getCommandSpec().addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
-                .description("Show this help and exit.").build());
-        line.getCommandSpec().usageMessage().synopsisHeading("usage: ").sortOptions(false).sortSynopsis(false)
-                .descriptionHeading("%n").optionListHeading("%nOptions:%n");
+        CommandLine line = withHelp(new CommandLine(command));
+        if (command instanceof Group group) {
+            // Added before the settings below, which picocli passes on to the subcommands already added.
+            group.subcommands().forEach(subcommand -> line.addSubcommand(withHelp(new CommandLine(subcommand))));
+        }
         line.setSeparator(" ");
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         line.setParameterExceptionHandler(Tools::usageMistake);
         line.setExecutionExceptionHandler(Tools::failure);
+        return line;
+    }
+
+    private static CommandLine withHelp(CommandLine line) {
+        line.getCommandSpec().addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help and exit.").build());
+        line.getCommandSpec().usageMessage().synopsisHeading("usage: ").sortOptions(false).sortSynopsis(false)
+                .descriptionHeading("%n").optionListHeading("%nOptions:%n").commandListHeading("%nCommands:%n");
         return line;
     }
 

@@ -13,14 +13,14 @@ class ToolsTest {
 
     @Test
     void theJarDispatchesTheseTools() {
-        assertThat(Tools.builtIn().names()).containsExactly("generate", "bench", "loadgen", "train", "eval", "make-checkpoint", "calibrate");
+        assertThat(Tools.builtIn().names()).containsExactly("generate", "bench", "loadgen", "train", "eval", "lab", "make-checkpoint", "calibrate");
         assertThat(Tools.builtIn().runs(new String[] {"generate", "--help"})).isTrue();
         assertThat(Tools.builtIn().runs(new String[] {"--server.port=0"})).isFalse();
         assertThat(Tools.builtIn().runs(new String[0])).isFalse();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"generate", "bench", "loadgen", "train", "eval", "make-checkpoint", "calibrate"})
+    @ValueSource(strings = {"generate", "bench", "loadgen", "train", "eval", "lab", "make-checkpoint", "calibrate"})
     void everyToolExplainsItselfOnHelp(String tool) {
         ToolRun run = ToolRun.of(tool, "--help");
 
@@ -80,6 +80,6 @@ class ToolsTest {
         ToolRun run = ToolRun.of("generat");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.stderr()).contains("generate, bench, loadgen, train, eval, make-checkpoint, calibrate");
+        assertThat(run.stderr()).contains("generate, bench, loadgen, train, eval, lab, make-checkpoint, calibrate");
     }
 }

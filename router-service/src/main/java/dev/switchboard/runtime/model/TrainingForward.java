@@ -7,6 +7,9 @@ import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.checkpoint.TensorSource;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.runtime.routing.RoutingPhase;
+import dev.switchboard.runtime.routing.RoutingStrategies;
+import dev.switchboard.runtime.routing.RoutingStrategy;
+import dev.switchboard.runtime.routing.SwitchRouting;
 import dev.switchboard.runtime.routing.TopKRouting;
 import dev.switchboard.spi.Expert;
 import dev.switchboard.spi.ExpertKind;
@@ -15,9 +18,10 @@ import java.util.List;
 /**
  * The serving model's forward pass over whole training windows: the layers are built from the live parameters
  * on every call ({@link ModelLoader}, experts through their {@link ExpertKind}), so DJL's autograd records
- * through the very attention, norms, sparse dispatch and experts that serve. Routing is the serving router's
- * top-k, and the routing weights are recomputed on the device ({@link GateWeights#differentiable}) so the loss
- * reaches the router. Windows attend only to themselves; no KV cache is involved.
+ * through the very attention, norms, sparse dispatch and experts that serve. Routing is the config's
+ * ({@code switchboard_routing}): the serving router's top-k, or Switch top-1 with capacity-limited dispatch
+ * ({@link #routing}); the routing weights are recomputed on the device ({@link GateWeights#differentiable}) so the
+ * loss reaches the router. Windows attend only to themselves; no KV cache is involved.
  */
 public final class TrainingForward {
 
@@ -39,8 +43,9 @@ public final class TrainingForward {
     public static Output run(TensorSource parameters, ExpertKind kind, DataType type, NDManager step, int[][] windows) {
         MixtralConfig config = parameters.config();
         ModelLoader loader = new ModelLoader(parameters, step, type, step.getDevice(), false, HostCopy.DIRECT); // PyTorch throughout: autograd
-        ModelWeights weights = loader.weights(new TopKRouting(config.numExpertsPerTok(), config.normTopkProb()),
-                GateWeights.differentiable(config.normTopkProb()), kind);
+        RoutingStrategy routing = routing(config);
+        ModelWeights weights = loader.weights(routing,
+                GateWeights.differentiable(routing instanceof TopKRouting && config.normTopkProb()), kind);
         ExpertTable experts = loader.experts(kind);
         try {
             StepBatch batch = StepBatch.ofWindows(windows, config.vocabSize());
@@ -57,5 +62,23 @@ public final class TrainingForward {
             experts.layers().forEach(layer -> layer.experts().forEach(Expert::close));
             weights.close();
         }
+    }
+
+    /**
+     * The routing a training forward pass runs: token-choice top-k ({@code topk}, weights renormalised as
+     * {@code norm_topk_prob} says), or Switch top-1 with capacity-limited dispatch ({@code switch}: each expert
+     * takes at most {@code ceil(tokens / experts × capacity_factor)} of the pass's tokens, in token order; a token
+     * past its expert's capacity gets no expert output and passes through the residual; its weight is the
+     * unrenormalised {@code p_j}, docs/MOE.md#switch-top-1). Expert-choice sees the whole batch at once, which a
+     * causal language model must not (a token's routing would depend on later tokens), so training refuses it.
+     */
+    public static RoutingStrategy routing(MixtralConfig config) {
+        RoutingStrategy routing = RoutingStrategies.forConfig(config.routing(), config.numExpertsPerTok(),
+                config.normTopkProb(), config.capacityFactor());
+        if (!(routing instanceof TopKRouting) && !(routing instanceof SwitchRouting)) {
+            throw new IllegalArgumentException("training routes with switchboard_routing topk or switch, not "
+                    + config.routing() + " (it would let a token's routing depend on later tokens)");
+        }
+        return routing;
     }
 }

@@ -18,16 +18,48 @@ final class RouterLosses {
      */
     static NDArray balance(NDArray gateLogits, RoutingDecision decision) {
         int experts = decision.numExperts();
-        float[] fraction = new float[experts];
-        int[] chosen = decision.experts();
-        for (int expert : chosen) {
-            fraction[expert] += 1f / chosen.length;
-        }
+        float[] fraction = selectionShares(decision);
         NDArray meanProbability = gateLogits.softmax(-1).mean(new int[] {0}); // (numExperts): P_i
         // (numExperts), in PyTorch's memory: autograd keeps it for the gradient of P_i
         NDArray f = GraphConstant.vector(gateLogits.getManager(), fraction).toType(gateLogits.getDataType(), false);
         // Not mul(Number): autograd would keep a scalar whose Java buffer DJL frees at once (GraphConstant).
         return f.mul(meanProbability).sum().mul(GraphConstant.scalar(gateLogits.getManager(), experts));
+    }
+
+    /**
+     * {@code f_i}: each expert's share of the selections. A token that capacity dropped (Switch routing) still
+     * counts for the expert it chose, its most probable one: Switch computes {@code f} before the capacity cut, so
+     * an overflowing expert's share keeps growing with its demand and the loss keeps pushing tokens away from it.
+     */
+    static float[] selectionShares(RoutingDecision decision) {
+        int experts = decision.numExperts();
+        float[] counts = new float[experts];
+        float selections = 0;
+        for (int t = 0; t < decision.tokens(); t++) {
+            if (decision.expertCount(t) > 0) {
+                for (int a = decision.offsets()[t]; a < decision.offsets()[t + 1]; a++) {
+                    counts[decision.experts()[a]]++;
+                    selections++;
+                }
+            } else if (decision.droppedTokens() > 0) {
+                counts[mostProbable(decision.probabilities(), t * experts, experts)]++;
+                selections++;
+            }
+        }
+        for (int e = 0; e < experts; e++) {
+            counts[e] = selections == 0 ? 0 : counts[e] / selections;
+        }
+        return counts;
+    }
+
+    private static int mostProbable(float[] probabilities, int base, int experts) {
+        int best = 0;
+        for (int e = 1; e < experts; e++) {
+            if (probabilities[base + e] > probabilities[base + best]) {
+                best = e;
+            }
+        }
+        return best;
     }
 
     /** Router z-loss (ST-MoE, Zoph et al. 2022, eq. 5): the mean over tokens of {@code logsumexp(logits)²}. */

@@ -42,6 +42,12 @@ public final class Trainer {
 
         /** A step whose loss or gradients were not finite was not applied. */
         void onSkippedStep(int step, String reason);
+
+        /**
+         * How every MoE layer routed step {@code step}'s batch, in layer order; called after every step, before
+         * {@link #onStep}. Most listeners ignore it; experiments chart balance and drops from it.
+         */
+        default void onRouting(int step, List<RoutingLoad> layers) {}
     }
 
     /** Global gradient-norm limit: larger gradients are scaled down to this norm before the update. */
@@ -95,6 +101,7 @@ public final class Trainer {
         for (int step = first; step <= last; step++) {
             TokenWindows.Batch batch = training.sample(options.batchSize(), random);
             float[] losses;
+            List<RoutingLoad> routing;
             try (NDManager stepManager = root.newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 // No collector.zeroGradients(): every step ends with zero gradients (the update zeroes those it
@@ -105,6 +112,7 @@ public final class Trainer {
                 collector.backward(loss.total());
                 losses = new float[] {loss.total().getFloat(), loss.crossEntropy().getFloat(),
                         loss.balance().getFloat(), loss.routerZ().getFloat()};
+                routing = RoutingLoad.of(loss.decisions());
             }
             String problem = applyUpdate(model, optimizer, losses[0]);
             if (problem != null) {
@@ -112,6 +120,7 @@ public final class Trainer {
                 listener.onSkippedStep(step, problem);
             }
             saved = false;
+            listener.onRouting(step, routing);
             tokens += (long) options.batchSize() * options.window();
             double elapsed = (System.nanoTime() - started) / 1e9;
             if (step % reportEvery == 0 || step == first || step == options.steps()) {

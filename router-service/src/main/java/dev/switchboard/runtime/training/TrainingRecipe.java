@@ -74,6 +74,11 @@ public record TrainingRecipe(String name, MixtralConfig config, TrainingOptions 
         }
     }
 
+    /** The same recipe with another model shape (a smaller model, other routing). */
+    public TrainingRecipe withConfig(MixtralConfig other) {
+        return new TrainingRecipe(name, other, options, domains, heldOutShare, directory);
+    }
+
     /** The same recipe with other optimisation settings (a shorter run, say). */
     public TrainingRecipe withOptions(TrainingOptions other) {
         return new TrainingRecipe(name, config, other, domains, heldOutShare, directory);

@@ -4,12 +4,10 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.TensorDtype;
-import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,25 +52,8 @@ public final class TrainingRun {
     public static Result run(TrainingRecipe recipe, Path out, Progress progress, Resumption resumption) {
         createDirectories(out);
         TrainingOptions options = recipe.options();
-        CorpusSplit split = CorpusSplit.of(recipe, progress::onPhase);
-        progress.onPhase("learning a " + recipe.config().vocabSize() + "-piece BPE vocabulary");
-        TokenizerWriter.write(BpeTrainer.train(split.training().values().stream().flatMap(List::stream).toList(),
-                recipe.config().vocabSize()), out);
-
-        List<TokenWindows.Domain> trainingDomains = new ArrayList<>();
-        Map<String, List<TokenWindows.Batch>> heldOutBatches = new LinkedHashMap<>();
-        try (MoeTokenizer tokenizer = MoeTokenizer.load(out)) {
-            for (TrainingRecipe.CorpusDomain domain : recipe.domains()) {
-                int[] stream = stream(tokenizer, split.training().get(domain.name()));
-                trainingDomains.add(new TokenWindows.Domain(domain.name(), stream, domain.weight()));
-                progress.onPhase(String.format("domain %s: %,d training tokens", domain.name(), stream.length));
-            }
-            for (HeldOutSet.Domain domain : HeldOutSet.build(split.heldOut(), tokenizer, BpeTrainer.Vocabulary.BOS,
-                    BpeTrainer.Vocabulary.EOS, options.window(), HeldOutSet.WINDOWS_PER_DOMAIN, options.seed(), progress::onPhase)) {
-                heldOutBatches.put(domain.name(), List.of(domain.windows()));
-            }
-        }
-        List<TokenWindows.Batch> allHeldOut = heldOutBatches.values().stream().flatMap(List::stream).toList();
+        TrainingData data = TrainingData.prepare(recipe, out, progress::onPhase);
+        List<TokenWindows.Batch> allHeldOut = data.allHeldOut();
         long started = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
                 TrainableMixtral model = startingModel(recipe, resumption.resume(), manager)) {
@@ -80,14 +61,14 @@ public final class TrainingRun {
                     model.parameterCount(), options.steps(), options.batchSize(), options.window(),
                     resumption.resume() == null ? "" : ", resuming after step " + TrainingState.read(resumption.resume()).step()));
             Trainer.Outcome outcome = new Trainer(options, progress, Math.max(1, options.steps() / 10),
-                    Math.max(1, options.steps() / 100)).train(model, new TokenWindows(trainingDomains, options.window()), allHeldOut,
+                    Math.max(1, options.steps() / 100)).train(model, data.windows(options.window()), allHeldOut,
                     resumption.resume(), resumption.stopAfter(), resumption.stateDirectory());
             if (resumption.stopAfter() < options.steps()) {
                 progress.onPhase("stopped after step " + resumption.stopAfter() + "; state saved in " + resumption.stateDirectory());
                 return null;
             }
             Map<String, Double> byDomain = new LinkedHashMap<>();
-            heldOutBatches.forEach((name, batches) -> byDomain.put(name, Trainer.evaluate(model, batches)));
+            data.heldOut().forEach((name, batches) -> byDomain.put(name, Trainer.evaluate(model, batches)));
             double seconds = (System.nanoTime() - started) / 1e9;
             model.save(out, TensorDtype.BF16);
             Result result = new Result(model.parameterCount(), options.steps(), outcome.skippedSteps(),
@@ -108,11 +89,6 @@ public final class TrainingRun {
         try (Checkpoint saved = Checkpoint.open(TrainingState.weights(resume))) {
             return TrainableMixtral.fromCheckpoint(saved, recipe.options().window(), manager);
         }
-    }
-
-    private static int[] stream(MoeTokenizer tokenizer, List<String> documents) {
-        return TokenWindows.stream(documents.stream().map(tokenizer::encode).toList(),
-                BpeTrainer.Vocabulary.BOS, BpeTrainer.Vocabulary.EOS);
     }
 
     private static void writeGenerationConfig(Path out) {

@@ -8,9 +8,9 @@ package dev.switchboard.tools.eval;
  * @param streamTokens predicted positions of the domain's whole held-out stream
  * @param streamBytes UTF-8 bytes of the domain's held-out documents
  */
-record DomainLoss(String domain, int windows, double natsSum, long positions, long streamTokens, long streamBytes) {
+public record DomainLoss(String domain, int windows, double natsSum, long positions, long streamTokens, long streamBytes) {
 
-    double natsPerToken() {
+    public double natsPerToken() {
         return positions == 0 ? 0 : natsSum / positions;
     }
 
@@ -18,7 +18,7 @@ record DomainLoss(String domain, int windows, double natsSum, long positions, lo
      * Bits per byte: the mean loss scaled to the whole held-out stream (nats/token × its predicted tokens), in bits,
      * over its bytes. Tokenizers differ in bytes per token; bits per byte compares models across them.
      */
-    double bitsPerByte() {
+    public double bitsPerByte() {
         return streamBytes == 0 ? 0 : natsPerToken() * streamTokens / streamBytes / Math.log(2);
     }
 }

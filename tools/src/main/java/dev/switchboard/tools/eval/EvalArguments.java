@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 public final class EvalArguments extends ToolCommand {
 
     /** The default model's recipe, found when the command runs from a checkout's root. */
-    private static final String DEFAULT_RECIPE_FILE = "app/src/default-model/recipe.json";
+    public static final String DEFAULT_RECIPE_FILE = "app/src/default-model/recipe.json";
     private static final Path DEFAULT_RECIPE = Path.of(DEFAULT_RECIPE_FILE);
 
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "The checkpoint folder.")

@@ -1,27 +1,14 @@
 package dev.switchboard.tools.eval;
 
 import dev.switchboard.runtime.DjlOffline;
-import dev.switchboard.runtime.checkpoint.Checkpoint;
-import dev.switchboard.runtime.checkpoint.MixtralConfig;
-import dev.switchboard.runtime.model.ModelOptions;
-import dev.switchboard.runtime.model.MoeModel;
-import dev.switchboard.runtime.tokenizer.MoeTokenizer;
-import dev.switchboard.runtime.training.CorpusSplit;
-import dev.switchboard.runtime.training.HeldOutSet;
-import dev.switchboard.runtime.training.TrainingRecipe;
 import java.io.PrintStream;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar switchboard.jar eval ...}: measures a model on a recipe's held-out split, with the corpus
- * split ({@link CorpusSplit}) and held-out windows ({@link HeldOutSet}) that training itself uses. Prints a
+ * {@code java -jar switchboard.jar eval ...}: measures a model on a recipe's held-out split ({@link EvalSession}: the
+ * corpus split and held-out windows that training itself uses). Prints a
  * human-readable report, or exactly one JSON object with {@code --json}; progress goes to the log (stderr).
  */
 public final class EvalCommand {
-
-    private static final Logger log = LoggerFactory.getLogger(EvalCommand.class);
 
     private final PrintStream out;
 
@@ -35,17 +22,8 @@ public final class EvalCommand {
     }
 
     static EvalReport evaluate(EvalArguments arguments) {
-        TrainingRecipe recipe = TrainingRecipe.read(arguments.recipe());
-        CorpusSplit split = CorpusSplit.of(recipe, log::info);
-        int window = recipe.options().window();
-        try (Checkpoint checkpoint = Checkpoint.open(arguments.model());
-                MoeTokenizer tokenizer = MoeTokenizer.load(arguments.model());
-                MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults())) {
-            MixtralConfig config = model.config();
-            List<HeldOutSet.Domain> domains = HeldOutSet.build(split.heldOut(), tokenizer, config.bosTokenId(),
-                    config.eosTokenId(), window, arguments.windows(), recipe.options().seed(), log::info);
-            return new HeldOutEvaluator(model, tokenizer).evaluate(domains, arguments.model().toString(),
-                    arguments.recipe().toString(), window, arguments.windows(), arguments.topTokens());
+        try (EvalSession session = EvalSession.open(arguments.model(), arguments.recipe(), arguments.windows())) {
+            return session.evaluate(arguments.topTokens());
         }
     }
 

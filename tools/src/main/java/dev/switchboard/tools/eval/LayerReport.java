@@ -10,17 +10,17 @@ import java.util.List;
  * @param importance per expert: summed router probability
  * @param topTokens per expert: the token pieces most often routed to it (any rank), most frequent first; empty when not asked
  */
-record LayerReport(int layer, int numExperts, int topK, long tokens, long[] load, long[] firstChoice, double[] importance,
+public record LayerReport(int layer, int numExperts, int topK, long tokens, long[] load, long[] firstChoice, double[] importance,
         Balance balance, Consecutive consecutive, List<List<TokenCount>> topTokens) {
 
     /** The statistics API's balance gauges (docs/MOE.md#balance-metrics), same names and formulas. */
-    record Balance(double cvLoad, double cvImportance, double maxMeanLoad, double maxVio, double jainIndex,
+    public record Balance(double cvLoad, double cvImportance, double maxMeanLoad, double maxVio, double jainIndex,
             double deadExpertFraction, double loadDiversity, double routerPerplexityRatio, double dropRate,
             double auxLoss, double zLoss) {}
 
     /** Consecutive tokens routed alike (docs/MOE.md#consecutive-tokens) with the random-routing baselines. */
-    record Consecutive(long pairs, double sameFirstRate, double firstOrSecondRate, double randomSameFirstRate,
+    public record Consecutive(long pairs, double sameFirstRate, double firstOrSecondRate, double randomSameFirstRate,
             double randomFirstOrSecondRate) {}
 
-    record TokenCount(String token, long count) {}
+    public record TokenCount(String token, long count) {}
 }

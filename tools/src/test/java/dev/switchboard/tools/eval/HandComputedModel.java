@@ -24,7 +24,7 @@ import java.util.Map;
  * ({@code <s>}, 7 words, {@code </s>}), so every window is the whole stream: domain {@code mixed} is
  * "a b a a b b a" and domain {@code bees} "b b b b b b b".
  */
-final class HandComputedModel {
+public final class HandComputedModel {
 
     static final double ROOT2 = Math.sqrt(2);
     static final int WINDOW = 8;
@@ -32,7 +32,7 @@ final class HandComputedModel {
     private HandComputedModel() {}
 
     /** Writes the model into {@code directory}/model and the recipe and corpus beside it; returns the recipe. */
-    static Path write(Path directory) throws IOException {
+    public static Path write(Path directory) throws IOException {
         Path model = Files.createDirectories(directory.resolve("model"));
         MixtralConfig config = new MixtralConfig(MixtralConfig.MIXTRAL, 4, 4, 1, 1, 1, 4, 4, 2, 1e-6, 10000, 64, 5,
                 false, 1, 2, true, "topk", 1.25, "swiglu");
