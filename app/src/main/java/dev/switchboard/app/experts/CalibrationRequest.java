@@ -16,7 +16,7 @@ record CalibrationRequest(@Nullable String text, @Nullable String other, @Nullab
         @Nullable Float learningRate) {
 
     /** The most characters each text may have (the body as a whole is also bounded, 413). */
-    static final int MAX_CHARS = 200_000;
+    static final int MAX_CHARS = 50_000;
     static final int DEFAULT_STEPS = 20;
     static final int MAX_STEPS = 200;
     static final float DEFAULT_LEARNING_RATE = 0.01f;

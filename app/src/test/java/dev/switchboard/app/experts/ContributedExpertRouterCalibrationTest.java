@@ -69,6 +69,10 @@ class ContributedExpertRouterCalibrationTest extends ExpertAdminTestBase {
                     org.assertj.core.data.Offset.offset(1e-9));
             assertThat(Double.isFinite(result.path("otherLossChange").asDouble())).as(rows + " loss change, out of domain").isTrue();
         }
+        assertThat(report.path("calibrated").path("calibration").path("loss").asDouble())
+                .as("the fit moved the rows from where it started (the heuristic's), so the measured loss moved too")
+                .isNotEqualTo(report.path("heuristic").path("calibration").path("loss").asDouble());
+        System.out.println("Calibration report on the test model: " + report);
         JsonNode tokens = report.path("tokens");
         assertThat(tokens.path("heldOut").asInt()).isGreaterThan(ContributedCalibration.WINDOW);
         assertThat(tokens.path("fit").asInt()).isGreaterThan(ContributedCalibration.WINDOW);

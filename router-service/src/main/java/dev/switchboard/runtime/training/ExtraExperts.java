@@ -1,8 +1,6 @@
 package dev.switchboard.runtime.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.switchboard.runtime.model.ExpertTable;
@@ -12,31 +10,34 @@ import dev.switchboard.spi.Expert;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * What a {@link TrainableMixtral} routes through besides its checkpoint experts, as the serving table holds it after
  * the lifecycle's edits: experts added to every layer (a plugin's contributed expert, built by the caller and frozen:
- * their weights are not parameters), each with a router row per layer that is a parameter of its own, and the
- * disabled flags and selection biases of every expert. Applied to each pass's table as a
- * {@link TrainingForward.TableExtension}: the added rows are appended to the gate as differentiable views, so the
- * loss reaches them as it reaches the checkpoint's rows.
+ * their weights are not parameters), and the disabled flags and selection biases of every expert. Once an expert is
+ * added, each layer's router is a parameter of its own, {@code (experts, hidden)}: the checkpoint's rows copied, then
+ * the added rows. It is applied to each pass's table as a {@link TrainingForward.TableExtension}, as a differentiable
+ * view, so the loss reaches the added rows as it reaches the checkpoint's. (A {@code (1, hidden)} parameter per added
+ * row was tried first: PyTorch refuses the in-place row update on it, "a view of a leaf Variable that requires grad".)
  */
 final class ExtraExperts implements TrainingForward.TableExtension, AutoCloseable {
-
-    /** One added expert: its expert and its router row {@code (1, hidden)} in every layer. */
-    private record Added(List<Expert> perLayer, List<NDArray> rows) {}
 
     private final int layers;
     private final int checkpointExperts;
     private final NDManager manager;
-    private final List<Added> added = new ArrayList<>();
+    private final IntFunction<NDArray> checkpointGate;
+    private final List<List<Expert>> added = new ArrayList<>(); // per added expert, one per layer
+    private final List<NDArray> gates = new ArrayList<>(); // per layer (experts, hidden), once an expert is added
     private boolean[][] disabled; // [layer][expert]
     private float[][] selectionBias; // [layer][expert]
 
-    ExtraExperts(int layers, int checkpointExperts, NDManager manager) {
+    /** @param checkpointGate layer's checkpoint router parameter {@code (checkpointExperts, hidden)} */
+    ExtraExperts(int layers, int checkpointExperts, NDManager manager, IntFunction<NDArray> checkpointGate) {
         this.layers = layers;
         this.checkpointExperts = checkpointExperts;
         this.manager = manager;
+        this.checkpointGate = checkpointGate;
         this.disabled = new boolean[layers][checkpointExperts];
         this.selectionBias = new float[layers][checkpointExperts];
     }
@@ -51,16 +52,27 @@ final class ExtraExperts implements TrainingForward.TableExtension, AutoCloseabl
             throw new IllegalArgumentException("an added expert needs one expert and one router row per layer (" + layers
                     + "), got " + perLayer.size() + " experts and " + rows.length + " rows");
         }
-        List<NDArray> parameters = new ArrayList<>();
-        for (float[] row : rows) {
+        for (int l = 0; l < layers; l++) {
+            NDArray before = gates.size() > l ? gates.get(l) : checkpointGate.apply(l); // (experts - 1, hidden)
+            long hidden = before.getShape().get(1);
+            if (rows[l].length != hidden) {
+                throw new IllegalArgumentException("layer " + l + ": a router row needs " + hidden + " values, got " + rows[l].length);
+            }
+            float[] values = Arrays.copyOf(before.toFloatArray(), (int) ((experts() + 1) * hidden));
+            System.arraycopy(rows[l], 0, values, (int) (experts() * hidden), rows[l].length);
+            NDArray gate;
             // A copy in PyTorch's own memory, never the Java buffer create() wraps (CONTRIBUTING, Java memory).
-            try (NDArray staged = manager.create(row, new Shape(1, row.length))) {
-                NDArray parameter = staged.duplicate(); // (1, hidden)
-                parameter.setRequiresGradient(true);
-                parameters.add(parameter);
+            try (NDArray staged = manager.create(values, new Shape(experts() + 1, hidden))) {
+                gate = staged.duplicate(); // (experts, hidden)
+            }
+            gate.setRequiresGradient(true);
+            if (gates.size() > l) {
+                gates.set(l, gate).close();
+            } else {
+                gates.add(gate);
             }
         }
-        added.add(new Added(List.copyOf(perLayer), parameters));
+        added.add(List.copyOf(perLayer));
         for (int l = 0; l < layers; l++) {
             disabled[l] = Arrays.copyOf(disabled[l], experts());
             selectionBias[l] = Arrays.copyOf(selectionBias[l], experts());
@@ -77,14 +89,14 @@ final class ExtraExperts implements TrainingForward.TableExtension, AutoCloseabl
         selectionBias[layer][expert] = bias;
     }
 
-    /** The router row parameter {@code (1, hidden)} of added expert {@code expert} in {@code layer}. */
-    NDArray row(int layer, int expert) {
-        return added.get(expert - checkpointExperts).rows().get(layer);
+    /** Layer {@code layer}'s router parameter {@code (experts, hidden)} once an expert was added; else null. */
+    NDArray gate(int layer) {
+        return gates.isEmpty() ? null : gates.get(layer);
     }
 
-    /** Every added row parameter. */
-    List<NDArray> rows() {
-        return added.stream().flatMap(a -> a.rows().stream()).toList();
+    /** Every router parameter of its own (none until an expert is added). */
+    List<NDArray> gates() {
+        return List.copyOf(gates);
     }
 
     @Override
@@ -92,16 +104,15 @@ final class ExtraExperts implements TrainingForward.TableExtension, AutoCloseabl
         List<LayerExperts> extended = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             LayerExperts layer = built.layer(l);
-            NDList gates = new NDList(layer.gate()); // (checkpointExperts, hidden)
+            NDArray gate = layer.gate(); // (checkpointExperts, hidden)
             List<Expert> experts = new ArrayList<>(layer.experts());
-            for (Added expert : added) {
-                NDArray row = expert.rows().get(l);
-                NDArray view = row.reshape(row.getShape()); // a differentiable handle of the parameter (ParameterSource)
-                view.attach(step);
-                gates.add(view); // (1, hidden)
-                experts.add(expert.perLayer().get(l));
+            if (!gates.isEmpty()) {
+                gate = gates.get(l).reshape(gates.get(l).getShape()); // (experts, hidden): a differentiable handle (ParameterSource)
+                gate.attach(step);
+                for (List<Expert> perLayer : added) {
+                    experts.add(perLayer.get(l));
+                }
             }
-            NDArray gate = gates.size() == 1 ? layer.gate() : NDArrays.concat(gates, 0); // (experts, hidden)
             extended.add(new LayerExperts(gate, experts, disabled[l], selectionBias[l]));
         }
         return new ExpertTable(extended);
@@ -109,6 +120,6 @@ final class ExtraExperts implements TrainingForward.TableExtension, AutoCloseabl
 
     @Override
     public void close() {
-        added.forEach(a -> a.perLayer().forEach(Expert::close));
+        added.forEach(perLayer -> perLayer.forEach(Expert::close));
     }
 }

@@ -152,8 +152,11 @@ public final class RouterCalibration {
                     }
                     // Copied into the gate's own storage, that row only. Never gate.set(Buffer): for PyTorch that
                     // swaps a Java buffer in as the storage, which a later garbage collection frees (CONTRIBUTING).
-                    try (NDArray values = root.create(row)) {
-                        gate.set(new NDIndex(at), values);
+                    // Through a detached handle of the same storage: on a thread where PyTorch's grad mode is on (its
+                    // default on every thread but the one that loaded the engine, e.g. a server's worker), an in-place
+                    // write into a leaf that requires grad is refused ("a view of a leaf Variable that requires grad").
+                    try (NDArray values = root.create(row); NDArray storage = gate.stopGradient()) {
+                        storage.set(new NDIndex(at), values);
                     }
                 }
             }

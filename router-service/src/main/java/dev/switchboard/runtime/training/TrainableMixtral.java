@@ -63,7 +63,8 @@ public final class TrainableMixtral implements AutoCloseable {
                         + ExpertKinds.fromClassPath().knownNames()));
         this.source = new ParameterSource(config, parameters);
         this.window = window;
-        this.extra = new ExtraExperts(config.numHiddenLayers(), config.numLocalExperts(), manager);
+        this.extra = new ExtraExperts(config.numHiddenLayers(), config.numLocalExperts(), manager,
+                layer -> parameters.get(MixtralTensorLayout.gate(layer)));
     }
 
     /**
@@ -148,9 +149,9 @@ public final class TrainableMixtral implements AutoCloseable {
 
     /**
      * Adds a frozen expert to every layer after the checkpoint's (and earlier added) ones, as the serving lifecycle adds
-     * a contributed expert: {@code perLayer} (built with {@link #expertSpec}; this model closes them) and its router
-     * rows {@code rows [layer][hidden]}, which become parameters of their own ({@link #routerRow}), and its selection
-     * bias. Every layer must be sparse.
+     * a contributed expert: {@code perLayer} (built with {@link #expertSpec}; this model closes them), its router rows
+     * {@code rows [layer][hidden]} ({@link #routerRow}) and its selection bias. From then on each layer routes with a
+     * router of its own, the checkpoint's rows copied (the gate parameters stay as they are). Every layer must be sparse.
      *
      * @return the expert's index in every layer
      */
@@ -180,22 +181,30 @@ public final class TrainableMixtral implements AutoCloseable {
 
     /**
      * The tensor that holds router row {@code expert} of layer {@code layer}, and the row's index in it: the layer's
-     * gate parameter for a checkpoint expert, the expert's own {@code (1, hidden)} row for an added one.
+     * gate parameter, or once an expert was added, the layer's router of all experts (checkpoint rows copied).
      */
     public RouterRow routerRow(int layer, int expert) {
         Objects.checkIndex(expert, experts());
-        return expert < config.numLocalExperts()
-                ? new RouterRow(parameters.get(MixtralTensorLayout.gate(layer)), expert)
-                : new RouterRow(extra.row(layer, expert), 0);
+        NDArray own = extra.gate(layer);
+        return new RouterRow(own != null ? own : parameters.get(MixtralTensorLayout.gate(layer)), expert);
     }
 
     /** Row {@code row} of {@code tensor} is a router row ({@link #routerRow}). */
     public record RouterRow(NDArray tensor, int row) {}
 
-    /** Every tensor that gets gradients: the parameters and the added experts' router rows. */
+    /**
+     * Every tensor that gets gradients: the parameters and, once an expert was added, the layers' own routers in place
+     * of the gate parameters (which no pass reaches then).
+     */
     List<NDArray> gradientHolders() {
+        List<NDArray> ownGates = extra.gates();
         List<NDArray> holders = new ArrayList<>(parameters.values());
-        holders.addAll(extra.rows());
+        if (!ownGates.isEmpty()) {
+            for (int l = 0; l < config.numHiddenLayers(); l++) {
+                holders.remove(parameters.get(MixtralTensorLayout.gate(l)));
+            }
+            holders.addAll(ownGates);
+        }
         return holders;
     }
 
