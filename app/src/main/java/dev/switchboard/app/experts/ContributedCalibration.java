@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -95,7 +96,8 @@ class ContributedCalibration {
             throw ExpertErrors.invalid("other", "'other' is " + other.length + " tokens; at least " + (WINDOW + 1)
                     + " (one window) are measured");
         }
-        float[][] heuristic = heuristicRows(experts, expert, fit, served.shape().contextLength());
+        float[][] heuristic = heuristicRows(experts, expert, fit, served.shape().contextLength(),
+                part -> editor.betweenSteps(() -> experts.moeInputs(part)));
         GateCalibration.Result result;
         try {
             result = experts.calibrate(new GateCalibration.Setup(expert, copies(), heuristic, fit, heldOut, other,
@@ -114,15 +116,19 @@ class ContributedCalibration {
      * The lifecycle's rows for this text: each calibration token's hidden state at every MoE input, from prefills of the
      * live model between steps (one per context-sized piece), turned into a row by {@link CalibratedRow} with the
      * expert itself masked, as it was not yet there when it was added.
+     *
+     * @param moeInputs runs one prefill through the live model where no step is in progress ({@link
+     *     ExpertTableEditor#moeInputs})
      */
-    private float[][] heuristicRows(ExpertTableEditor experts, int expert, int[] tokens, int context) {
+    static float[][] heuristicRows(ExpertTableEditor experts, int expert, int[] tokens, int context,
+            Function<int[], float[][]> moeInputs) {
         int layers = experts.layers();
         int dModel = experts.hiddenSize();
         int piece = Math.min(tokens.length, context);
         float[][] inputs = new float[layers][];
         for (int from = 0; from < tokens.length; from += piece) {
             int[] part = Arrays.copyOfRange(tokens, from, Math.min(tokens.length, from + piece));
-            float[][] partInputs = editor.betweenSteps(() -> experts.moeInputs(part)); // [layers][part * dModel]
+            float[][] partInputs = moeInputs.apply(part); // [layers][part * dModel]
             for (int l = 0; l < layers; l++) {
                 inputs[l] = inputs[l] == null ? partInputs[l] : concat(inputs[l], partInputs[l]);
             }

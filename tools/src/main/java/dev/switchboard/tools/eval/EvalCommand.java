@@ -9,7 +9,12 @@ import dev.switchboard.runtime.tokenizer.MoeTokenizer;
 import dev.switchboard.runtime.training.CorpusSplit;
 import dev.switchboard.runtime.training.HeldOutSet;
 import dev.switchboard.runtime.training.TrainingRecipe;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar switchboard.jar eval ...}: measures a model on a recipe's held-out split, with the corpus
  * split ({@link CorpusSplit}) and held-out windows ({@link HeldOutSet}) that training itself uses. Prints a
- * human-readable report, or exactly one JSON object with {@code --json}; progress goes to the log (stderr).
+ * human-readable report, or exactly one JSON object with {@code --json}, to stdout or to {@code --output}; progress
+ * goes to the log (stderr).
  */
 public final class EvalCommand {
 
@@ -31,7 +37,17 @@ public final class EvalCommand {
 
     public void run(EvalArguments arguments) {
         DjlOffline.enforce();
-        out.println(render(evaluate(arguments), arguments.json()));
+        String report = render(evaluate(arguments), arguments.json());
+        if (arguments.output() == null) {
+            out.println(report);
+            return;
+        }
+        try {
+            Files.writeString(arguments.output(), report + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(arguments.output() + ": cannot write the report", e);
+        }
+        out.println("wrote " + arguments.output().toAbsolutePath());
     }
 
     static EvalReport evaluate(EvalArguments arguments) {
@@ -50,6 +66,6 @@ public final class EvalCommand {
     }
 
     static String render(EvalReport report, boolean json) {
-        return json ? EvalJson.render(report) : EvalText.render(report);
+        return json ? EvalJson.render(report, Instant.now()) : EvalText.render(report);
     }
 }
