@@ -18,11 +18,11 @@ package dev.switchboard.app.experts;
  * @param calibrated with the fitted rows, now installed
  * @param configurationVersion the version of the shared expert configuration that holds the fitted rows
  */
-record CalibrationReport(String origin, int expert, int steps, double fitSeconds, double totalSeconds, Tokens tokens,
-        String otherSource, Without withoutExpert, RowResult heuristic, RowResult calibrated, long configurationVersion) {
+record CalibrationReport(String origin, int expert, int steps, double fitSeconds, double totalSeconds, CalibrationTokens tokens,
+        String otherSource, CalibrationBaseline withoutExpert, CalibrationRows heuristic, CalibrationRows calibrated, long configurationVersion) {
 
     /** Token counts. */
-    record Tokens(int fit, int heldOut, int other) {}
+    record CalibrationTokens(int fit, int heldOut, int other) {}
 
     /**
      * One text with one choice of rows.
@@ -30,7 +30,7 @@ record CalibrationReport(String origin, int expert, int steps, double fitSeconds
      * @param loss mean next-token cross-entropy, nats per token
      * @param share of all top-k places on the text's tokens, the share the expert took, averaged over the MoE layers
      */
-    record Measure(double loss, double share) {}
+    record CalibrationMeasure(double loss, double share) {}
 
     /**
      * One choice of rows, on the held-out calibration text and on the other text.
@@ -38,8 +38,8 @@ record CalibrationReport(String origin, int expert, int steps, double fitSeconds
      * @param calibrationLossChange {@code calibration.loss} minus the loss without the expert
      * @param otherLossChange {@code other.loss} minus the loss without the expert
      */
-    record RowResult(Measure calibration, Measure other, double calibrationLossChange, double otherLossChange) {}
+    record CalibrationRows(CalibrationMeasure calibration, CalibrationMeasure other, double calibrationLossChange, double otherLossChange) {}
 
     /** The expert masked: the baseline the changes are measured against. */
-    record Without(Measure calibration, Measure other) {}
+    record CalibrationBaseline(CalibrationMeasure calibration, CalibrationMeasure other) {}
 }

@@ -108,7 +108,7 @@ class ContributedCalibration {
         install(served, target, result.rows());
         log.info("Calibrated the router rows of contributed expert {} ({} steps, {} s)", target.origin(), result.steps(),
                 String.format("%.1f", result.seconds()));
-        return report(target, expert, result, new CalibrationReport.Tokens(fit.length, heldOut.length, other.length),
+        return report(target, expert, result, new CalibrationReport.CalibrationTokens(fit.length, heldOut.length, other.length),
                 otherSource, (System.nanoTime() - started) / 1e9);
     }
 
@@ -189,21 +189,21 @@ class ContributedCalibration {
     }
 
     private CalibrationReport report(AddedExperts.Added target, int expert, GateCalibration.Result result,
-            CalibrationReport.Tokens tokens, String otherSource, double seconds) {
+            CalibrationReport.CalibrationTokens tokens, String otherSource, double seconds) {
         GateCalibration.Measured without = result.without();
         return new CalibrationReport(target.origin(), expert, result.steps(), result.seconds(), seconds, tokens, otherSource,
-                new CalibrationReport.Without(measure(without.calibration()), measure(without.other())),
+                new CalibrationReport.CalibrationBaseline(measure(without.calibration()), measure(without.other())),
                 rowResult(result.start(), without), rowResult(result.fitted(), without), shared.appliedVersion());
     }
 
-    private static CalibrationReport.RowResult rowResult(GateCalibration.Measured rows, GateCalibration.Measured without) {
-        return new CalibrationReport.RowResult(measure(rows.calibration()), measure(rows.other()),
+    private static CalibrationReport.CalibrationRows rowResult(GateCalibration.Measured rows, GateCalibration.Measured without) {
+        return new CalibrationReport.CalibrationRows(measure(rows.calibration()), measure(rows.other()),
                 rows.calibration().crossEntropy() - without.calibration().crossEntropy(),
                 rows.other().crossEntropy() - without.other().crossEntropy());
     }
 
-    private static CalibrationReport.Measure measure(RoutedLoss loss) {
-        return new CalibrationReport.Measure(loss.crossEntropy(), loss.share());
+    private static CalibrationReport.CalibrationMeasure measure(RoutedLoss loss) {
+        return new CalibrationReport.CalibrationMeasure(loss.crossEntropy(), loss.share());
     }
 
     private static float[] concat(float[] a, float[] b) {

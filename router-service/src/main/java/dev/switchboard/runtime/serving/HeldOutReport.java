@@ -18,7 +18,7 @@ import java.util.List;
  * @param heldOut the losses
  */
 public record HeldOutReport(String model, String recipe, int window, int windowsPerDomain, Instant measuredAt,
-        HeldOut heldOut) {
+        HeldOutLosses heldOut) {
 
     /** The file name in a model folder. */
     public static final String FILE = "eval-report.json";
@@ -33,9 +33,9 @@ public record HeldOutReport(String model, String recipe, int window, int windows
      * @param natsPerToken mean loss over every evaluated position of every domain
      * @param domains per domain, in recipe order
      */
-    public record HeldOut(double natsPerToken, List<Domain> domains) {
+    public record HeldOutLosses(double natsPerToken, List<HeldOutDomain> domains) {
 
-        public HeldOut {
+        public HeldOutLosses {
             domains = List.copyOf(domains);
         }
     }
@@ -48,5 +48,5 @@ public record HeldOutReport(String model, String recipe, int window, int windows
      * @param natsPerToken mean next-token cross-entropy in nats
      * @param bitsPerByte the mean loss scaled to the domain's whole held-out stream, in bits per UTF-8 byte
      */
-    public record Domain(String domain, int windows, long tokens, double natsPerToken, double bitsPerByte) {}
+    public record HeldOutDomain(String domain, int windows, long tokens, double natsPerToken, double bitsPerByte) {}
 }

@@ -28,12 +28,12 @@ final class EvalJson {
     private EvalJson() {}
 
     static String render(EvalReport report, Instant measuredAt) {
-        List<HeldOutReport.Domain> losses = report.domains().stream().map(EvalReport.DomainResult::loss)
-                .map(loss -> new HeldOutReport.Domain(loss.domain(), loss.windows(), loss.positions(), loss.natsPerToken(),
+        List<HeldOutReport.HeldOutDomain> losses = report.domains().stream().map(EvalReport.DomainResult::loss)
+                .map(loss -> new HeldOutReport.HeldOutDomain(loss.domain(), loss.windows(), loss.positions(), loss.natsPerToken(),
                         loss.bitsPerByte()))
                 .toList();
         ObjectNode json = JSON.valueToTree(new HeldOutReport(report.model(), report.recipe(), report.window(),
-                report.windowsPerDomain(), measuredAt, new HeldOutReport.HeldOut(report.natsPerToken(), losses)));
+                report.windowsPerDomain(), measuredAt, new HeldOutReport.HeldOutLosses(report.natsPerToken(), losses)));
         json.put("uniform_loss", report.uniformLoss());
         JsonNode domains = json.get("held_out").get("domains");
         for (int d = 0; d < report.domains().size(); d++) {
