@@ -38,7 +38,8 @@ record CalibrationReport(String origin, int expert, int steps, double fitSeconds
      * @param calibrationLossChange {@code calibration.loss} minus the loss without the expert
      * @param otherLossChange {@code other.loss} minus the loss without the expert
      */
-    record CalibrationRows(CalibrationMeasure calibration, CalibrationMeasure other, double calibrationLossChange, double otherLossChange) {}
+    record CalibrationRows(CalibrationMeasure calibration, CalibrationMeasure other, double calibrationLossChange,
+            double otherLossChange) {}
 
     /** The expert masked: the baseline the changes are measured against. */
     record CalibrationBaseline(CalibrationMeasure calibration, CalibrationMeasure other) {}

@@ -39,7 +39,7 @@ record CalibrationRequest(@Nullable String text, @Nullable String other, @Nullab
         }
         float rate = learningRate == null ? DEFAULT_LEARNING_RATE : learningRate;
         if (!(rate > 0 && rate <= 1)) {
-            throw ExpertErrors.invalid("learning_rate", "'learningRate' must be above 0 and at most 1, got " + rate);
+            throw ExpertErrors.invalid("learningRate", "'learningRate' must be above 0 and at most 1, got " + rate);
         }
         return new CalibrationRequest(text, other, stepCount, rate);
     }

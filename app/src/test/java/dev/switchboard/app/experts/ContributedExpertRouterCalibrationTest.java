@@ -100,7 +100,7 @@ class ContributedExpertRouterCalibrationTest extends ExpertAdminTestBase {
         assertError(api.post(CALIBRATE, "{}", 400), "text");
         assertError(api.post(CALIBRATE, "{\"text\":\"too short\"}", 400), "text");
         assertError(api.post(CALIBRATE, "{\"text\":\"" + TEXT + "\",\"steps\":0}", 400), "steps");
-        assertError(api.post(CALIBRATE, "{\"text\":\"" + TEXT + "\",\"learningRate\":-1}", 400), "learning_rate");
+        assertError(api.post(CALIBRATE, "{\"text\":\"" + TEXT + "\",\"learningRate\":-1}", 400), "learningRate");
         assertError(api.post(CALIBRATE, "{\"text\":\"" + "x".repeat(CalibrationRequest.MAX_CHARS + 1) + "\"}", 400), "text");
         assertError(api.post("/api/admin/experts/contributed/" + ExamplePlugin.ID + "/nobody/calibrate",
                 "{\"text\":\"" + TEXT + "\"}", 404), "name");
