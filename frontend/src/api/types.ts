@@ -288,6 +288,8 @@ export interface ContributedExpert {
   name: string;
   selectionBias: number;
   options: Record<string, string>;
+  /** Router rows [layer][hidden] fitted by calibration, which every replica installs; null: derived from the jar. */
+  gateRows: number[][] | null;
 }
 
 /** @openapi Disabled */
@@ -320,6 +322,96 @@ export interface ExpertConfigurationView {
   configuration: ExpertConfiguration;
   appliedBy: string[];
   pending: PendingReplica[];
+}
+
+/** @openapi CalibrationRequest — POST /api/admin/experts/contributed/{plugin}/{name}/calibrate. */
+export interface CalibrationRequest {
+  /** Text from the expert's domain: fitted on, its last fifth held out and measured. */
+  text: string | null;
+  /** Other text, measured only; null: the built-in sample. */
+  other: string | null;
+  steps: number | null;
+  learningRate: number | null;
+}
+
+/** @openapi CalibrationMeasure — one text with one choice of router rows. */
+export interface CalibrationMeasure {
+  /** Mean next-token cross-entropy, nats per token. */
+  loss: number;
+  /** The expert's share of the text's top-k places, averaged over layers. */
+  share: number;
+}
+
+/** @openapi CalibrationRows — one choice of rows; the changes are against the model without the expert. */
+export interface CalibrationRows {
+  calibration: CalibrationMeasure;
+  other: CalibrationMeasure;
+  calibrationLossChange: number;
+  otherLossChange: number;
+}
+
+/** @openapi CalibrationBaseline — the expert masked out of routing. */
+export interface CalibrationBaseline {
+  calibration: CalibrationMeasure;
+  other: CalibrationMeasure;
+}
+
+/** @openapi CalibrationTokens */
+export interface CalibrationTokens {
+  fit: number;
+  heldOut: number;
+  other: number;
+}
+
+/** @openapi CalibrationReport — the answer of a calibration: the fitted rows are installed on every replica. */
+export interface CalibrationReport {
+  origin: string;
+  expert: number;
+  steps: number;
+  fitSeconds: number;
+  totalSeconds: number;
+  tokens: CalibrationTokens;
+  otherSource: string;
+  withoutExpert: CalibrationBaseline;
+  heuristic: CalibrationRows;
+  calibrated: CalibrationRows;
+  configurationVersion: number;
+}
+
+/** @openapi HeldOutDomain — one domain's held-out loss as eval measured it. */
+export interface HeldOutDomain {
+  domain: string;
+  windows: number;
+  /** Predicted positions evaluated. */
+  tokens: number;
+  natsPerToken: number;
+  bitsPerByte: number;
+}
+
+/** @openapi HeldOutLosses */
+export interface HeldOutLosses {
+  natsPerToken: number;
+  domains: HeldOutDomain[];
+}
+
+/** @openapi HeldOutReport — the model folder's eval-report.json (eval --json --output). */
+export interface HeldOutReport {
+  /** The model folder as eval was given it. */
+  model: string;
+  /** The recipe whose held-out split was measured. */
+  recipe: string;
+  window: number;
+  windowsPerDomain: number;
+  /** When eval ran; null for a report written before eval recorded it. */
+  measuredAt: string | null;
+  heldOut: HeldOutLosses;
+}
+
+/** @openapi ModelEvaluationView — GET /api/stats/eval; 404 when the model folder has no eval-report.json. */
+export interface ModelEvaluationView {
+  model: string;
+  source: string;
+  report: HeldOutReport;
 }
 
 /** A chat message of the OpenAI API. */

@@ -1,7 +1,7 @@
 /**
  * History & analysis: utilisation of one layer over a chosen range and bucket, the per-domain distribution
  * (Mixtral Fig. 7), consecutive-token rates against the random baselines (Table 5), top tokens per expert;
- * each table exports as CSV.
+ * each table exports as CSV; and the model's held-out loss per domain as `eval` measured it.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { getJson, query } from '../../api/http';
@@ -12,6 +12,7 @@ import { TimeChart } from '../../ui/TimeChart';
 import { useAsync } from '../../ui/useAsync';
 import { AnalysisTables } from './AnalysisTables';
 import { CsvButton } from './CsvButton';
+import { HeldOutTable } from './HeldOutTable';
 import { type Bucket, bucketsFor } from './historyBuckets';
 import { layerUtilisation } from './utilisationSeries';
 
@@ -70,6 +71,7 @@ export function HistoryView({ model }: { model: string }) {
         )}
       </section>
       <AnalysisTables model={model} from={from} layer={layer} />
+      <HeldOutTable model={model} />
     </>
   );
 }

@@ -95,6 +95,21 @@ class OpenApiSchemaTest extends ServingTestBase {
         assertThat(properties("RoutingOverrideLayer")).containsExactly("layer", "masked_experts", "logit_bias");
     }
 
+    @Test
+    void calibrationAndHeldOutLossesAreDescribedUnderTheNamesTheDashboardTypesUse() {
+        assertThat(properties("CalibrationRequest")).containsExactlyInAnyOrder("text", "other", "steps", "learningRate");
+        assertThat(properties("CalibrationReport")).containsExactlyInAnyOrder("origin", "expert", "steps", "fitSeconds",
+                "totalSeconds", "tokens", "otherSource", "withoutExpert", "heuristic", "calibrated", "configurationVersion");
+        assertThat(properties("CalibrationRows")).containsExactlyInAnyOrder("calibration", "other", "calibrationLossChange",
+                "otherLossChange");
+        assertThat(properties("Contributed")).contains("gateRows");
+        assertThat(properties("ModelEvaluationView")).containsExactlyInAnyOrder("model", "source", "report");
+        assertThat(properties("HeldOutReport")).containsExactlyInAnyOrder("model", "recipe", "window", "windowsPerDomain",
+                "measuredAt", "heldOut");
+        assertThat(properties("HeldOutDomain")).containsExactlyInAnyOrder("domain", "windows", "tokens", "natsPerToken",
+                "bitsPerByte");
+    }
+
     private List<String> properties(String schema) {
         JsonNode properties = document.path("components").path("schemas").path(schema).path("properties");
         assertThat(properties.isObject()).as("schema %s has properties", schema).isTrue();

@@ -84,7 +84,7 @@ class ContributedExpertOperations {
                         at[l] = table.add(l, perLayer.get(l), rows[l], selectionBias);
                     }
                 });
-                added.add(new AddedExperts.Added(pluginId, plugin.label(), name, perLayer, selectionBias, options));
+                added.add(new AddedExperts.Added(pluginId, plugin.label(), name, perLayer, selectionBias, options, null));
                 return at;
             } catch (RuntimeException e) {
                 perLayer.forEach(Expert::close);

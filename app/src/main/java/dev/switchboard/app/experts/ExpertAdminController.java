@@ -38,11 +38,14 @@ class ExpertAdminController {
     private final ExpertOperations experts;
     private final ContributedExpertOperations contributed;
     private final ExpertConfigurationSync shared;
+    private final ContributedCalibration calibration;
 
-    ExpertAdminController(ExpertOperations experts, ContributedExpertOperations contributed, ExpertConfigurationSync shared) {
+    ExpertAdminController(ExpertOperations experts, ContributedExpertOperations contributed, ExpertConfigurationSync shared,
+            ContributedCalibration calibration) {
         this.experts = experts;
         this.contributed = contributed;
         this.shared = shared;
+        this.calibration = calibration;
     }
 
     /** Every layer's experts: kind, plugin, origin, parameters, memory, state, selection bias. */
@@ -94,6 +97,20 @@ class ExpertAdminController {
     Mono<ExpertTableView> add(@RequestBody AddRequest request) {
         return change(() -> contributed.add(required("plugin", request.plugin()), required("name", request.name()),
                 request.selectionBias(), options(request.options())));
+    }
+
+    /**
+     * Fits a contributed expert's router rows by gradient on the body's text, everything else frozen, installs them on
+     * every replica and answers how they compare with the mean-input rows: 400 bad text or settings, 404 not in the
+     * model, 409 disabled, changed meanwhile or another calibration running.
+     */
+    @PostMapping("/contributed/{plugin}/{name}/calibrate")
+    Mono<CalibrationReport> calibrate(@PathVariable String plugin, @PathVariable String name,
+            @RequestBody CalibrationRequest request) {
+        return blocking(() -> {
+            shared.catchUp();
+            return calibration.calibrate(plugin, name, request);
+        });
     }
 
     /** Removes a contributed expert from every layer. */

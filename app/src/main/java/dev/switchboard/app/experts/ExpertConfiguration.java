@@ -3,6 +3,7 @@ package dev.switchboard.app.experts;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The desired expert configuration of a model, as every replica stores and reads it: what differs from the
@@ -30,10 +31,20 @@ public record ExpertConfiguration(List<Rebuilt> rebuilt, List<Contributed> contr
      * A plugin's contributed expert in every layer.
      *
      * @param options the options given when it was added, over those the plugin declares
+     * @param gateRows its router rows {@code [layer][hidden]} when they were fitted by calibration
+     *     ({@code POST .../calibrate}), so that every replica installs the same rows; null when each replica derives them
+     *     from the jar ({@code gate.bin} or {@code calibration.txt}, {@link GateRows})
      */
-    public record Contributed(String plugin, String name, float selectionBias, Map<String, String> options) {
+    public record Contributed(String plugin, String name, float selectionBias, Map<String, String> options,
+            @Nullable List<List<Float>> gateRows) {
         public Contributed {
             options = Map.copyOf(options == null ? Map.of() : options);
+            gateRows = gateRows == null ? null : gateRows.stream().map(List::copyOf).toList();
+        }
+
+        /** The fitted rows as arrays, or null. */
+        float @Nullable [][] gateRowArrays() {
+            return GateRows.arrays(gateRows);
         }
 
         String origin() {

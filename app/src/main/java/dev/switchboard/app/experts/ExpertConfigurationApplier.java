@@ -92,7 +92,8 @@ class ExpertConfigurationApplier {
         List.copyOf(leaving).forEach(added::remove);
         for (Addition addition : additions) {
             added.add(new AddedExperts.Added(addition.wanted().plugin(), addition.plugin().label(), addition.wanted().name(),
-                    addition.perLayer(), addition.wanted().selectionBias(), addition.wanted().options()));
+                    addition.perLayer(), addition.wanted().selectionBias(), addition.wanted().options(),
+                    addition.wanted().gateRows()));
         }
         events(served, now, desired, rebuilds, why);
         return true;
@@ -151,7 +152,9 @@ class ExpertConfigurationApplier {
         List<Expert> perLayer = ContributedExpertOperations.build(served.experts(), files, kind, contributed,
                 ContributedExpertOperations.withOverrides(contributed.options(), wanted.options()));
         try {
-            return new Addition(wanted, plugin, perLayer, new GateRows(editor, served, files).rows());
+            float[][] fitted = wanted.gateRowArrays();
+            return new Addition(wanted, plugin, perLayer, fitted != null ? GateRows.checked(fitted, served.experts(),
+                    wanted.origin()) : new GateRows(editor, served, files).rows());
         } catch (RuntimeException failed) {
             perLayer.forEach(Expert::close);
             throw failed;

@@ -3,6 +3,9 @@ package dev.switchboard.app.experts;
 import dev.switchboard.app.model.ServedModel;
 import dev.switchboard.runtime.serving.ExpertTableEditor;
 import dev.switchboard.runtime.serving.LayerView;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The router rows of a contributed expert, one {@code [dModel]} row per MoE layer: {@code layer-<N>/gate.bin}
@@ -23,6 +26,52 @@ final class GateRows {
         this.editor = editor;
         this.served = served;
         this.files = files;
+    }
+
+    /** {@code rows} as stored in the expert configuration; null stays null. */
+    static float @Nullable [][] arrays(@Nullable List<List<Float>> rows) {
+        if (rows == null) {
+            return null;
+        }
+        float[][] arrays = new float[rows.size()][];
+        for (int l = 0; l < arrays.length; l++) {
+            List<Float> row = rows.get(l);
+            arrays[l] = new float[row.size()];
+            for (int c = 0; c < arrays[l].length; c++) {
+                arrays[l][c] = row.get(c);
+            }
+        }
+        return arrays;
+    }
+
+    /** {@code rows} in the form the expert configuration stores. */
+    static List<List<Float>> lists(float[][] rows) {
+        List<List<Float>> lists = new ArrayList<>();
+        for (float[] row : rows) {
+            List<Float> list = new ArrayList<>(row.length);
+            for (float value : row) {
+                list.add(value);
+            }
+            lists.add(List.copyOf(list));
+        }
+        return List.copyOf(lists);
+    }
+
+    /**
+     * Stored rows, checked against the served model: one per layer of hidden_size each.
+     *
+     * @throws IllegalStateException when they do not fit it
+     */
+    static float[][] checked(float[][] rows, ExpertTableEditor model, String origin) {
+        boolean fits = rows.length == model.layers();
+        for (float[] row : rows) {
+            fits &= row.length == model.hiddenSize();
+        }
+        if (!fits) {
+            throw new IllegalStateException("the calibrated router rows of " + origin + " do not fit this model ("
+                    + model.layers() + " layers of hidden_size " + model.hiddenSize() + "); remove the expert and add it again");
+        }
+        return rows;
     }
 
     /** {@code [layers][dModel]}. */

@@ -45,7 +45,8 @@ class LiveExpertConfiguration {
             }
         }
         List<ExpertConfiguration.Contributed> contributed = added.all().stream()
-                .map(a -> new ExpertConfiguration.Contributed(a.pluginId(), a.name(), a.selectionBias(), a.options()))
+                .map(a -> new ExpertConfiguration.Contributed(a.pluginId(), a.name(), a.selectionBias(), a.options(),
+                        a.gateRows()))
                 .toList();
         return new ExpertConfiguration(rebuilt, contributed, disabled);
     }

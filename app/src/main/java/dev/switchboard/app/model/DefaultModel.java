@@ -21,7 +21,7 @@ public final class DefaultModel {
 
     private static final String RESOURCE_FOLDER = "default-model/";
     private static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
-            "tokenizer_config.json", "generation_config.json", "training-report.json");
+            "tokenizer_config.json", "generation_config.json", "training-report.json", "eval-report.json");
 
     private DefaultModel() {}
 

@@ -93,6 +93,11 @@ public class ModelHolder implements SmartLifecycle, DisposableBean {
         return state;
     }
 
+    /** The served model's folder; null when none is configured. */
+    @Nullable Path directory() {
+        return directory;
+    }
+
     @Nullable String failure() {
         return failure;
     }

@@ -44,6 +44,11 @@ final class ExpertAdminClient {
         return json(admin.get().uri("/api/admin/experts").exchange().expectStatus().isOk());
     }
 
+    /** GETs an admin route and expects 200; answers the body. */
+    JsonNode get(String uri) {
+        return json(admin.get().uri(uri).exchange().expectStatus().isOk());
+    }
+
     /** POSTs to an admin route and expects {@code status}; answers the body. */
     JsonNode post(String uri, String body, int status) {
         return json(admin.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()

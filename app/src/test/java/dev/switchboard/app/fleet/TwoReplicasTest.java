@@ -9,11 +9,14 @@ import static dev.switchboard.app.fleet.FleetProbes.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.experts.ExamplePlugin;
+import dev.switchboard.app.model.ModelHolder;
 import dev.switchboard.app.routingstats.TestDatabase;
+import dev.switchboard.runtime.serving.ExpertTableEditor;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,6 +168,32 @@ class TwoReplicasTest {
         }
         assertThat(b.admin("GET", "/api/admin/experts", null, 200).path("layers").path(0).path("numExperts").asInt())
                 .as("experts per layer on B after the plugin was deleted through A").isEqualTo(4);
+    }
+
+    @Test
+    void routerRowsCalibratedThroughOneReplicaAreTheRowsTheOtherInstalls() throws Exception {
+        byte[] jar = Files.readAllBytes(ExamplePlugin.jar(folder.resolve("calibrate.jar")));
+        assertThat(a.upload(jar).statusCode()).isEqualTo(200);
+        try {
+            b.awaitPlugin(ExamplePlugin.ID, true);
+            a.admin("POST", "/api/admin/experts/contributed", "{\"plugin\":\"" + ExamplePlugin.ID
+                    + "\",\"name\":\"example-relu\",\"selectionBias\":0}", 200);
+            String text = (INPUT + ". ").repeat(20);
+            long version = a.admin("POST", "/api/admin/experts/contributed/" + ExamplePlugin.ID + "/example-relu/calibrate",
+                    "{\"text\":\"" + text + "\",\"steps\":3}", 200).path("configurationVersion").asLong();
+            awaitAppliedByBoth(version);
+            ExpertTableEditor onA = a.bean(ModelHolder.class).current().orElseThrow().experts();
+            ExpertTableEditor onB = b.bean(ModelHolder.class).current().orElseThrow().experts();
+            int hidden = onA.hiddenSize();
+            for (int l = 0; l < onA.layers(); l++) {
+                // B derives no rows of its own from the jar's calibration.txt: it installs the ones A fitted, bit for bit
+                assertThat(Arrays.copyOfRange(onB.gateRows(l), 4 * hidden, 5 * hidden)).as("layer %d's calibrated row on B", l)
+                        .isEqualTo(Arrays.copyOfRange(onA.gateRows(l), 4 * hidden, 5 * hidden));
+            }
+        } finally {
+            a.admin("DELETE", "/api/admin/plugins/" + ExamplePlugin.ID, null, 200);
+        }
+        b.awaitPlugin(ExamplePlugin.ID, false);
     }
 
     @Test

@@ -78,6 +78,31 @@ public record LayerExperts(NDArray gate, List<Expert> experts, boolean[] disable
     }
 
     /**
+     * This layer with router row {@code e} replaced by {@code gateRow [hidden]}. The new gate is a new tensor in the old
+     * gate's manager; the caller closes the old gate once no step uses it.
+     */
+    public LayerExperts withGateRow(int e, float[] gateRow) {
+        Objects.checkIndex(e, experts.size());
+        long hidden = gate.getShape().get(1);
+        if (gateRow.length != hidden) {
+            throw new IllegalArgumentException("a gate row must have hidden_size " + hidden + " entries, found " + gateRow.length);
+        }
+        NDArray nextGate = gate.duplicate(); // (numExperts, hidden), in the gate's manager
+        try (NDManager scratch = gate.getManager().newSubManager()) {
+            NDArray row = scratch.create(gateRow).toType(gate.getDataType(), false); // (hidden)
+            nextGate.set(new NDIndex(e), row); // in place in the copy, never set(Buffer) (CONTRIBUTING)
+        }
+        return new LayerExperts(nextGate, experts, disabled, selectionBias);
+    }
+
+    /** This layer with expert {@code e}'s selection bias set to {@code bias}. */
+    public LayerExperts withSelectionBias(int e, float bias) {
+        float[] next = selectionBias.clone();
+        next[e] = bias;
+        return new LayerExperts(gate, experts, disabled, next);
+    }
+
+    /**
      * This layer with one more expert, last: its router row {@code gateRow [hidden]} appended to the gate
      * and its selection bias. The new gate is a new tensor in the old gate's manager; the caller closes the
      * old gate once no step uses it.

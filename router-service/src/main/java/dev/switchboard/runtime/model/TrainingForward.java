@@ -34,6 +34,20 @@ public final class TrainingForward {
      */
     public record Output(NDArray logits, List<NDArray> gateLogits, List<RoutingDecision> decisions) {}
 
+    /**
+     * Changes the table built from the parameters for one pass, e.g. appends experts that are not parameters of the
+     * model (router calibration's contributed experts); what it adds is the caller's to close.
+     */
+    @FunctionalInterface
+    public interface TableExtension {
+
+        /** Nothing added: the table as the parameters build it. */
+        TableExtension NONE = (built, step) -> built;
+
+        /** The table the pass routes through; arrays it creates are attached to {@code step}. */
+        ExpertTable extend(ExpertTable built, NDManager step);
+    }
+
     private TrainingForward() {}
 
     /**
@@ -41,13 +55,20 @@ public final class TrainingForward {
      * {@code parameters} holds, in {@code type}; every intermediate array is attached to {@code step}.
      */
     public static Output run(TensorSource parameters, ExpertKind kind, DataType type, NDManager step, int[][] windows) {
+        return run(parameters, kind, type, step, windows, TableExtension.NONE);
+    }
+
+    /** Like {@link #run(TensorSource, ExpertKind, DataType, NDManager, int[][])}, routed through the extended table. */
+    public static Output run(TensorSource parameters, ExpertKind kind, DataType type, NDManager step, int[][] windows,
+            TableExtension extension) {
         MixtralConfig config = parameters.config();
         ModelLoader loader = new ModelLoader(parameters, step, type, step.getDevice(), false, HostCopy.DIRECT); // PyTorch throughout: autograd
         RoutingStrategy routing = routing(config);
         ModelWeights weights = loader.weights(routing,
                 GateWeights.differentiable(routing instanceof TopKRouting && config.normTopkProb()), kind);
-        ExpertTable experts = loader.experts(kind);
+        ExpertTable built = loader.experts(kind);
         try {
+            ExpertTable experts = extension.extend(built, step);
             StepBatch batch = StepBatch.ofWindows(windows, config.vocabSize());
             LayerStep layers = new LayerStep(experts, RoutingPhase.PREFILL, (fault, view) -> {
                 throw new IllegalStateException("expert " + fault.expert() + " of layer " + fault.layer()
@@ -59,7 +80,7 @@ public final class TrainingForward {
                     layers.routing().stream().map(MoeOutput::decision).toList());
         } finally {
             // The experts' copies of the weights stay referenced by the autograd graph until backward.
-            experts.layers().forEach(layer -> layer.experts().forEach(Expert::close));
+            built.layers().forEach(layer -> layer.experts().forEach(Expert::close));
             weights.close();
         }
     }

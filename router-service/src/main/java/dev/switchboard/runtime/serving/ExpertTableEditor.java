@@ -131,6 +131,17 @@ public final class ExpertTableEditor implements AutoCloseable {
     }
 
     /**
+     * Fits the router rows of an expert added while serving by gradient on a private copy of the model
+     * ({@link GateCalibration}); the live model is not changed, so this may run beside serving, off the inference
+     * thread (it takes seconds). Install the rows with {@link TableEdit#setGateRow}.
+     *
+     * @throws IllegalArgumentException when the setup does not fit the live table
+     */
+    public GateCalibration.Result calibrate(GateCalibration.Setup setup) {
+        return GateCalibration.run(this, checkpoint, setup);
+    }
+
+    /**
      * Runs {@code change} on an edit of the live table and installs the result for the following steps, then closes
      * the experts and router gates it dropped. When {@code change} throws, nothing changes.
      *

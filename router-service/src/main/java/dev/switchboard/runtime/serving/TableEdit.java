@@ -50,6 +50,16 @@ public final class TableEdit {
         return grown.size() - 1;
     }
 
+    /** Gives expert {@code e} of layer {@code l} the router row {@code gateRow [hidden]}; the old gate is closed when applied. */
+    public void setGateRow(int l, int e, float[] gateRow) {
+        table = table.withLayer(l, table.layer(l).withGateRow(e, gateRow));
+    }
+
+    /** Sets the selection bias of expert {@code e} of layer {@code l}. */
+    public void setSelectionBias(int l, int e, float bias) {
+        table = table.withLayer(l, table.layer(l).withSelectionBias(e, bias));
+    }
+
     /**
      * Takes this very {@code expert} out of layer {@code l} (later experts move down one index); returns the index
      * it had. It is closed when applied.

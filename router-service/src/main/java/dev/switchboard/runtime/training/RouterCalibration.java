@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
-import dev.switchboard.runtime.checkpoint.MixtralTensorLayout;
+import dev.switchboard.runtime.routing.RoutedLoss;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 
 /**
  * Router calibration by gradient for one expert, typically one just contributed: with every other parameter frozen,
- * row {@code expert} of every layer's router ({@code block_sparse_moe.gate.weight}) is fitted to lower the next-token
+ * row {@code expert} of every layer's router ({@code block_sparse_moe.gate.weight}, or the row of an expert added with
+ * {@link TrainableMixtral#addExpert}) is fitted to lower the next-token
  * cross-entropy on calibration windows (Adam on those rows only, computed on the host in double). The gradient
  * reaches a row only through the tokens whose top-k already holds the expert (top-k selection is not
  * differentiable, and with renormalised weights an unchosen expert's logit cancels out), so the start matters: the
@@ -47,16 +48,8 @@ public final class RouterCalibration {
         }
     }
 
-    /**
-     * A domain measured with the model's current routers.
-     *
-     * @param crossEntropy mean next-token cross-entropy in nats
-     * @param share of all top-k places on the domain's tokens, the share the expert took, averaged over layers
-     */
-    public record Measure(double crossEntropy, double share) {}
-
     /** One domain before and after the fit. */
-    public record DomainChange(String domain, Measure before, Measure after) {}
+    public record DomainChange(String domain, RoutedLoss before, RoutedLoss after) {}
 
     /** What a fit changed, per measured domain, and what it cost. */
     public record Result(int expert, int steps, double seconds, List<DomainChange> domains) {}
@@ -69,28 +62,28 @@ public final class RouterCalibration {
      */
     public static Result calibrate(TrainableMixtral model, int expert, TokenWindows calibration,
             Map<String, TokenWindows.Batch> measured, Options options) {
-        int experts = model.config().numLocalExperts();
+        int experts = model.experts();
         if (expert < 0 || expert >= experts) {
             throw new IllegalArgumentException("expert " + expert + " does not exist: the model has experts 0.." + (experts - 1));
         }
-        Map<String, Measure> before = measure(model, expert, measured);
+        Map<String, RoutedLoss> before = measure(model, expert, measured);
         long started = System.nanoTime();
         fit(model, expert, calibration, options);
         double seconds = (System.nanoTime() - started) / 1e9;
-        Map<String, Measure> after = measure(model, expert, measured);
+        Map<String, RoutedLoss> after = measure(model, expert, measured);
         List<DomainChange> changes = new ArrayList<>();
         before.forEach((domain, measure) -> changes.add(new DomainChange(domain, measure, after.get(domain))));
         return new Result(expert, options.steps(), seconds, List.copyOf(changes));
     }
 
     /** Cross-entropy and the expert's share of the top-k places on each domain's windows; nothing is recorded. */
-    public static Map<String, Measure> measure(TrainableMixtral model, int expert, Map<String, TokenWindows.Batch> domains) {
+    public static Map<String, RoutedLoss> measure(TrainableMixtral model, int expert, Map<String, TokenWindows.Batch> domains) {
         NDManager root = model.parameters().values().iterator().next().getManager();
-        Map<String, Measure> measures = new LinkedHashMap<>();
+        Map<String, RoutedLoss> measures = new LinkedHashMap<>();
         for (Map.Entry<String, TokenWindows.Batch> domain : domains.entrySet()) {
             try (NDManager step = root.newSubManager()) {
                 TrainableMixtral.Loss loss = model.loss(step, domain.getValue().inputs(), domain.getValue().targets(), 0f, 0f);
-                measures.put(domain.getKey(), new Measure(loss.crossEntropy().getFloat(), share(loss.decisions(), expert)));
+                measures.put(domain.getKey(), new RoutedLoss(loss.crossEntropy().getFloat(), share(loss.decisions(), expert)));
             }
         }
         return measures;
@@ -112,9 +105,9 @@ public final class RouterCalibration {
     private static void fit(TrainableMixtral model, int expert, TokenWindows calibration, Options options) {
         int layers = model.config().numHiddenLayers();
         int hidden = model.config().hiddenSize();
-        List<NDArray> gates = new ArrayList<>();
+        List<TrainableMixtral.RouterRow> rows = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            gates.add(model.parameters().get(MixtralTensorLayout.gate(l)));
+            rows.add(model.routerRow(l, expert));
         }
         // Every parameter records gradients, but only the expert's rows are written. The others are not frozen with
         // setRequiresGradient(false): a run that did so corrupted the native heap ("corrupted double-linked list") on
@@ -124,7 +117,7 @@ public final class RouterCalibration {
             double[][] mean = new double[layers][hidden];
             double[][] variance = new double[layers][hidden];
             SplittableRandom random = new SplittableRandom(options.seed());
-            NDManager root = gates.get(0).getManager();
+            NDManager root = rows.get(0).tensor().getManager();
             for (int step = 1; step <= options.steps(); step++) {
                 TokenWindows.Batch batch = calibration.sample(options.batchSize(), random);
                 try (NDManager scope = root.newSubManager();
@@ -134,18 +127,19 @@ public final class RouterCalibration {
                 double correction1 = 1 - Math.pow(BETA1, step);
                 double correction2 = 1 - Math.pow(BETA2, step);
                 for (int l = 0; l < layers; l++) {
-                    NDArray gate = gates.get(l);
+                    NDArray gate = rows.get(l).tensor();
+                    int at = rows.get(l).row();
                     float[] gradient;
                     try (NDArray g = gate.getGradient()) {
                         gradient = g.toFloatArray();
                         g.set(new NDIndex("..."), 0); // in place: the next step's backward adds to it
                     }
                     float[] row = new float[hidden];
-                    try (NDArray current = gate.get(expert)) {
+                    try (NDArray current = gate.get(at)) {
                         System.arraycopy(current.toFloatArray(), 0, row, 0, hidden);
                     }
                     for (int c = 0; c < hidden; c++) {
-                        double g = gradient[expert * hidden + c];
+                        double g = gradient[at * hidden + c];
                         if (!Double.isFinite(g)) {
                             throw new IllegalStateException("calibration step " + step + ": the gradient of layer " + l
                                     + "'s router row is not finite");
@@ -158,14 +152,17 @@ public final class RouterCalibration {
                     }
                     // Copied into the gate's own storage, that row only. Never gate.set(Buffer): for PyTorch that
                     // swaps a Java buffer in as the storage, which a later garbage collection frees (CONTRIBUTING).
-                    try (NDArray values = root.create(row)) {
-                        gate.set(new NDIndex(expert), values);
+                    // Through a detached handle of the same storage: on a thread where PyTorch's grad mode is on (its
+                    // default on every thread but the one that loaded the engine, e.g. a server's worker), an in-place
+                    // write into a leaf that requires grad is refused ("a view of a leaf Variable that requires grad").
+                    try (NDArray values = root.create(row); NDArray storage = gate.stopGradient()) {
+                        storage.set(new NDIndex(at), values);
                     }
                 }
             }
         } finally {
             // The frozen parameters' gradients piled up unused; leave none for whatever trains next.
-            model.parameters().values().forEach(Trainer::clearGradient);
+            model.gradientHolders().forEach(Trainer::clearGradient);
         }
     }
 }

@@ -46,6 +46,24 @@ public final class TokenWindows {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * Consecutive, non-overlapping windows from the start of {@code tokens}, at most {@code maxWindows}: a fixed
+     * measurement set, with no draw.
+     */
+    public static Batch consecutive(int[] tokens, int window, int maxWindows) {
+        int count = Math.min(maxWindows, (tokens.length - 1) / window);
+        if (count < 1) {
+            throw new IllegalArgumentException(tokens.length + " tokens do not make one window of " + (window + 1));
+        }
+        int[][] inputs = new int[count][window];
+        int[][] targets = new int[count][window];
+        for (int row = 0; row < count; row++) {
+            System.arraycopy(tokens, row * window, inputs[row], 0, window);
+            System.arraycopy(tokens, row * window + 1, targets[row], 0, window);
+        }
+        return new Batch(inputs, targets);
+    }
+
     public Batch sample(int batchSize, SplittableRandom random) {
         int[][] inputs = new int[batchSize][window];
         int[][] targets = new int[batchSize][window];

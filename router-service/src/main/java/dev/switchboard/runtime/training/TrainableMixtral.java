@@ -16,7 +16,12 @@ import dev.switchboard.runtime.model.GraphConstant;
 import dev.switchboard.runtime.model.TrainingForward;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.spi.ExpertKind;
+import dev.switchboard.kernels.VectorKernels;
+import dev.switchboard.spi.Expert;
+import dev.switchboard.spi.ExpertSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Objects;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,6 +50,7 @@ public final class TrainableMixtral implements AutoCloseable {
     private final ExpertKind expertKind;
     private final TensorSource source;
     private final int window;
+    private final ExtraExperts extra;
 
     private TrainableMixtral(MixtralConfig config, NDManager manager, Map<String, NDArray> parameters, DataType type,
             int window) {
@@ -57,6 +63,8 @@ public final class TrainableMixtral implements AutoCloseable {
                         + ExpertKinds.fromClassPath().knownNames()));
         this.source = new ParameterSource(config, parameters);
         this.window = window;
+        this.extra = new ExtraExperts(config.numHiddenLayers(), config.numLocalExperts(), manager,
+                layer -> parameters.get(MixtralTensorLayout.gate(layer)));
     }
 
     /**
@@ -129,6 +137,77 @@ public final class TrainableMixtral implements AutoCloseable {
         return Collections.unmodifiableMap(parameters);
     }
 
+    /**
+     * What an expert added by {@link #addExpert} must look like: this model's width, type and device, and its products
+     * on PyTorch so that they record gradients ({@code kindOptions} over that).
+     */
+    public ExpertSpec expertSpec(Map<String, String> kindOptions) {
+        Map<String, String> options = new LinkedHashMap<>(kindOptions);
+        options.put(VectorKernels.EXPERT_OPTION, "false");
+        return new ExpertSpec(config.hiddenSize(), config.expertIntermediateSize(), type, manager.getDevice(), options);
+    }
+
+    /**
+     * Adds a frozen expert to every layer after the checkpoint's (and earlier added) ones, as the serving lifecycle adds
+     * a contributed expert: {@code perLayer} (built with {@link #expertSpec}; this model closes them), its router rows
+     * {@code rows [layer][hidden]} ({@link #routerRow}) and its selection bias. From then on each layer routes with a
+     * router of its own, the checkpoint's rows copied (the gate parameters stay as they are). Every layer must be sparse.
+     *
+     * @return the expert's index in every layer
+     */
+    public int addExpert(List<Expert> perLayer, float[][] rows, float selectionBias) {
+        for (int l = 0; l < config.numHiddenLayers(); l++) {
+            if (!config.isSparse(l)) {
+                throw new IllegalArgumentException("layer " + l + " is dense: an added expert needs a router in every layer");
+            }
+        }
+        return extra.add(perLayer, rows, selectionBias);
+    }
+
+    /** Masks expert {@code expert} of layer {@code layer} out of routing, or lets routing choose it again. */
+    public void setDisabled(int layer, int expert, boolean disabled) {
+        extra.setDisabled(layer, expert, disabled);
+    }
+
+    /** The selection bias of expert {@code expert} of layer {@code layer} (0 unless set). */
+    public void setSelectionBias(int layer, int expert, float bias) {
+        extra.setSelectionBias(layer, expert, bias);
+    }
+
+    /** How many experts each layer routes over: the checkpoint's and the added ones. */
+    public int experts() {
+        return extra.experts();
+    }
+
+    /**
+     * The tensor that holds router row {@code expert} of layer {@code layer}, and the row's index in it: the layer's
+     * gate parameter, or once an expert was added, the layer's router of all experts (checkpoint rows copied).
+     */
+    public RouterRow routerRow(int layer, int expert) {
+        Objects.checkIndex(expert, experts());
+        NDArray own = extra.gate(layer);
+        return new RouterRow(own != null ? own : parameters.get(MixtralTensorLayout.gate(layer)), expert);
+    }
+
+    /** Row {@code row} of {@code tensor} is a router row ({@link #routerRow}). */
+    public record RouterRow(NDArray tensor, int row) {}
+
+    /**
+     * Every tensor that gets gradients: the parameters and, once an expert was added, the layers' own routers in place
+     * of the gate parameters (which no pass reaches then).
+     */
+    List<NDArray> gradientHolders() {
+        List<NDArray> ownGates = extra.gates();
+        List<NDArray> holders = new ArrayList<>(parameters.values());
+        if (!ownGates.isEmpty()) {
+            for (int l = 0; l < config.numHiddenLayers(); l++) {
+                holders.remove(parameters.get(MixtralTensorLayout.gate(l)));
+            }
+            holders.addAll(ownGates);
+        }
+        return holders;
+    }
+
     public long parameterCount() {
         return parameters.values().stream().mapToLong(NDArray::size).sum();
     }
@@ -161,7 +240,7 @@ public final class TrainableMixtral implements AutoCloseable {
             throw new IllegalArgumentException("windows of " + inputs[0].length + " tokens are longer than the "
                     + window + " this model was set up for");
         }
-        TrainingForward.Output output = TrainingForward.run(source, expertKind, type, step, inputs);
+        TrainingForward.Output output = TrainingForward.run(source, expertKind, type, step, inputs, extra);
         NDArray balance = step.zeros(new Shape(), type);
         NDArray routerZ = step.zeros(new Shape(), type);
         for (int layer = 0; layer < output.decisions().size(); layer++) {
@@ -184,7 +263,11 @@ public final class TrainableMixtral implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        try {
+            extra.close();
+        } finally {
+            manager.close();
+        }
     }
 
     private static long[] flatten(int[][] rows) {

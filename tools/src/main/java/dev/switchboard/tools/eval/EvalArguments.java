@@ -39,6 +39,11 @@ public final class EvalArguments extends ToolCommand {
     @Option(names = "--json", description = "Print exactly one JSON object instead of the report.")
     private boolean json;
 
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of standard output;"
+            + " with --json into a model folder as eval-report.json, the server shows its held-out losses"
+            + " (GET /api/stats/eval).")
+    private @Nullable Path output;
+
     public EvalArguments(PrintStream out) {
         super(out);
     }
@@ -77,5 +82,9 @@ public final class EvalArguments extends ToolCommand {
 
     boolean json() {
         return json;
+    }
+
+    @Nullable Path output() {
+        return output;
     }
 }

@@ -1,53 +1,48 @@
 package dev.switchboard.tools.eval;
 
-import java.util.ArrayList;
+import dev.switchboard.runtime.serving.HeldOutReport;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code --json} output, one object:
- * {@code model}, {@code recipe}, {@code window}, {@code windows_per_domain}, {@code uniform_loss},
+ * {@code model}, {@code recipe}, {@code window}, {@code windows_per_domain}, {@code measured_at}, {@code uniform_loss},
  * {@code held_out} ({@code nats_per_token} overall and {@code domains}: per domain {@code domain}, {@code windows},
  * {@code tokens}, {@code nats_per_token}, {@code bits_per_byte}, and {@code layers} with that domain's routing),
  * and {@code layers}: the routing of all evaluated tokens per layer ({@code load}, {@code first_choice},
  * {@code importance}, {@code balance} with the statistics API's gauge names, {@code consecutive} with the random
- * baselines, {@code top_tokens} per expert).
+ * baselines, {@code top_tokens} per expert). The fields a server shows are {@link HeldOutReport}'s, written from it.
  */
 final class EvalJson {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // snake_case: the names of HeldOutReport's fields in the file, which a server reads back into that record.
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
     private EvalJson() {}
 
-    static String render(EvalReport report) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("model", report.model());
-        json.put("recipe", report.recipe());
-        json.put("window", report.window());
-        json.put("windows_per_domain", report.windowsPerDomain());
+    static String render(EvalReport report, Instant measuredAt) {
+        List<HeldOutReport.HeldOutDomain> losses = report.domains().stream().map(EvalReport.DomainResult::loss)
+                .map(loss -> new HeldOutReport.HeldOutDomain(loss.domain(), loss.windows(), loss.positions(), loss.natsPerToken(),
+                        loss.bitsPerByte()))
+                .toList();
+        ObjectNode json = JSON.valueToTree(new HeldOutReport(report.model(), report.recipe(), report.window(),
+                report.windowsPerDomain(), measuredAt, new HeldOutReport.HeldOutLosses(report.natsPerToken(), losses)));
         json.put("uniform_loss", report.uniformLoss());
-        Map<String, Object> heldOut = new LinkedHashMap<>();
-        heldOut.put("nats_per_token", report.natsPerToken());
-        List<Object> domains = new ArrayList<>();
-        for (EvalReport.DomainResult result : report.domains()) {
-            DomainLoss loss = result.loss();
-            Map<String, Object> domain = new LinkedHashMap<>();
-            domain.put("domain", loss.domain());
-            domain.put("windows", loss.windows());
-            domain.put("tokens", loss.positions());
-            domain.put("nats_per_token", loss.natsPerToken());
-            domain.put("bits_per_byte", loss.bitsPerByte());
-            domain.put("layers", result.layers().stream().map(EvalJson::layer).toList());
-            domains.add(domain);
+        JsonNode domains = json.get("held_out").get("domains");
+        for (int d = 0; d < report.domains().size(); d++) {
+            ((ObjectNode) domains.get(d)).set("layers",
+                    JSON.valueToTree(report.domains().get(d).layers().stream().map(EvalJson::layer).toList()));
         }
-        heldOut.put("domains", domains);
-        json.put("held_out", heldOut);
-        json.put("layers", report.layers().stream().map(EvalJson::layer).toList());
+        json.set("layers", JSON.valueToTree(report.layers().stream().map(EvalJson::layer).toList()));
         return JSON.writeValueAsString(json);
     }
-
     private static Map<String, Object> layer(LayerReport layer) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("layer", layer.layer());
