@@ -67,6 +67,14 @@ class ToolsTest {
     }
 
     @Test
+    void loadgenRefusesANegativeLongPromptLengthBeforeSendingAnything() {
+        ToolRun run = ToolRun.of("loadgen", "--url", "http://127.0.0.1:9", "--long-prompt-tokens", "-5");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("--long-prompt-tokens").contains("usage: loadgen ");
+    }
+
+    @Test
     void aFailureOfTheWorkIsExitStatusOneWithTheMessage(@TempDir Path empty) {
         ToolRun run = ToolRun.of("generate", "--model", empty.resolve("missing").toString(), "--prompt-ids", "1", "--max-tokens", "2");
 

@@ -17,15 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running sequences and the two kinds of step over them: a prefill of newly joined prompts (all in one
- * forward) and a decode step (one token for every running sequence, in one forward). A sequence that
- * finishes, fails or is cancelled leaves the batch at once and its KV cache is freed. Inference thread only.
+ * The admitted sequences and the two kinds of step over them: a prefill step (the next chunk of the waiting
+ * prompts, at most {@code prefill-chunk-tokens} tokens in one forward) and a decode step (one token for every
+ * sequence past its prompt, in one forward). A sequence that finishes, fails or is cancelled leaves the batch at
+ * once and its KV cache is freed. Inference thread only.
  */
 final class Batch {
 
     private static final Logger log = LoggerFactory.getLogger(Batch.class);
 
-    private final List<RunningSequence> running = new ArrayList<>();
+    private final List<RunningSequence> prefilling = new ArrayList<>(); // admitted, prompt not yet wholly cached
+    private final List<RunningSequence> running = new ArrayList<>(); // decoding
     private final GenerationMetrics metrics;
     private final StepObserver observer;
 
@@ -34,37 +36,70 @@ final class Batch {
         this.observer = observer;
     }
 
+    /** Admitted sequences, prefilling or decoding: what {@code max-running} bounds. */
     int size() {
-        return running.size();
+        return prefilling.size() + running.size();
     }
 
     /** Removes the sequences for which {@code leaves} holds, after it has ended them. */
     void removeIf(Predicate<RunningSequence> leaves) {
+        prefilling.removeIf(sequence -> leaves.test(sequence) || sequence.closed());
         running.removeIf(sequence -> leaves.test(sequence) || sequence.closed());
     }
 
-    /** Prefills {@code jobs} together and samples each one's first token; prefill-only jobs end here. */
-    void prefill(ServingEngine model, List<GenerationJob> jobs) {
-        List<RunningSequence> joining = new ArrayList<>(jobs.size());
-        List<SequenceTokens> inputs = new ArrayList<>(jobs.size());
+    /** Takes {@code jobs} in: each gets a fresh cache and waits for its prompt to be prefilled, chunk by chunk. */
+    void join(ServingEngine model, List<GenerationJob> jobs) {
         for (GenerationJob job : jobs) {
             EngineSequence cache = job.spec.routingOverride() == null
                     ? model.newSequence()
                     : model.newSequence(job.spec.routingOverride());
-            RunningSequence sequence = new RunningSequence(job, cache, metrics, observer);
-            joining.add(sequence);
-            inputs.add(new SequenceTokens(cache, job.spec.promptTokens()));
+            prefilling.add(new RunningSequence(job, cache, metrics, observer));
             metrics.prefilled(job.spec.promptTokens().length);
         }
-        StepOutcome output = forward(model, RoutingPhase.PREFILL, joining, inputs);
+    }
+
+    /** Whether some admitted prompt is not yet wholly in its cache. */
+    boolean prefilling() {
+        return !prefilling.isEmpty();
+    }
+
+    /** Sequences past their prompt, fed one token per decode step. */
+    int decoding() {
+        return running.size();
+    }
+
+    /**
+     * One prefill step of at most {@code chunkTokens} prompt tokens, taken from the waiting prompts in arrival order
+     * (the first may fill it alone; a long prompt takes several steps, so the running sequences decode between its
+     * chunks). A prompt whose last chunk this was samples its first token and joins the decode batch; a prefill-only
+     * job ends here.
+     */
+    void prefillChunk(ServingEngine model, int chunkTokens) {
+        List<RunningSequence> stepping = new ArrayList<>();
+        List<SequenceTokens> inputs = new ArrayList<>();
+        int budget = chunkTokens;
+        for (int i = 0; i < prefilling.size() && budget > 0; i++) {
+            RunningSequence sequence = prefilling.get(i);
+            int[] chunk = sequence.nextChunk(budget);
+            budget -= chunk.length;
+            stepping.add(sequence);
+            inputs.add(new SequenceTokens(sequence.cache, chunk));
+        }
+        StepOutcome output = forward(model, RoutingPhase.PREFILL, stepping, inputs);
         if (output == null) {
+            prefilling.removeIf(RunningSequence::closed);
             return;
         }
-        for (int i = 0; i < joining.size(); i++) {
-            RunningSequence sequence = joining.get(i);
+        for (int i = 0; i < stepping.size(); i++) {
+            RunningSequence sequence = stepping.get(i);
             List<TokenTrace> routing = output.routing() == null ? null : output.routing().get(i);
+            sequence.chunkPrefilled(inputs.get(i).tokens().length, routing);
+            if (sequence.promptLeft() > 0) {
+                continue;
+            }
+            prefilling.remove(sequence);
             if (sequence.job.spec.prefillOnly()) {
-                sequence.job.emit(new GenerationEvent.Prefilled(sequence.job.spec.promptTokens(), routing));
+                sequence.job.emit(new GenerationEvent.Prefilled(sequence.job.spec.promptTokens(), sequence.promptRouting()));
                 sequence.finish(FinishReason.STOP);
                 continue;
             }
@@ -100,17 +135,25 @@ final class Batch {
 
     /** Ends every running sequence (drain deadline, shutdown). */
     void finishAll(FinishReason finishReason) {
+        for (RunningSequence sequence : prefilling) {
+            sequence.finish(finishReason);
+        }
         for (RunningSequence sequence : running) {
             sequence.finish(finishReason);
         }
+        prefilling.clear();
         running.clear();
     }
 
     /** Fails every running sequence (the engine broke). */
     void failAll(ApiException error) {
+        for (RunningSequence sequence : prefilling) {
+            sequence.fail(error);
+        }
         for (RunningSequence sequence : running) {
             sequence.fail(error);
         }
+        prefilling.clear();
         running.clear();
     }
 

@@ -24,10 +24,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Continuous batching. One dedicated thread ({@value #THREAD_NAME}) owns the model; requests wait in a
- * bounded queue and join the batch at step boundaries. Each loop iteration: drop cancelled and expired
- * sequences, admit waiting requests up to {@code maxRunning} (their prompts prefilled together in one
- * forward, up to {@code maxPrefillTokens}), then one decode step for every running sequence in one forward.
+ * Continuous batching with chunked prefill. One dedicated thread ({@value #THREAD_NAME}) owns the model; requests
+ * wait in a bounded queue and join the batch at step boundaries. Each loop iteration: drop cancelled and expired
+ * sequences, admit waiting requests up to {@code maxRunning}, one prefill step over the next
+ * {@code prefillChunkTokens} tokens of the admitted prompts (a long prompt takes several iterations), then one
+ * decode step for every sequence past its prompt, in one forward. So a long prompt delays each running stream's
+ * next token by one chunk's step, not by its whole prefill (as in Sarathi-Serve, Agrawal et al. 2024).
  * Admission beyond {@code maxRunning + maxQueued} is refused with 429, and with 503 while draining.
  *
  * <p>Work submitted through {@link StepBoundary} (expert-table swaps) runs on the same thread at the start
@@ -163,11 +165,14 @@ class GenerationScheduler implements SmartLifecycle, StepBoundary {
         dropAbandoned(now);
         List<GenerationJob> joining = admit();
         if (!joining.isEmpty()) {
-            batch.prefill(engine(), joining);
+            batch.join(engine(), joining);
         }
-        if (batch.size() > 0) {
+        if (batch.prefilling()) {
+            batch.prefillChunk(engine(), limits.prefillChunkTokens());
+        }
+        if (batch.decoding() > 0) {
             batch.decode(engine());
-        } else if (joining.isEmpty()) {
+        } else if (batch.size() == 0 && joining.isEmpty()) {
             GenerationJob next = waiting.pollFirst(20, TimeUnit.MILLISECONDS); // idle: sleep until work arrives
             if (next != null) {
                 waiting.addFirst(next);
@@ -213,17 +218,14 @@ class GenerationScheduler implements SmartLifecycle, StepBoundary {
         }
     }
 
-    /** Takes waiting requests while the batch has room; their prompts share one prefill up to the token budget. */
+    /** Takes waiting requests while the batch has room; their prompts are prefilled in the following steps. */
     private List<GenerationJob> admit() {
         List<GenerationJob> joining = new ArrayList<>();
-        int budget = limits.maxPrefillTokens();
         while (batch.size() + joining.size() < limits.maxRunning()) {
-            GenerationJob job = waiting.peekFirst();
-            if (job == null || (!joining.isEmpty() && job.spec.promptTokens().length > budget)) {
+            GenerationJob job = waiting.pollFirst();
+            if (job == null) {
                 break;
             }
-            waiting.pollFirst();
-            budget -= job.spec.promptTokens().length;
             job.emit(new GenerationEvent.Started());
             joining.add(job);
         }

@@ -8,6 +8,7 @@ import dev.switchboard.runtime.serving.EngineSequence;
 import dev.switchboard.runtime.serving.RoutingCapture;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,10 @@ final class RunningSequence {
     private final GenerationMetrics metrics;
     private final StepObserver observer;
     private final List<TokenTrace> pendingRouting = new ArrayList<>();
+    /** A prefill-only job's routing of every prompt token prefilled so far, in prompt order. */
+    private final List<TokenTrace> promptRouting = new ArrayList<>();
+    /** Prompt tokens already in the cache; the prompt is prefilled in chunks, one per prefill step. */
+    private int prefilled;
     private int lastToken = -1;
     private long lastTokenNanos;
     private boolean closed;
@@ -40,6 +45,34 @@ final class RunningSequence {
                 job.spec.model().shape().eosTokenId(), job.spec.model().shape().contextLength() - job.spec.promptTokens().length);
         this.metrics = metrics;
         this.observer = observer;
+    }
+
+    /** Prompt tokens not yet in the cache: 0 once the sequence decodes. */
+    int promptLeft() {
+        return job.spec.promptTokens().length - prefilled;
+    }
+
+    /** The next at most {@code budget} prompt tokens to prefill, from where the cache ends. */
+    int[] nextChunk(int budget) {
+        int[] prompt = job.spec.promptTokens();
+        return Arrays.copyOfRange(prompt, prefilled, prefilled + Math.min(budget, prompt.length - prefilled));
+    }
+
+    /**
+     * A prefill step put the next {@code count} prompt tokens into the cache.
+     *
+     * @param routing the routing of each of those tokens, when captured
+     */
+    void chunkPrefilled(int count, @Nullable List<TokenTrace> routing) {
+        prefilled += count;
+        if (routing != null && job.spec.prefillOnly()) {
+            promptRouting.addAll(routing);
+        }
+    }
+
+    /** A prefill-only job's routing of its whole prompt, once {@link #promptLeft()} is 0; null when none was captured. */
+    @Nullable List<TokenTrace> promptRouting() {
+        return promptRouting.isEmpty() ? null : List.copyOf(promptRouting);
     }
 
     /** The token to feed in the next decode step. */

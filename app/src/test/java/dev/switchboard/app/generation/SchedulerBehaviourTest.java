@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.app.ServingTest;
 import dev.switchboard.app.ServingTestBase;
 import dev.switchboard.app.model.ModelControls;
+import tools.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -19,10 +27,13 @@ import reactor.test.StepVerifier;
 /**
  * Continuous batching and admission against the real model slowed down per step: joins at step boundaries,
  * one batched forward for all running sequences, 429 beyond the limits (2 running + 2 queued in the test
- * configuration), queue-wait timeout, cancellation within a step, the server-side deadline, and the
- * inference thread (never a Netty event loop).
+ * configuration), queue-wait timeout, cancellation within a step, the server-side deadline, chunked prefill
+ * interleaved with decode steps, and the inference thread (never a Netty event loop).
  */
 class SchedulerBehaviourTest extends ServingTestBase {
+
+    /** {@code switchboard.serving.prefill-chunk-tokens}, left at its default in the test configuration. */
+    private static final int CHUNK = 128;
 
     private WebClient client() {
         return WebClient.builder().baseUrl("http://127.0.0.1:" + port)
@@ -47,6 +58,54 @@ class SchedulerBehaviourTest extends ServingTestBase {
         });
         assertThat(steps).as("a decode step fed both sequences one token each in one forward")
                 .anySatisfy(step -> assertThat(step.inputLengths()).containsExactly(1, 1));
+    }
+
+    @Test
+    void aLongPromptIsPrefilledInChunksWithTheRunningSequenceDecodedBetweenThem() throws InterruptedException {
+        controls.stepDelay(10);
+        // A: a stream that is decoding when the long prompt arrives (greedy, so no early EOS).
+        BlockingQueue<String> runningChunks = new LinkedBlockingQueue<>();
+        Disposable running = client().post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(chat("\"stream\":true,\"temperature\":0,\"max_tokens\":300")).retrieve()
+                .bodyToFlux(String.class).subscribe(runningChunks::add);
+        try {
+            assertThat(runningChunks.poll(20, TimeUnit.SECONDS)).as("the running stream's first chunk").isNotNull();
+            // B: a prompt of several chunks (prefill-chunk-tokens is 128 by default).
+            String longPrompt = String.join(" ", Collections.nCopies(60, "the cat sat on the mat"));
+            JsonNode answer = client().post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"model\":\"" + ServingTest.MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                            + longPrompt + "\"}],\"temperature\":0,\"max_tokens\":1}")
+                    .retrieve().bodyToMono(JsonNode.class).block(Duration.ofSeconds(30));
+            int promptTokens = answer.path("usage").path("prompt_tokens").asInt();
+            assertThat(promptTokens).as("the long prompt needs at least three chunks").isGreaterThan(2 * CHUNK);
+        } finally {
+            running.dispose();
+        }
+        List<ModelControls.Step> steps = controls.steps();
+        int runningId = steps.get(0).sequenceIds()[0]; // A's prefill was the first step of the test
+        int longId = steps.stream().flatMapToInt(step -> Arrays.stream(step.sequenceIds())).filter(id -> id != runningId)
+                .findFirst().orElseThrow();
+        List<Integer> chunkSteps = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            int[] ids = steps.get(i).sequenceIds();
+            int[] lengths = steps.get(i).inputLengths();
+            assertThat(Arrays.stream(lengths).sum()).as("step %d runs at most one chunk of prompt tokens", i)
+                    .isLessThanOrEqualTo(CHUNK);
+            for (int k = 0; k < ids.length; k++) {
+                if (ids[k] == longId && lengths[k] > 1) {
+                    chunkSteps.add(i);
+                }
+            }
+        }
+        assertThat(chunkSteps).as("the long prompt's chunks").hasSizeGreaterThanOrEqualTo(3);
+        for (int c = 1; c < chunkSteps.size(); c++) {
+            List<ModelControls.Step> between = steps.subList(chunkSteps.get(c - 1) + 1, chunkSteps.get(c));
+            assertThat(between).as("a decode step of the running sequence between chunks %d and %d", c - 1, c)
+                    .anySatisfy(step -> {
+                        assertThat(step.sequenceIds()).containsExactly(runningId);
+                        assertThat(step.inputLengths()).containsExactly(1);
+                    });
+        }
     }
 
     @Test

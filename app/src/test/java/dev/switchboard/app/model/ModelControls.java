@@ -20,12 +20,17 @@ import reactor.core.scheduler.Schedulers;
  */
 public class ModelControls {
 
-    /** One forward call as the engine saw it. */
-    public record Step(String thread, boolean nonBlockingThread, int[] inputLengths, RoutingCapture capture) {}
+    /**
+     * One forward call as the engine saw it.
+     *
+     * @param sequenceIds per input, which sequence it extends: sequences are numbered from 1 in the order they were made
+     */
+    public record Step(String thread, boolean nonBlockingThread, int[] inputLengths, RoutingCapture capture, int[] sequenceIds) {}
 
     private final List<Step> steps = new CopyOnWriteArrayList<>();
     private final List<String> tokenizingThreads = new CopyOnWriteArrayList<>();
     private final AtomicInteger openSequences = new AtomicInteger();
+    private final AtomicInteger sequencesMade = new AtomicInteger();
     private final AtomicInteger failInSteps = new AtomicInteger(-1);
     private volatile long stepDelayMillis;
     private volatile long prefillDelayMillis;
@@ -121,7 +126,8 @@ public class ModelControls {
             public StepOutcome step(List<SequenceTokens> inputs, RoutingCapture capture) {
                 Thread thread = Thread.currentThread();
                 steps.add(new Step(thread.getName(), Schedulers.isInNonBlockingThread(),
-                        inputs.stream().mapToInt(input -> input.tokens().length).toArray(), capture));
+                        inputs.stream().mapToInt(input -> input.tokens().length).toArray(), capture,
+                        inputs.stream().mapToInt(input -> ((CountedSequence) input.sequence()).id).toArray()));
                 boolean prefill = inputs.stream().anyMatch(input -> input.tokens().length > 1);
                 sleep(prefill && prefillDelayMillis > 0 ? prefillDelayMillis : stepDelayMillis);
                 if (failInSteps.get() > 0 && failInSteps.decrementAndGet() == 0) {
@@ -142,6 +148,7 @@ public class ModelControls {
     /** A real sequence whose close is counted. */
     private final class CountedSequence implements EngineSequence {
         final EngineSequence delegate;
+        final int id = sequencesMade.incrementAndGet();
         private boolean closed;
 
         CountedSequence(EngineSequence delegate) {

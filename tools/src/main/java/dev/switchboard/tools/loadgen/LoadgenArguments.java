@@ -53,6 +53,16 @@ public final class LoadgenArguments extends ToolCommand {
             description = "How often every level is measured, interleaved, to see through noise (the median is shown); default ${DEFAULT-VALUE}.")
     private int rounds;
 
+    @Option(names = "--long-prompt-tokens", paramLabel = "L", defaultValue = "0",
+            description = "When above 0: during every level, long prompts of about L tokens (max_tokens 1) are sent one at a"
+                    + " time beside the streams, so the streams' inter-token latencies show what their prefill does to running"
+                    + " streams; default ${DEFAULT-VALUE} (none).")
+    private int longPromptTokens;
+
+    @Option(names = "--long-prompt-pause-ms", paramLabel = "MS", defaultValue = "500",
+            description = "The pause after each long prompt's answer before the next is sent; default ${DEFAULT-VALUE}.")
+    private long longPromptPauseMillis;
+
     @Option(names = "--baseline", paramLabel = "yes|no", defaultValue = "yes",
             description = "Whether to measure the requests one at a time first, as the baseline of the ratios; default ${DEFAULT-VALUE}.")
     private YesNo baseline;
@@ -69,6 +79,7 @@ public final class LoadgenArguments extends ToolCommand {
                 "--concurrency needs positive levels, got " + Arrays.toString(concurrency));
         require(requests >= 1 && maxTokens >= 1 && promptTokens >= 1 && warmup >= 0 && rounds >= 1,
                 "--requests, --max-tokens, --prompt-tokens and --rounds must be >= 1 and --warmup >= 0");
+        require(longPromptTokens >= 0 && longPromptPauseMillis >= 0, "--long-prompt-tokens and --long-prompt-pause-ms must be >= 0");
     }
 
     @Override
@@ -112,6 +123,15 @@ public final class LoadgenArguments extends ToolCommand {
     /** Requests sent one at a time before measuring, so the server's JIT has compiled its paths. */
     int warmup() {
         return warmup;
+    }
+
+    /** Tokens of the long prompts sent beside every level's streams; 0 sends none. */
+    int longPromptTokens() {
+        return longPromptTokens;
+    }
+
+    long longPromptPauseMillis() {
+        return longPromptPauseMillis;
     }
 
     /** How often every level (the baseline included) is measured, interleaved, to see through noise. */

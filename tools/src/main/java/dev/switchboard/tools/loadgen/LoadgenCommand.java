@@ -33,6 +33,7 @@ public final class LoadgenCommand {
         ChatStreamClient client = new ChatStreamClient(args.url(), args.apiKey());
         String model = args.model() != null ? args.model() : client.firstModel();
         int words = wordsFor(client, model, args.promptTokens());
+        String longPrompt = args.longPromptTokens() > 0 ? PromptText.words(wordsFor(client, model, args.longPromptTokens()), -1000) : null;
         List<String> prompts = new ArrayList<>(args.requests());
         for (int i = 0; i < args.requests(); i++) {
             prompts.add(PromptText.words(words, i));
@@ -47,7 +48,8 @@ public final class LoadgenCommand {
         Map<Integer, List<LevelResult>> rounds = new LinkedHashMap<>();
         for (int round = 0; round < args.rounds(); round++) {
             for (int concurrency : order) { // interleaved, so a noisy minute hits every level alike
-                rounds.computeIfAbsent(concurrency, c -> new ArrayList<>()).add(measure(client, model, prompts, args, concurrency));
+                rounds.computeIfAbsent(concurrency, c -> new ArrayList<>())
+                        .add(measure(client, model, prompts, args, concurrency, longPrompt));
             }
         }
         List<LevelResult> levels = rounds.values().stream().map(LoadgenCommand::medianRound).toList();
@@ -78,17 +80,30 @@ public final class LoadgenCommand {
         return words;
     }
 
-    private LevelResult measure(ChatStreamClient client, String model, List<String> prompts, LoadgenArguments args, int concurrency) {
+    private LevelResult measure(ChatStreamClient client, String model, List<String> prompts, LoadgenArguments args, int concurrency,
+            @Nullable String longPrompt) {
         log.info("{} concurrent streams, {} requests", concurrency, prompts.size());
-        LevelResult result = LoadLevel.run(concurrency, prompts.size(), i -> client.stream(model, prompts.get(i), args.maxTokens(), i));
+        LongPromptSender sender = longPrompt == null ? null
+                : new LongPromptSender(i -> client.stream(model, longPrompt, 1, i), args.longPromptPauseMillis());
+        LevelResult result;
+        try {
+            result = LoadLevel.run(concurrency, prompts.size(), i -> client.stream(model, prompts.get(i), args.maxTokens(), i));
+        } finally {
+            if (sender != null) {
+                sender.close();
+                log.info("{} long prompts answered ({} failed) during the level", sender.sent(), sender.failed());
+            }
+        }
         if (result.errors() > 0) log.warn("{} of {} requests failed at {} streams, e.g. {}", result.errors(), result.requests(),
                 concurrency, result.firstError());
         return result;
     }
 
     private void print(LoadgenArguments args, String model, @Nullable LevelResult baseline, List<LevelResult> levels) {
-        line("## Serving %s at %s: %d requests per level, max_tokens %d, prompts of about %d tokens, median of %d rounds",
-                model, args.url(), args.requests(), args.maxTokens(), args.promptTokens(), args.rounds());
+        line("## Serving %s at %s: %d requests per level, max_tokens %d, prompts of about %d tokens, median of %d rounds%s",
+                model, args.url(), args.requests(), args.maxTokens(), args.promptTokens(), args.rounds(),
+                args.longPromptTokens() > 0 ? String.format(Locale.ROOT, "; beside the streams, long prompts of about %d tokens,"
+                        + " one at a time, %d ms apart", args.longPromptTokens(), args.longPromptPauseMillis()) : "");
         line("");
         line("| streams | requests | errors | prompt tokens (mean) | generated tokens | wall (s) | tokens/s | × one at a time"
                 + " | TTFT p50 / p90 / p99 (ms) | inter-token p50 / p90 / p99 (ms) |");
