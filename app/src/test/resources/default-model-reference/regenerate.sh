@@ -16,5 +16,7 @@ expect() { # name prompt-text (BOS is prepended by the reference, as the chat te
   python3 "$ref/ref_mixtral.py" "$model" --prompt "$2" --tokens 16 --logits full | grep -v '"event": *"load"' > "$here/$1.jsonl"
 }
 expect chat '[INST] What is 12 + 30? [/INST]'
-expect prose 'The router sends every token to'
-expect code 'public final class ExpertTable {'
+expect english 'The whale rose slowly from the sea and'
+expect spanish 'Y respondió el rey, y dijo:'
+expect code 'public final class JsonReader implements Closeable {'
+expect data '[{"year":1969,"births":'

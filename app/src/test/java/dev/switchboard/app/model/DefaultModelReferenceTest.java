@@ -46,9 +46,11 @@ class DefaultModelReferenceTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "chat  | [INST] What is 12 + 30? [/INST]",
-        "prose | The router sends every token to",
-        "code  | public final class ExpertTable {"})
+        "chat    | [INST] What is 12 + 30? [/INST]",
+        "english | The whale rose slowly from the sea and",
+        "spanish | Y respondió el rey, y dijo:",
+        "code    | public final class JsonReader implements Closeable {",
+        "data    | [{\"year\":1969,\"births\":"})
     void matchesTheNumpyReference(String name, String prompt) throws IOException {
         JsonObject logitsEvent = null;
         JsonObject generateEvent = null;

@@ -2,7 +2,6 @@ package dev.switchboard.runtime.training;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,20 +67,19 @@ public final class BpeTrainer {
             }
         });
         List<String[]> merges = new ArrayList<>();
+        PairCounts pairs = new PairCounts(words, counts, pieces);
         while (pieces.size() < vocabSize) {
-            long[] best = bestPair(words, counts, pieces);
-            if (best == null) {
+            long best = pairs.best();
+            if (best < 0) {
                 break;
             }
-            int left = (int) best[0];
-            int right = (int) best[1];
+            int left = (int) (best >>> 32);
+            int right = (int) (best & 0xFFFFFFFFL);
             String merged = pieces.get(left) + pieces.get(right);
             int mergedId = pieces.size();
             pieces.add(merged);
             merges.add(new String[] {pieces.get(left), pieces.get(right)});
-            for (int w = 0; w < words.size(); w++) {
-                words.set(w, applyMerge(words.get(w), left, right, mergedId));
-            }
+            pairs.merge(left, right, mergedId);
         }
         return new Vocabulary(List.copyOf(pieces), List.copyOf(merges));
     }
@@ -123,52 +121,5 @@ public final class BpeTrainer {
                 .limit(MAX_CHARACTERS)
                 .map(Map.Entry::getKey)
                 .toList();
-    }
-
-    /** The most frequent allowed adjacent pair as {@code {left, right, count}}; ties go to the smaller piece text. */
-    private static long[] bestPair(List<int[]> words, List<Long> counts, List<String> pieces) {
-        Map<Long, Long> pairCounts = new HashMap<>();
-        for (int w = 0; w < words.size(); w++) {
-            int[] word = words.get(w);
-            long count = counts.get(w);
-            for (int i = 0; i + 1 < word.length; i++) {
-                if (mergeable(pieces.get(word[i]), pieces.get(word[i + 1]))) {
-                    pairCounts.merge(((long) word[i] << 32) | word[i + 1], count, Long::sum);
-                }
-            }
-        }
-        Comparator<Map.Entry<Long, Long>> order = Map.Entry.<Long, Long>comparingByValue()
-                .thenComparing(e -> pairText(e.getKey(), pieces), Comparator.reverseOrder());
-        return pairCounts.entrySet().stream()
-                .filter(e -> e.getValue() >= 2)
-                .max(order)
-                .map(e -> new long[] {e.getKey() >>> 32, e.getKey() & 0xFFFFFFFFL, e.getValue()})
-                .orElse(null);
-    }
-
-    private static String pairText(long pair, List<String> pieces) {
-        return pieces.get((int) (pair >>> 32)) + "\u0000" + pieces.get((int) (pair & 0xFFFFFFFFL));
-    }
-
-    /** Digits stay single tokens; a {@code ▁} may only join a piece that is all {@code ▁} so far. */
-    private static boolean mergeable(String left, String right) {
-        if ((left + right).chars().anyMatch(Character::isDigit)) {
-            return false;
-        }
-        return !right.startsWith(SPACE) || left.replace(SPACE, "").isEmpty();
-    }
-
-    private static int[] applyMerge(int[] word, int left, int right, int merged) {
-        int[] out = new int[word.length];
-        int n = 0;
-        for (int i = 0; i < word.length; i++) {
-            if (i + 1 < word.length && word[i] == left && word[i + 1] == right) {
-                out[n++] = merged;
-                i++;
-            } else {
-                out[n++] = word[i];
-            }
-        }
-        return n == word.length ? word : Arrays.copyOf(out, n);
     }
 }

@@ -1,0 +1,15 @@
+export { default as at } from './wrapperAt.js';
+export { default as chain } from './chain.js';
+export { default as commit } from './commit.js';
+export { default as lodash } from './wrapperLodash.js';
+export { default as next } from './next.js';
+export { default as plant } from './plant.js';
+export { default as reverse } from './wrapperReverse.js';
+export { default as tap } from './tap.js';
+export { default as thru } from './thru.js';
+export { default as toIterator } from './toIterator.js';
+export { default as toJSON } from './toJSON.js';
+export { default as value } from './wrapperValue.js';
+export { default as valueOf } from './valueOf.js';
+export { default as wrapperChain } from './wrapperChain.js';
+export { default } from './seq.default.js';
