@@ -27,15 +27,15 @@ import org.junit.jupiter.api.Test;
  * The numbers of docs/PLUGINS.md, "Calibration through the admin API": the admin endpoint's pipeline
  * ({@link ContributedCalibration#heuristicRows}, then {@link ExpertTableEditor#calibrate}) on the shipped default
  * model, with a contributed expert that is a copy of the checkpoint expert the calibration domain routes to most in
- * each layer (no plugin ships an expert of the default model's shape). Calibrated on the recipe's {@code code}
- * training text, measured on held-out code and on the other domains' held-out text. The claim held here: the fitted
+ * each layer (no plugin ships an expert of the default model's shape). Calibrated on the recipe's {@code java}
+ * training text, measured on held-out Java and on the other domains' held-out text. The claim held here: the fitted
  * rows cost the calibration domain no more held-out loss than the mean-input rows they start from.
  */
 class DefaultModelRouterCalibrationMeasurementTest {
 
     private static final Path MODEL = Path.of("src/main/resources/default-model");
     private static final Path RECIPE = Path.of("src/default-model/recipe.json");
-    private static final String DOMAIN = "code";
+    private static final String DOMAIN = "java";
 
     @Test
     void fittedRowsCostTheCalibrationDomainNoMoreThanTheMeanInputRows() {
