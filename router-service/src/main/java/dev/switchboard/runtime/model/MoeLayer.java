@@ -2,11 +2,11 @@ package dev.switchboard.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.runtime.routing.RoutingContext;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.runtime.routing.RoutingPhase;
 import dev.switchboard.runtime.routing.RoutingStrategy;
-import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.spi.Expert;
 import java.nio.ByteBuffer;
 
