@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.switchboard.kernels.VectorKernels;
+import java.nio.ByteBuffer;
 
 /**
  * Grouped-query self-attention (Ainslie et al. 2023; HF {@code MixtralAttention} without sliding window)
@@ -24,6 +26,7 @@ final class Attention {
     private final QkvProjection projection; // q leaves it scaled by 1/sqrt(headDim)
     private final Projection output; // (heads·headDim, hidden)
     private final NDArray outputBias; // (hidden) or null
+    private final float[] hostOutputBias; // the same in the JVM for the host decode path, or null
 
     Attention(int heads, int kvHeads, int headDim, QkvProjection projection, Projection output, NDArray outputBias) {
         this.heads = heads;
@@ -32,6 +35,61 @@ final class Attention {
         this.projection = projection;
         this.output = output;
         this.outputBias = outputBias;
+        this.hostOutputBias = outputBias != null && HostMemory.viewable(outputBias) ? HostMemory.copy(outputBias) : null;
+    }
+
+    /** Whether {@link #decodeOnHost} can run: both projections on the kernel, the bias (if any) in the JVM. */
+    boolean onHost() {
+        return projection.onHost() && output.onHost() && (outputBias == null || hostOutputBias != null);
+    }
+
+    /**
+     * {@link #forward} of one decode token in Java: {@code h (hidden) -> (hidden)}. The new key and value go into the
+     * paged cache's memory at the token's row; each query head then attends over its kv head's rows of the sequence
+     * with Vector API dot products and scaled additions, softmax in float32 in between.
+     */
+    float[] decodeOnHost(float[] h, HostDecodeStep step, int layer) {
+        float[] qkv = projection.projectOnHost(h); // [q | k | v], q scaled by 1/sqrt(hd)
+        step.rope().applyOnHost(qkv, heads + kvHeads, step.ropeTables()); // q and k heads are adjacent
+        ByteBuffer keys = step.keys(layer); // (rows, kvHeads, hd)
+        ByteBuffer values = step.values(layer);
+        int rowBytes = kvHeads * headDim * Float.BYTES;
+        int[] rows = step.rows();
+        int written = rows[step.position()] * rowBytes;
+        int keyFrom = heads * headDim;
+        int valueFrom = (heads + kvHeads) * headDim;
+        for (int i = 0; i < kvHeads * headDim; i++) {
+            keys.putFloat(written + i * Float.BYTES, qkv[keyFrom + i]);
+            values.putFloat(written + i * Float.BYTES, qkv[valueFrom + i]);
+        }
+        int length = step.position() + 1;
+        int group = heads / kvHeads;
+        float[] scores = new float[length];
+        float[] attended = new float[heads * headDim];
+        for (int head = 0; head < heads; head++) {
+            int headBytes = head / group * headDim * Float.BYTES; // the kv head this query head reads
+            float max = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < length; p++) {
+                scores[p] = VectorKernels.dot(keys, rows[p] * rowBytes + headBytes, qkv, head * headDim, headDim);
+                max = Math.max(max, scores[p]);
+            }
+            float sum = 0;
+            for (int p = 0; p < length; p++) {
+                scores[p] = (float) Math.exp(scores[p] - max);
+                sum += scores[p];
+            }
+            for (int p = 0; p < length; p++) {
+                VectorKernels.axpy(scores[p] / sum, values, rows[p] * rowBytes + headBytes, attended, head * headDim,
+                        headDim);
+            }
+        }
+        float[] out = output.applyOnHost(attended); // (hidden)
+        if (hostOutputBias != null) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] += hostOutputBias[i];
+            }
+        }
+        return out;
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.switchboard.runtime.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * One Mixtral decoder layer (HF {@code MixtralDecoderLayer}), pre-norm residual:
@@ -31,5 +33,33 @@ final class DecoderLayer {
                 step.overrides());
         step.record(index, moeInput, routed);
         return h.add(routed.output()); // out = h + moe(norm₂(h))
+    }
+
+    /** Whether {@link #decodeOnHost} can run: every part of the layer has its host form here. */
+    boolean onHost() {
+        return inputNorm.onHost() && attention.onHost() && postAttentionNorm.onHost() && moe.onHost();
+    }
+
+    /**
+     * {@link #forward} of one decode token {@code x (hidden)} in Java, the same equation with the same weights. The
+     * MoE input becomes a tensor once (in {@code manager}), as the experts take tensors; it is recorded like
+     * {@link #forward}'s.
+     */
+    float[] decodeOnHost(float[] x, HostDecodeStep attentionStep, LayerStep step, NDManager manager) {
+        float[] attended = attention.decodeOnHost(inputNorm.applyOnHost(x), attentionStep, index);
+        float[] h = new float[x.length];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = x[i] + attended[i]; // h = x + attn(norm₁(x))
+        }
+        float[] moeInput = postAttentionNorm.applyOnHost(h);
+        NDArray moeInputArray = manager.create(moeInput, new Shape(1, moeInput.length));
+        float[] moeOutput = new float[h.length];
+        MoeOutput routed = moe.forwardOnHost(moeInput, moeInputArray, step.experts().layer(index), step.phase(),
+                step.faults(), step.overrides(), moeOutput);
+        step.record(index, moeInputArray, routed);
+        for (int i = 0; i < h.length; i++) {
+            h[i] += moeOutput[i]; // out = h + moe(norm₂(h))
+        }
+        return h;
     }
 }

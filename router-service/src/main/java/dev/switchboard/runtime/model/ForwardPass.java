@@ -23,9 +23,13 @@ final class ForwardPass {
     private final KvBlockPool cache;
     private final int vocabSize;
     private final HostCopy hostCopy;
+    private final HostDecode hostDecode; // batch-1 decode in Java; null when off or the model's tensors are elsewhere
 
-    ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize, HostCopy hostCopy) {
+    /** @param hostDecode whether a step of one sequence and one token may run on the {@link HostDecode} path */
+    ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize, HostCopy hostCopy,
+            boolean hostDecode) {
         this.hostCopy = hostCopy;
+        this.hostDecode = hostDecode ? HostDecode.of(weights, cache) : null;
         this.weights = weights;
         this.modelManager = modelManager;
         this.cache = cache;
@@ -52,18 +56,37 @@ final class ForwardPass {
         float[][][] logits;
         cache.stepLock().lock(); // after reserve(): growing the pool takes the exclusive side
         try (NDManager step = modelManager.newSubManager()) {
-            NDArray x = weights.hidden(step, batch, new PagedKeyValues(cache, batch, step), layers); // (tokens, hidden)
-            // With one new token per input (every decode step) each row is its input's last: no index to upload, no gather.
-            boolean everyRowIsLast = options.allLogits() || batch.tokens() == batch.size();
-            NDArray rows = everyRowIsLast ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
-            NDArray out = weights.logits(rows); // (rows, vocab)
-            logits = split(hostCopy.toHost(out), batch, options.allLogits()); // the step's one copy of logits
-            for (int l = 0; l < layers.moeInputs().size(); l++) {
-                moeInputs.observe(l, layers.moeInputs().get(l));
+            if (hostDecode != null && HostDecode.takes(batch)) {
+                // Computed on the host from tensors in host memory: nothing crosses HostCopy (ADR 0007).
+                logits = new float[][][] {{hostDecode.logits(batch, step, layers)}};
+            } else {
+                NDArray x = weights.hidden(step, batch, new PagedKeyValues(cache, batch, step), layers); // (tokens, hidden)
+                // With one new token per input (every decode step) each row is its input's last: no index to upload, no gather.
+                boolean everyRowIsLast = options.allLogits() || batch.tokens() == batch.size();
+                NDArray rows = everyRowIsLast ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
+                NDArray out = weights.logits(rows); // (rows, vocab)
+                logits = split(hostCopy.toHost(out), batch, options.allLogits()); // the step's one copy of logits
             }
+            observe(layers, moeInputs);
         } finally {
             cache.stepLock().unlock();
         }
+        return finish(batch, options, layers, logits);
+    }
+
+    /** Whether a step of one sequence and one token runs on the host path in this model. */
+    boolean decodesOnHost() {
+        return hostDecode != null;
+    }
+
+    private static void observe(LayerStep layers, MoeInputObserver moeInputs) {
+        for (int l = 0; l < layers.moeInputs().size(); l++) {
+            moeInputs.observe(l, layers.moeInputs().get(l));
+        }
+    }
+
+    /** After the step's tensors are gone: the sequences advance, then the trace and statistics from the routing. */
+    private StepResult finish(StepBatch batch, ForwardOptions options, LayerStep layers, float[][][] logits) {
         for (int i = 0; i < batch.size(); i++) {
             batch.sequence(i).advance(batch.count(i));
         }

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  * @param routingOverride a routing strategy to use instead of the one the config names, or {@code null}
  * @param faultListener told once for every expert the model disables after a runtime fault
  * @param hostCopy how a step's router and output logits reach the JVM ({@link HostCopy#DIRECT}; tests count them)
+ * @param hostDecode whether a step of one sequence and one new token runs its layers in Java ({@link HostDecode}) where
+ *     the model's tensors allow it; on by default, {@code -Dswitchboard.host-decode=false} turns it off to compare
  */
 public record ModelOptions(
         Device device,
@@ -23,7 +25,8 @@ public record ModelOptions(
         ExpertKindResolver expertKinds,
         RoutingStrategy routingOverride,
         Consumer<ExpertFault> faultListener,
-        HostCopy hostCopy) {
+        HostCopy hostCopy,
+        boolean hostDecode) {
 
     public ModelOptions {
         Objects.requireNonNull(device, "device");
@@ -38,31 +41,37 @@ public record ModelOptions(
 
     /** CPU, float32, the expert kinds on the class path, the config's routing, no fault listener. */
     public static ModelOptions defaults() {
-        return new ModelOptions(Device.cpu(), DataType.FLOAT32, ExpertKinds.fromClassPath(), null, fault -> {}, HostCopy.DIRECT);
+        return new ModelOptions(Device.cpu(), DataType.FLOAT32, ExpertKinds.fromClassPath(), null, fault -> {}, HostCopy.DIRECT,
+                !"false".equalsIgnoreCase(System.getProperty("switchboard.host-decode")));
     }
 
     /** The model's device, for example {@link DeviceChoice#resolve()}. */
     public ModelOptions withDevice(Device on) {
-        return new ModelOptions(on, workingType, expertKinds, routingOverride, faultListener, hostCopy);
+        return new ModelOptions(on, workingType, expertKinds, routingOverride, faultListener, hostCopy, hostDecode);
+    }
+
+    /** With the {@link HostDecode} path on or off (both compute the same model; tests compare them). */
+    public ModelOptions withHostDecode(boolean on) {
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, faultListener, hostCopy, on);
     }
 
     public ModelOptions withHostCopy(HostCopy copy) {
-        return new ModelOptions(device, workingType, expertKinds, routingOverride, faultListener, copy);
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, faultListener, copy, hostDecode);
     }
 
     public ModelOptions withWorkingType(DataType type) {
-        return new ModelOptions(device, type, expertKinds, routingOverride, faultListener, hostCopy);
+        return new ModelOptions(device, type, expertKinds, routingOverride, faultListener, hostCopy, hostDecode);
     }
 
     public ModelOptions withExpertKinds(ExpertKindResolver resolver) {
-        return new ModelOptions(device, workingType, resolver, routingOverride, faultListener, hostCopy);
+        return new ModelOptions(device, workingType, resolver, routingOverride, faultListener, hostCopy, hostDecode);
     }
 
     public ModelOptions withRouting(RoutingStrategy routing) {
-        return new ModelOptions(device, workingType, expertKinds, routing, faultListener, hostCopy);
+        return new ModelOptions(device, workingType, expertKinds, routing, faultListener, hostCopy, hostDecode);
     }
 
     public ModelOptions withFaultListener(Consumer<ExpertFault> listener) {
-        return new ModelOptions(device, workingType, expertKinds, routingOverride, listener, hostCopy);
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, listener, hostCopy, hostDecode);
     }
 }

@@ -2,11 +2,13 @@ package dev.switchboard.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.runtime.routing.RoutingContext;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.runtime.routing.RoutingPhase;
 import dev.switchboard.runtime.routing.RoutingStrategy;
 import dev.switchboard.spi.Expert;
+import java.nio.ByteBuffer;
 
 /**
  * The sparse mixture-of-experts feed-forward layer (Shazeer et al. 2017; Mixtral, arXiv:2401.04088 eq. 1;
@@ -45,6 +47,73 @@ final class MoeLayer {
                 layer = faults.disable(failure.fault, layer); // re-route this layer's tokens without the failed expert
             }
         }
+    }
+
+    /** Whether {@link #forwardOnHost} can run: serving's decided gate weights (training recomputes them on the device). */
+    boolean onHost() {
+        return gateWeights == GateWeights.DECIDED;
+    }
+
+    /**
+     * {@link #forward} of one decode token with the arithmetic around the experts in Java: the router logits from the
+     * gate's memory (no copy to cross, as the path runs only on the host), the same routing, each chosen expert once on
+     * {@code hiddenArray} (the same row as a tensor, which is what {@link Expert#forward} takes), their outputs weighted
+     * and summed in ascending expert order into {@code out (hidden)}. Faults re-route as in {@link #forward}. The
+     * returned routing has no output tensor: the output is {@code out}. Falls back to {@link #forward} (and copies its
+     * output into {@code out}) when the gate is not readable in place, e.g. after a hot swap put it elsewhere.
+     */
+    MoeOutput forwardOnHost(float[] hidden, NDArray hiddenArray, LayerExperts layer, RoutingPhase phase,
+            ExpertFaultHandler faults, SequenceOverrides overrides, float[] out) {
+        if (!HostMemory.viewable(layer.gate())) {
+            MoeOutput routed = forward(hiddenArray, layer, phase, faults, overrides);
+            System.arraycopy(routed.output().toFloatArray(), 0, out, 0, out.length);
+            return routed;
+        }
+        ByteBuffer gate = HostMemory.view(layer.gate()); // (numExperts, hidden)
+        float[] logits = new float[layer.size()];
+        for (int e = 0; e < logits.length; e++) {
+            logits[e] = VectorKernels.dot(gate, e * hidden.length * Float.BYTES, hidden, 0, hidden.length);
+        }
+        while (true) {
+            try {
+                return mixtureOnHost(hiddenArray, logits, layer, phase, overrides, out);
+            } catch (ExpertFailure failure) {
+                layer = faults.disable(failure.fault, layer);
+            }
+        }
+    }
+
+    private MoeOutput mixtureOnHost(NDArray hiddenArray, float[] logits, LayerExperts layer, RoutingPhase phase,
+            SequenceOverrides overrides, float[] out) {
+        RoutingContext context = new RoutingContext(layer.disabled(), layer.selectionBias(), phase);
+        RoutingDecision decision = overrides.route(routing, index, logits, 1, layer.size(), context);
+        float[] weightOf = new float[layer.size()];
+        boolean[] chosen = new boolean[layer.size()];
+        for (int a = decision.offsets()[0]; a < decision.offsets()[1]; a++) {
+            chosen[decision.experts()[a]] = true;
+            weightOf[decision.experts()[a]] = decision.weights()[a];
+        }
+        float[][] outputs = new float[layer.size()][];
+        for (int e = 0; e < layer.size(); e++) { // every expert first, so a fault re-routes before anything is summed
+            if (chosen[e]) {
+                outputs[e] = runExpert(layer.expert(e), e, hiddenArray).toFloatArray();
+            }
+        }
+        java.util.Arrays.fill(out, 0f);
+        for (int e = 0; e < layer.size(); e++) {
+            if (chosen[e]) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] += weightOf[e] * outputs[e][i]; // y = Σ_e G(x)_e · E_e(x)
+                }
+            }
+        }
+        if (shared != null) {
+            float[] sharedOut = shared.apply(hiddenArray).toFloatArray(); // sigmoid(x·g)·E_shared(x)
+            for (int i = 0; i < out.length; i++) {
+                out[i] += sharedOut[i];
+            }
+        }
+        return new MoeOutput(null, decision, logits, null);
     }
 
     /** The equation, once: route, run each chosen expert on its tokens, weight and sum per token. */

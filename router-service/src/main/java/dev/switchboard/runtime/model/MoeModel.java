@@ -51,7 +51,8 @@ public final class MoeModel implements AutoCloseable {
         this.cache = new KvBlockPool(manager, config.numHiddenLayers(), config.numKeyValueHeads(), config.headDim(),
                 options.workingType());
         this.weights = weights;
-        this.forwardPass = new ForwardPass(weights, manager, cache, config.vocabSize(), options.hostCopy());
+        this.forwardPass = new ForwardPass(weights, manager, cache, config.vocabSize(), options.hostCopy(),
+                options.hostDecode());
         this.experts = experts;
     }
 
@@ -129,6 +130,15 @@ public final class MoeModel implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         ExpertTable table = experts; // read once: the whole step routes through one consistent table
         return forwardPass.run(inputs, options, table, this::disable);
+    }
+
+    /**
+     * Whether a step of one sequence and one new token (batch-1 decode) runs its layers in Java over the model's own
+     * memory rather than as PyTorch ops: on the CPU, float32, with the Vector API, unless turned off
+     * ({@link ModelOptions#hostDecode}). Both compute the same model; docs/PERFORMANCE.md compares them.
+     */
+    public boolean decodesOnHost() {
+        return forwardPass.decodesOnHost();
     }
 
     /** What every routed expert of this model must look like (width, inner width, precision, device). */

@@ -6,9 +6,11 @@ import dev.switchboard.runtime.routing.RoutingDecision;
 /**
  * One MoE layer's result for a step.
  *
- * @param output {@code (tokens, hidden)} weighted sum of the chosen experts' outputs
+ * @param output {@code (tokens, hidden)} weighted sum of the chosen experts' outputs; null when the layer ran on the
+ *     host decode path ({@link MoeLayer#forwardOnHost}), whose output is a Java array
  * @param decision the routing that produced it (after any fault re-routing)
  * @param gateLogits row-major {@code (tokens, numExperts)} router logits, float32 on the host
- * @param gateLogitsArray the same logits on the device, in the working type (training's router losses)
+ * @param gateLogitsArray the same logits on the device, in the working type (training's router losses); null on the
+ *     host decode path
  */
 record MoeOutput(NDArray output, RoutingDecision decision, float[] gateLogits, NDArray gateLogitsArray) {}

@@ -29,6 +29,16 @@ final class Projection {
                 Math.toIntExact(weight.getShape().get(0)), Math.toIntExact(weight.getShape().get(1))) : null;
     }
 
+    /** Whether {@link #applyOnHost} can run: the kernel path is open for this weight. */
+    boolean onHost() {
+        return rows != null;
+    }
+
+    /** {@code x (in) -> (out)} of one token on the Java kernel, for the host decode path ({@link HostDecode}). */
+    float[] applyOnHost(float[] x) {
+        return MatrixVector.rowsCombined(rows, x);
+    }
+
     /** {@code (n, in) -> (n, out)}, attached to {@code x}'s manager. */
     NDArray apply(NDArray x) {
         if (rows != null && x.getShape().get(0) == 1 && x.getDataType() == DataType.FLOAT32 && !x.hasGradient()) {

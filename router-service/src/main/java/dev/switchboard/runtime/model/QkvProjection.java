@@ -27,6 +27,7 @@ final class QkvProjection {
     private final RmsNorm keyNorm; // WHOLE_PROJECTION: (kvHeads·headDim); else null
     private final float queryClip; // NaN: no clamp
     private final float keyValueClip;
+    private final float[] hostBias; // bias in the JVM for the host decode path; null without a bias
 
     QkvProjection(int heads, int kvHeads, int headDim, Projection qkv, NDArray bias, QkNorm norm, RmsNorm queryNorm,
             RmsNorm keyNorm, float queryClip, float keyValueClip) {
@@ -40,11 +41,51 @@ final class QkvProjection {
         this.keyNorm = keyNorm;
         this.queryClip = queryClip;
         this.keyValueClip = keyValueClip;
+        this.hostBias = bias != null && HostMemory.viewable(bias) ? HostMemory.copy(bias) : null;
     }
 
     /** Mixtral's projection: q, k and v from one matrix, nothing else. */
     static QkvProjection plain(int heads, int kvHeads, int headDim, Projection qkv) {
         return new QkvProjection(heads, kvHeads, headDim, qkv, null, QkNorm.NONE, null, null, Float.NaN, Float.NaN);
+    }
+
+    /** Whether {@link #projectOnHost} can run: the product on the kernel, the bias and the norms readable in place. */
+    boolean onHost() {
+        return qkv.onHost() && (bias == null || hostBias != null) && (queryNorm == null || queryNorm.onHost())
+                && (keyNorm == null || keyNorm.onHost());
+    }
+
+    /**
+     * {@link #project} of one token in Java: {@code h (hidden)} -> {@code [q | k | v]}, {@code (heads + 2·kvHeads)·hd},
+     * q and k before RoPE (q scaled), with the same bias, norms and clamps in the same order.
+     */
+    float[] projectOnHost(float[] h) {
+        float[] projected = qkv.applyOnHost(h);
+        if (hostBias != null) {
+            for (int i = 0; i < projected.length; i++) {
+                projected[i] += hostBias[i];
+            }
+        }
+        int qWidth = heads * headDim;
+        if (norm == QkNorm.WHOLE_PROJECTION) {
+            queryNorm.applyOnHost(projected, 0, qWidth, 0, projected, 0);
+            keyNorm.applyOnHost(projected, qWidth, kvHeads * headDim, 0, projected, qWidth);
+        } else if (norm == QkNorm.PER_HEAD) {
+            for (int head = 0; head < heads + kvHeads; head++) { // weight row `head`: q rows carry the scale
+                queryNorm.applyOnHost(projected, head * headDim, headDim, head * headDim, projected, head * headDim);
+            }
+        }
+        if (!Float.isNaN(queryClip)) {
+            clip(projected, 0, qWidth, queryClip);
+            clip(projected, qWidth, projected.length, keyValueClip);
+        }
+        return projected;
+    }
+
+    private static void clip(float[] values, int from, int to, float bound) {
+        for (int i = from; i < to; i++) {
+            values[i] = Math.max(-bound, Math.min(bound, values[i]));
+        }
     }
 
     /**

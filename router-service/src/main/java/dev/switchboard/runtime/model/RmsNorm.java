@@ -2,6 +2,7 @@ package dev.switchboard.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import java.nio.ByteBuffer;
 
 /**
  * Root-mean-square layer norm (Zhang and Sennrich 2019; HF {@code MixtralRMSNorm}):
@@ -13,10 +14,43 @@ final class RmsNorm {
     // eps as a float32 scalar tensor made once, next to the weight: NDArray.addi(Number) would create one from a Java
     // value on every call, an upload that waits for the device on a GPU (ADR 0007) and a native call more on the CPU.
     private final NDArray eps; // ()
+    private final float epsValue;
+    private final ByteBuffer hostWeight; // the weight's memory for the host decode path; null where it cannot run
 
     RmsNorm(NDArray weight, float eps) {
         this.weight = weight;
         this.eps = weight.getManager().create(eps);
+        this.epsValue = eps;
+        this.hostWeight = HostMemory.viewable(weight) ? HostMemory.view(weight) : null;
+    }
+
+    /** Whether {@link #applyOnHost} can run (a float32 weight on the CPU, the Vector API present). */
+    boolean onHost() {
+        return hostWeight != null;
+    }
+
+    /** {@link #apply} of one row {@code x (hidden)} in Java, into a new array. */
+    float[] applyOnHost(float[] x) {
+        float[] out = new float[x.length];
+        applyOnHost(x, 0, x.length, 0, out, 0);
+        return out;
+    }
+
+    /**
+     * {@link #apply} of {@code x[from, from + length)} with weights {@code [weightFrom, weightFrom + length)} (one
+     * head of a per-head norm) into {@code out[outFrom, ..)}; {@code out} may be {@code x}. The mean of squares is
+     * summed in double, then the same float32 steps as {@link #apply}: {@code x / sqrt(mean + eps) · w}.
+     */
+    void applyOnHost(float[] x, int from, int length, int weightFrom, float[] out, int outFrom) {
+        double squares = 0;
+        for (int i = 0; i < length; i++) {
+            float v = x[from + i];
+            squares += v * v;
+        }
+        float rms = (float) Math.sqrt((float) (squares / length) + epsValue);
+        for (int i = 0; i < length; i++) {
+            out[outFrom + i] = x[from + i] / rms * hostWeight.getFloat((weightFrom + i) * Float.BYTES);
+        }
     }
 
     /** {@code (tokens, hidden) -> (tokens, hidden)}. */

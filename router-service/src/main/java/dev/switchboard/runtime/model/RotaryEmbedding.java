@@ -66,6 +66,43 @@ final class RotaryEmbedding {
         return new NDArray[] {cosArray, sinArray};
     }
 
+    /** {@link #tables} of one position in the JVM: {@code {cos (headDim), sin (headDim)}}, for {@link #applyOnHost}. */
+    float[][] hostTables(int position) {
+        float[][] tables = new float[2][headDim];
+        int half = headDim / 2;
+        for (int i = 0; i < half; i++) {
+            float angle = (float) position * invFreq[i];
+            float c = (float) Math.cos(angle);
+            float s = (float) Math.sin(angle);
+            tables[0][i] = c;
+            tables[0][half + i] = c;
+            tables[1][i] = s;
+            tables[1][half + i] = s;
+        }
+        return tables;
+    }
+
+    /**
+     * {@link #apply} in Java, in place, on the first {@code heads} heads of one token's {@code x (heads·headDim, ..)}:
+     * {@code rotate_half(x)·sin + x·cos}, each product rounded to float32 before the sum as PyTorch's two ops do.
+     */
+    void applyOnHost(float[] x, int heads, float[][] tables) {
+        int half = headDim / 2;
+        float[] cos = tables[0];
+        float[] sin = tables[1];
+        for (int head = 0; head < heads; head++) {
+            int at = head * headDim;
+            for (int i = 0; i < half; i++) {
+                float first = x[at + i];
+                float second = x[at + half + i];
+                float rotatedFirst = -second * sin[i];
+                float rotatedSecond = first * sin[half + i];
+                x[at + i] = rotatedFirst + first * cos[i];
+                x[at + half + i] = rotatedSecond + second * cos[half + i];
+            }
+        }
+    }
+
     /** {@code x' = x·cos + rotate_half(x)·sin} for {@code x (tokens, heads, headDim)}. */
     NDArray apply(NDArray x, NDArray[] tables) {
         NDArray rotated = x.matMul(rotateHalf); // (tokens, heads, headDim)

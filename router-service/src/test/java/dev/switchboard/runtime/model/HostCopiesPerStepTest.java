@@ -61,4 +61,34 @@ class HostCopiesPerStepTest {
             }
         }
     }
+
+    @Test
+    void aBatchOneDecodeStepOnTheHostPathCopiesNothingAndOnTheTensorPathOneRouterRowPerLayerAndTheLogits() {
+        for (boolean hostDecode : new boolean[] {true, false}) {
+            List<Long> copied = Collections.synchronizedList(new ArrayList<>());
+            HostCopy counting = array -> {
+                copied.add(array.size());
+                return HostCopy.DIRECT.toHost(array);
+            };
+            try (Checkpoint checkpoint = ReferenceFixture.named(ReferenceFixture.TINY_F32).open();
+                    MoeModel model = MoeModel.load(checkpoint,
+                            ModelOptions.defaults().withHostCopy(counting).withHostDecode(hostDecode));
+                    SequenceState sequence = model.newSequence()) {
+                MixtralConfig config = model.config();
+                model.forward(List.of(new StepInput(sequence, new int[] {5, 9, 300})), ForwardOptions.DEFAULT);
+                copied.clear();
+                model.forward(List.of(new StepInput(sequence, new int[] {7})), ForwardOptions.DEFAULT);
+                List<Long> expected = new ArrayList<>();
+                if (!hostDecode) {
+                    for (int l = 0; l < config.numHiddenLayers(); l++) {
+                        expected.add((long) config.numLocalExperts());
+                    }
+                    expected.add((long) config.vocabSize());
+                }
+                // The host path computes router and output logits in Java from tensors in host memory: nothing crosses.
+                assertThat(model.decodesOnHost()).isEqualTo(hostDecode);
+                assertThat(copied).as("host decode %s", hostDecode).containsExactlyElementsOf(expected);
+            }
+        }
+    }
 }

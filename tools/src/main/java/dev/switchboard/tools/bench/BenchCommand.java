@@ -45,6 +45,9 @@ public final class BenchCommand {
             line("- expert kernels: %s", !device.equals(Device.cpu()) ? "PyTorch on " + device
                     : VectorKernels.available() ? "Java Vector API (decode) and PyTorch (prefill)"
                     : "PyTorch only (start java with --add-modules jdk.incubator.vector for the Java kernels)");
+            line("- batch-1 decode layers: %s", model.decodesOnHost()
+                    ? "in Java over the model's memory (host decode; -Dswitchboard.host-decode=false for PyTorch ops)"
+                    : "PyTorch ops");
             line("- active weights per token: %.1f M parameters, %.0f MB -> batch-1 decode bound %.1f tokens/s (fastest read above)",
                     active.parameters() / 1e6, active.bytes() / 1e6, boundTokensPerSecond);
             line("");
