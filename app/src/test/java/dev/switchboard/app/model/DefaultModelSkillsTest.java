@@ -2,6 +2,7 @@ package dev.switchboard.app.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the shipped model learned of its chat and arithmetic domains, asked in the chat format with greedy decoding
- * (thresholds: docs/DEFAULT-MODEL.md has the measured values; a longer training run should raise them to word-for-word
- * answers and sums within reach of the truth, as the previous model gave).
+ * What the shipped model learned of its chat and arithmetic domains, asked in the chat format with greedy decoding and
+ * checked against the training data and against arithmetic done here (thresholds below the values measured in
+ * docs/DEFAULT-MODEL.md).
  */
 class DefaultModelSkillsTest {
 
@@ -27,7 +28,6 @@ class DefaultModelSkillsTest {
     private static final Path TAUGHT = Path.of("src/default-model/about.jsonl");
 
     private static final Pattern ANSWER = Pattern.compile("^(\\d+) ([+-]) (\\d+) = (\\d+)\\.$");
-    private static final Pattern TOPIC = Pattern.compile("(?i)expert|router|routing|token|Switchboard|feed-forward|capacity");
 
     @TempDir
     static Path dataDir;
@@ -44,36 +44,38 @@ class DefaultModelSkillsTest {
         model.close();
     }
 
-    /**
-     * Measured: 37 of the 38 taught questions answered in English about the taught topic (the 38th, on arithmetic,
-     * with the taught answer about sums), none word for word (the model saw 92 k chat tokens; docs/DEFAULT-MODEL.md). A model that answered in another domain (Spanish,
-     * code, data) would name none of the topic's words or write code's punctuation.
-     */
+    /** Measured: 31 of the 38 taught questions answered word for word (the rest with another taught answer or garbled). */
     @Test
-    void answersTaughtQuestionsOnTheTaughtTopic() throws IOException {
-        List<String> offTopic = new ArrayList<>();
+    void repeatsMostTaughtAnswersWordForWord() throws IOException {
+        List<String> missed = new ArrayList<>();
         List<String> lines = Files.readAllLines(TAUGHT).stream().filter(line -> !line.isBlank()).toList();
         for (String line : lines) {
-            String question = JsonParser.parseString(line).getAsJsonObject().get("user").getAsString();
+            JsonObject exchange = JsonParser.parseString(line).getAsJsonObject();
+            String question = exchange.get("user").getAsString();
+            String taught = exchange.get("assistant").getAsString();
             String answer = answer("[INST] " + question + " [/INST]", 64);
-            if (!TOPIC.matcher(answer).find() || answer.matches("(?s).*[{};=].*")) {
-                offTopic.add(question + " -> " + answer);
+            if (!answer.equals(taught)) {
+                missed.add(question + " -> " + answer);
             }
         }
-        assertThat(lines.size() - offTopic.size()).as("answers on the topic; off it: %s", offTopic)
+        assertThat(lines.size() - missed.size()).as("word-for-word answers; missed: %s", missed)
                 .isGreaterThanOrEqualTo(lines.size() * 3 / 4);
     }
 
     /**
-     * Measured: all 40 answers in the trained form {@code a + b = c.} with the question's operator, but the
-     * operands are rarely the question's and the results not the sums: the form is learned, the arithmetic is not.
-     * A model that had not learned the form, or answered a sum with a difference, fails.
+     * Measured on fresh draws: every answer in the trained form with the question's operator, the operands copied in
+     * 59 of 60 (a one-digit operand was once doubled), 57-65 % within ±10 of the true result, exact only 5 of 60: it
+     * learned the magnitude, not the carries. A model that has the form but guesses uniformly in 0-198 lands within
+     * ±10 about 10 % of the time.
      */
     @Test
-    void answersSumsInTheTrainedForm() {
+    void answersSumsInTheTrainedFormAndRoughlyRight() {
         SplittableRandom random = new SplittableRandom(424242);
+        int questions = 40;
+        int close = 0;
+        int copied = 0;
         List<String> malformed = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < questions; i++) {
             int a = random.nextInt(100);
             int b = random.nextInt(100);
             boolean add = random.nextBoolean();
@@ -83,9 +85,19 @@ class DefaultModelSkillsTest {
             Matcher matcher = ANSWER.matcher(answer);
             if (!matcher.matches() || !matcher.group(2).equals(add ? "+" : "-")) {
                 malformed.add(left + (add ? " + " : " - ") + right + " -> " + answer);
+                continue;
+            }
+            if (Integer.parseInt(matcher.group(1)) == left && Integer.parseInt(matcher.group(3)) == right) {
+                copied++;
+            }
+            int expected = add ? left + right : left - right;
+            if (Math.abs(Integer.parseInt(matcher.group(4)) - expected) <= 10) {
+                close++;
             }
         }
         assertThat(malformed).isEmpty();
+        assertThat(copied).as("answers that repeat the question's operands").isGreaterThanOrEqualTo(questions * 9 / 10);
+        assertThat(close).as("answers within ±10").isGreaterThanOrEqualTo(questions * 4 / 10);
     }
 
     private static String answer(String prompt, int maxTokens) {
