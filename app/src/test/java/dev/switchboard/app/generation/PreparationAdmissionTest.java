@@ -121,7 +121,10 @@ class PreparationAdmissionTest {
         Collections.sort(livenessMillis);
         long p99 = livenessMillis.get((int) Math.ceil(livenessMillis.size() * 0.99) - 1);
         assertThat(livenessMillis).hasSizeGreaterThan(20);
-        assertThat(p99).as("liveness p99 in ms over %d probes", livenessMillis.size()).isLessThan(100);
+        // Where the work runs is proved by RequestPreparationThreadsTest; this is its effect. A prompt prepared on the
+        // event loop stalled liveness for seconds. Four clients on two cores leave the probe itself 100-130 ms at p99
+        // on a busy CI machine, so the bound sits between the two: scheduling noise passes, a stalled loop does not.
+        assertThat(p99).as("liveness p99 in ms over %d probes", livenessMillis.size()).isLessThan(1000);
         assertThat(statuses).as("megabyte prompts: refused by length, or 429 when preparation is full")
                 .isNotEmpty().containsAnyOf(400).allMatch(status -> status == 400 || status == 429);
         assertThat(bodies).anyMatch(body -> body.contains("context_length_exceeded"));
