@@ -24,11 +24,16 @@ final class ForwardPass {
     private final int vocabSize;
     private final HostCopy hostCopy;
     private final HostDecode hostDecode; // batch-1 decode in Java; null when off or the model's tensors are elsewhere
+    private final boolean deviceRouting;
 
-    /** @param hostDecode whether a step of one sequence and one token may run on the {@link HostDecode} path */
+    /**
+     * @param hostDecode whether a step of one sequence and one token may run on the {@link HostDecode} path
+     * @param deviceRouting whether the tensor path routes top-k on the device ({@link DeviceTopK}, ADR 0008)
+     */
     ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize, HostCopy hostCopy,
-            boolean hostDecode) {
+            boolean hostDecode, boolean deviceRouting) {
         this.hostCopy = hostCopy;
+        this.deviceRouting = deviceRouting;
         this.hostDecode = hostDecode ? HostDecode.of(weights, cache) : null;
         this.weights = weights;
         this.modelManager = modelManager;
@@ -51,9 +56,12 @@ final class ForwardPass {
         for (int i = 0; i < batch.size(); i++) {
             batch.sequence(i).reserve(batch.start(i) + batch.count(i));
         }
+        // A trace with the full distribution needs every row on the host; so do what-if overrides (MoeLayer checks).
+        SequenceRows deviceRows = deviceRouting && !options.fullDistribution() ? new SequenceRows(batch) : null;
         LayerStep layers = new LayerStep(table, batch.phase(), faults,
-                SequenceOverrides.of(batch)); // what-if routing of single sequences
+                SequenceOverrides.of(batch), deviceRows); // what-if routing of single sequences
         float[][][] logits;
+        DeviceRoutingSums sums = null;
         cache.stepLock().lock(); // after reserve(): growing the pool takes the exclusive side
         try (NDManager step = modelManager.newSubManager()) {
             if (hostDecode != null && HostDecode.takes(batch)) {
@@ -65,13 +73,14 @@ final class ForwardPass {
                 boolean everyRowIsLast = options.allLogits() || batch.tokens() == batch.size();
                 NDArray rows = everyRowIsLast ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
                 NDArray out = weights.logits(rows); // (rows, vocab)
+                sums = DeviceRoutingSums.copy(layers.routing(), hostCopy); // all device-routed layers' statistics, once
                 logits = split(hostCopy.toHost(out), batch, options.allLogits()); // the step's one copy of logits
             }
             observe(layers, moeInputs);
         } finally {
             cache.stepLock().unlock();
         }
-        return finish(batch, options, layers, logits);
+        return finish(batch, options, layers, logits, sums);
     }
 
     /** Whether a step of one sequence and one token runs on the host path in this model. */
@@ -86,25 +95,32 @@ final class ForwardPass {
     }
 
     /** After the step's tensors are gone: the sequences advance, then the trace and statistics from the routing. */
-    private StepResult finish(StepBatch batch, ForwardOptions options, LayerStep layers, float[][][] logits) {
+    private StepResult finish(StepBatch batch, ForwardOptions options, LayerStep layers, float[][][] logits,
+            DeviceRoutingSums sums) {
         for (int i = 0; i < batch.size(); i++) {
             batch.sequence(i).advance(batch.count(i));
         }
         List<List<TokenTrace>> trace = options.trace()
                 ? RoutingTraceBuilder.build(batch, layers.routing(), options.fullDistribution())
                 : RoutingTraceBuilder.empty(batch);
-        return new StepResult(logits, trace, inputStats(batch, layers.routing()));
+        return new StepResult(logits, trace, inputStats(batch, layers.routing(), sums));
     }
 
-    /** Per input, per layer: the routing statistics of that input's tokens, computed once from the decisions. */
-    private static List<List<LayerRoutingStats>> inputStats(StepBatch batch, List<MoeOutput> routing) {
+    /**
+     * Per input, per layer: the routing statistics of that input's tokens, computed once from the decisions and
+     * either the host's rows or the device's sums ({@code sums}, null when the step had no tensor path).
+     */
+    private static List<List<LayerRoutingStats>> inputStats(StepBatch batch, List<MoeOutput> routing,
+            DeviceRoutingSums sums) {
         List<List<LayerRoutingStats>> perInput = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             List<LayerRoutingStats> layers = new ArrayList<>(routing.size());
             for (int l = 0; l < routing.size(); l++) {
                 MoeOutput moe = routing.get(l);
-                layers.add(RouterStatistics.compute(l, moe.gateLogits(), moe.decision(), batch.offset(i),
-                        batch.offset(i) + batch.count(i)));
+                layers.add(sums == null
+                        ? RouterStatistics.compute(l, moe.gateLogits(), moe.decision(), batch.offset(i),
+                                batch.offset(i) + batch.count(i))
+                        : sums.stats(l, moe, i, batch.offset(i), batch.offset(i) + batch.count(i)));
             }
             perInput.add(layers);
         }
