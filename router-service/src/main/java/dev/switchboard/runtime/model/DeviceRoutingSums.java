@@ -8,27 +8,29 @@ import dev.switchboard.runtime.routing.RouterStatistics;
 import java.util.List;
 
 /**
- * The per-sequence sums of every layer routed on the device in a step ({@link MoeOutput#routingSums()}), brought to
- * the host in ONE copy for all layers: {@code (sequences, Σ_l (numExperts_l + 2))} floats, the layers side by side
+ * The per-sequence sums of every layer routed on the device in a step ({@link MoeOutput#routingSums()}), side by side
+ * as one {@code (sequences, Σ_l (numExperts_l + 2))} tensor that reaches the host in the step's copy of the output
+ * logits, as extra columns of the same rows, so the statistics add no copy of their own
  * (docs/adr/0008-routing-decisions-on-the-device.md). From them and the decisions each sequence's
  * {@link LayerRoutingStats} are made exactly as from the full rows, in float32 sums instead of double.
  */
 final class DeviceRoutingSums {
 
-    private static final DeviceRoutingSums NONE = new DeviceRoutingSums(new float[0], new int[0], 0);
-
-    private final float[] copied; // (sequences, width)
+    private final NDArray onDevice; // (sequences, width), valid during the step
     private final int[] columns; // per layer, its first column; -1 for a layer routed on the host
     private final int width;
+    private float[] copied; // (sequences, stride) once received
+    private int first; // the column of a row of `copied` where this tensor's columns start
+    private int stride;
 
-    private DeviceRoutingSums(float[] copied, int[] columns, int width) {
-        this.copied = copied;
+    private DeviceRoutingSums(NDArray onDevice, int[] columns, int width) {
+        this.onDevice = onDevice;
         this.columns = columns;
         this.width = width;
     }
 
-    /** Copies the step's device sums, if any layer has them; call while the step's tensors are open. */
-    static DeviceRoutingSums copy(List<MoeOutput> routing, HostCopy hostCopy) {
+    /** The step's device sums side by side, or null when no layer was routed on the device. */
+    static DeviceRoutingSums of(List<MoeOutput> routing) {
         int[] columns = new int[routing.size()];
         NDList parts = new NDList();
         int width = 0;
@@ -41,10 +43,25 @@ final class DeviceRoutingSums {
             }
         }
         if (parts.isEmpty()) {
-            return NONE;
+            return null;
         }
-        NDArray all = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
-        return new DeviceRoutingSums(hostCopy.toHost(all), columns, width); // the step's one statistics copy
+        return new DeviceRoutingSums(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1), columns, width);
+    }
+
+    /** {@code (sequences, width)} on the device, to be copied with other per-sequence columns. */
+    NDArray onDevice() {
+        return onDevice;
+    }
+
+    int width() {
+        return width;
+    }
+
+    /** Takes the host copy: row i of {@code values} holds sequence i's sums at {@code [first, first + width)}. */
+    void received(float[] values, int first, int stride) {
+        this.copied = values;
+        this.first = first;
+        this.stride = stride;
     }
 
     /**
@@ -56,7 +73,7 @@ final class DeviceRoutingSums {
             return RouterStatistics.compute(l, moe.gateLogits(), moe.decision(), from, to);
         }
         int numExperts = moe.decision().numExperts();
-        int base = input * width + columns[l];
+        int base = input * stride + first + columns[l];
         double[] probabilitySum = new double[numExperts];
         for (int e = 0; e < numExperts; e++) {
             probabilitySum[e] = copied[base + e];

@@ -4,6 +4,7 @@ import dev.switchboard.runtime.routing.TokenTrace;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import dev.switchboard.runtime.routing.LayerRoutingStats;
 import dev.switchboard.runtime.routing.RouterStatistics;
 import java.util.ArrayList;
@@ -73,8 +74,8 @@ final class ForwardPass {
                 boolean everyRowIsLast = options.allLogits() || batch.tokens() == batch.size();
                 NDArray rows = everyRowIsLast ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
                 NDArray out = weights.logits(rows); // (rows, vocab)
-                sums = DeviceRoutingSums.copy(layers.routing(), hostCopy); // all device-routed layers' statistics, once
-                logits = split(hostCopy.toHost(out), batch, options.allLogits()); // the step's one copy of logits
+                sums = DeviceRoutingSums.of(layers.routing()); // null unless some layer was routed on the device
+                logits = copyLogits(out, sums, batch, options.allLogits());
             }
             observe(layers, moeInputs);
         } finally {
@@ -127,15 +128,34 @@ final class ForwardPass {
         return perInput;
     }
 
-    /** Splits {@code (rows, vocab)} into per-input row groups. */
-    private float[][][] split(float[] flat, StepBatch batch, boolean allPositions) {
+    /**
+     * The step's one copy of logits. With device routing's statistics and one row per input, the statistics ride along
+     * as extra columns of the same copy, {@code (inputs, vocab + width)}; with every position's logits they are copied
+     * on their own.
+     */
+    private float[][][] copyLogits(NDArray out, DeviceRoutingSums sums, StepBatch batch, boolean allPositions) {
+        if (sums == null) {
+            return split(hostCopy.toHost(out), batch, allPositions, vocabSize);
+        }
+        if (allPositions) {
+            sums.received(hostCopy.toHost(sums.onDevice()), 0, sums.width());
+            return split(hostCopy.toHost(out), batch, true, vocabSize);
+        }
+        NDArray logits32 = out.getDataType() == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false);
+        float[] both = hostCopy.toHost(logits32.concat(sums.onDevice(), 1)); // (inputs, vocab + width)
+        sums.received(both, vocabSize, vocabSize + sums.width());
+        return split(both, batch, false, vocabSize + sums.width());
+    }
+
+    /** Splits {@code (rows, stride)} into per-input row groups of their first {@code vocab} columns. */
+    private float[][][] split(float[] flat, StepBatch batch, boolean allPositions, int stride) {
         float[][][] perInput = new float[batch.size()][][];
         int row = 0;
         for (int i = 0; i < batch.size(); i++) {
             int rows = allPositions ? batch.count(i) : 1;
             perInput[i] = new float[rows][];
             for (int r = 0; r < rows; r++, row++) {
-                perInput[i][r] = java.util.Arrays.copyOfRange(flat, row * vocabSize, (row + 1) * vocabSize);
+                perInput[i][r] = java.util.Arrays.copyOfRange(flat, row * stride, row * stride + vocabSize);
             }
         }
         return perInput;
