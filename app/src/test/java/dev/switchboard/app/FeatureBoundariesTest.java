@@ -49,9 +49,13 @@ class FeatureBoundariesTest {
             "dev.switchboard.runtime.serving", "dev.switchboard.runtime.generation", "dev.switchboard.runtime.tokenizer",
             "dev.switchboard.runtime.routing");
 
-    /** The two callbacks the model itself declares, which the server implements (plugin kinds, expert faults), and the device setting. */
+    /**
+     * The two callbacks the model itself declares, which the server implements (plugin kinds, expert faults), and the
+     * device settings (where the model lives, where its routing runs).
+     */
     private static final Set<String> RUNTIME_API_TYPES = Set.of("dev.switchboard.runtime.model.ExpertKindResolver",
-            "dev.switchboard.runtime.model.ExpertFault", "dev.switchboard.runtime.model.DeviceChoice");
+            "dev.switchboard.runtime.model.ExpertFault", "dev.switchboard.runtime.model.DeviceChoice",
+            "dev.switchboard.runtime.model.DeviceRouting");
 
     private static JavaClasses classes;
 

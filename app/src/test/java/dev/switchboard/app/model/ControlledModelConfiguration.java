@@ -21,7 +21,7 @@ public class ControlledModelConfiguration {
     @Bean
     @Primary
     ServedModelLoader controlledModelLoader(ModelControls controls, ExpertKindResolver kinds, ExpertFaultListener faults) {
-        MoeModelLoader real = new MoeModelLoader(kinds, faults, "cpu");
+        MoeModelLoader real = new MoeModelLoader(kinds, faults, "cpu", "auto");
         return (directory, id) -> {
             ServedModel model = real.load(directory, id);
             return new ServedModel(model.id(), model.createdEpochSeconds(), model.shape(), controls.wrap(model.tokenizer()),

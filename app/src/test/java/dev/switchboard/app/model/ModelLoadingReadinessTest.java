@@ -71,7 +71,7 @@ class ModelLoadingReadinessTest {
         @Bean
         @Primary
         ServedModelLoader heldBackModelLoader(dev.switchboard.runtime.model.ExpertKindResolver kinds, ExpertFaultListener faults) {
-            MoeModelLoader real = new MoeModelLoader(kinds, faults, "cpu");
+            MoeModelLoader real = new MoeModelLoader(kinds, faults, "cpu", "auto");
             return (directory, id) -> {
                 try {
                     if (!RELEASE.await(60, TimeUnit.SECONDS)) {

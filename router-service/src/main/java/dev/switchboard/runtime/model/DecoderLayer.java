@@ -30,7 +30,7 @@ final class DecoderLayer {
         NDArray h = x.add(attention.forward(inputNorm.apply(x), attentionStep, index)); // h = x + attn(norm₁(x))
         NDArray moeInput = postAttentionNorm.apply(h); // (tokens, hidden)
         MoeOutput routed = moe.forward(moeInput, step.experts().layer(index), step.phase(), step.faults(),
-                step.overrides());
+                step.overrides(), step.deviceRows());
         step.record(index, moeInput, routed);
         return h.add(routed.output()); // out = h + moe(norm₂(h))
     }

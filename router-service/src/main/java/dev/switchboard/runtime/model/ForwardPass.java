@@ -4,6 +4,7 @@ import dev.switchboard.runtime.routing.TokenTrace;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import dev.switchboard.runtime.routing.LayerRoutingStats;
 import dev.switchboard.runtime.routing.RouterStatistics;
 import java.util.ArrayList;
@@ -24,11 +25,16 @@ final class ForwardPass {
     private final int vocabSize;
     private final HostCopy hostCopy;
     private final HostDecode hostDecode; // batch-1 decode in Java; null when off or the model's tensors are elsewhere
+    private final boolean deviceRouting;
 
-    /** @param hostDecode whether a step of one sequence and one token may run on the {@link HostDecode} path */
+    /**
+     * @param hostDecode whether a step of one sequence and one token may run on the {@link HostDecode} path
+     * @param deviceRouting whether the tensor path routes top-k on the device ({@link DeviceTopK}, ADR 0008)
+     */
     ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize, HostCopy hostCopy,
-            boolean hostDecode) {
+            boolean hostDecode, boolean deviceRouting) {
         this.hostCopy = hostCopy;
+        this.deviceRouting = deviceRouting;
         this.hostDecode = hostDecode ? HostDecode.of(weights, cache) : null;
         this.weights = weights;
         this.modelManager = modelManager;
@@ -51,9 +57,12 @@ final class ForwardPass {
         for (int i = 0; i < batch.size(); i++) {
             batch.sequence(i).reserve(batch.start(i) + batch.count(i));
         }
+        // A trace with the full distribution needs every row on the host; so do what-if overrides (MoeLayer checks).
+        SequenceRows deviceRows = deviceRouting && !options.fullDistribution() ? new SequenceRows(batch) : null;
         LayerStep layers = new LayerStep(table, batch.phase(), faults,
-                SequenceOverrides.of(batch)); // what-if routing of single sequences
+                SequenceOverrides.of(batch), deviceRows); // what-if routing of single sequences
         float[][][] logits;
+        DeviceRoutingSums sums = null;
         cache.stepLock().lock(); // after reserve(): growing the pool takes the exclusive side
         try (NDManager step = modelManager.newSubManager()) {
             if (hostDecode != null && HostDecode.takes(batch)) {
@@ -65,13 +74,14 @@ final class ForwardPass {
                 boolean everyRowIsLast = options.allLogits() || batch.tokens() == batch.size();
                 NDArray rows = everyRowIsLast ? x : x.get(new NDIndex("{}", step.create(batch.lastRows()))); // (rows, hidden)
                 NDArray out = weights.logits(rows); // (rows, vocab)
-                logits = split(hostCopy.toHost(out), batch, options.allLogits()); // the step's one copy of logits
+                sums = DeviceRoutingSums.of(layers.routing()); // null unless some layer was routed on the device
+                logits = copyLogits(out, sums, batch, options.allLogits());
             }
             observe(layers, moeInputs);
         } finally {
             cache.stepLock().unlock();
         }
-        return finish(batch, options, layers, logits);
+        return finish(batch, options, layers, logits, sums);
     }
 
     /** Whether a step of one sequence and one token runs on the host path in this model. */
@@ -86,40 +96,66 @@ final class ForwardPass {
     }
 
     /** After the step's tensors are gone: the sequences advance, then the trace and statistics from the routing. */
-    private StepResult finish(StepBatch batch, ForwardOptions options, LayerStep layers, float[][][] logits) {
+    private StepResult finish(StepBatch batch, ForwardOptions options, LayerStep layers, float[][][] logits,
+            DeviceRoutingSums sums) {
         for (int i = 0; i < batch.size(); i++) {
             batch.sequence(i).advance(batch.count(i));
         }
         List<List<TokenTrace>> trace = options.trace()
                 ? RoutingTraceBuilder.build(batch, layers.routing(), options.fullDistribution())
                 : RoutingTraceBuilder.empty(batch);
-        return new StepResult(logits, trace, inputStats(batch, layers.routing()));
+        return new StepResult(logits, trace, inputStats(batch, layers.routing(), sums));
     }
 
-    /** Per input, per layer: the routing statistics of that input's tokens, computed once from the decisions. */
-    private static List<List<LayerRoutingStats>> inputStats(StepBatch batch, List<MoeOutput> routing) {
+    /**
+     * Per input, per layer: the routing statistics of that input's tokens, computed once from the decisions and
+     * either the host's rows or the device's sums ({@code sums}, null when the step had no tensor path).
+     */
+    private static List<List<LayerRoutingStats>> inputStats(StepBatch batch, List<MoeOutput> routing,
+            DeviceRoutingSums sums) {
         List<List<LayerRoutingStats>> perInput = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             List<LayerRoutingStats> layers = new ArrayList<>(routing.size());
             for (int l = 0; l < routing.size(); l++) {
                 MoeOutput moe = routing.get(l);
-                layers.add(RouterStatistics.compute(l, moe.gateLogits(), moe.decision(), batch.offset(i),
-                        batch.offset(i) + batch.count(i)));
+                layers.add(sums == null
+                        ? RouterStatistics.compute(l, moe.gateLogits(), moe.decision(), batch.offset(i),
+                                batch.offset(i) + batch.count(i))
+                        : sums.stats(l, moe, i, batch.offset(i), batch.offset(i) + batch.count(i)));
             }
             perInput.add(layers);
         }
         return perInput;
     }
 
-    /** Splits {@code (rows, vocab)} into per-input row groups. */
-    private float[][][] split(float[] flat, StepBatch batch, boolean allPositions) {
+    /**
+     * The step's one copy of logits. With device routing's statistics and one row per input, the statistics ride along
+     * as extra columns of the same copy, {@code (inputs, vocab + width)}; with every position's logits they are copied
+     * on their own.
+     */
+    private float[][][] copyLogits(NDArray out, DeviceRoutingSums sums, StepBatch batch, boolean allPositions) {
+        if (sums == null) {
+            return split(hostCopy.toHost(out), batch, allPositions, vocabSize);
+        }
+        if (allPositions) {
+            sums.received(hostCopy.toHost(sums.onDevice()), 0, sums.width());
+            return split(hostCopy.toHost(out), batch, true, vocabSize);
+        }
+        NDArray logits32 = out.getDataType() == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false);
+        float[] both = hostCopy.toHost(logits32.concat(sums.onDevice(), 1)); // (inputs, vocab + width)
+        sums.received(both, vocabSize, vocabSize + sums.width());
+        return split(both, batch, false, vocabSize + sums.width());
+    }
+
+    /** Splits {@code (rows, stride)} into per-input row groups of their first {@code vocab} columns. */
+    private float[][][] split(float[] flat, StepBatch batch, boolean allPositions, int stride) {
         float[][][] perInput = new float[batch.size()][][];
         int row = 0;
         for (int i = 0; i < batch.size(); i++) {
             int rows = allPositions ? batch.count(i) : 1;
             perInput[i] = new float[rows][];
             for (int r = 0; r < rows; r++, row++) {
-                perInput[i][r] = java.util.Arrays.copyOfRange(flat, row * vocabSize, (row + 1) * vocabSize);
+                perInput[i][r] = java.util.Arrays.copyOfRange(flat, row * stride, row * stride + vocabSize);
             }
         }
         return perInput;

@@ -16,14 +16,27 @@ final class LayerStep {
     private final RoutingPhase phase;
     private final ExpertFaultHandler faults;
     private final SequenceOverrides overrides;
+    private final SequenceRows deviceRows; // non-null: the MoE layers may route on the device (ADR 0008)
     private final List<MoeOutput> routing = new ArrayList<>();
     private final List<NDArray> moeInputs = new ArrayList<>();
 
     LayerStep(ExpertTable experts, RoutingPhase phase, ExpertFaultHandler faults, SequenceOverrides overrides) {
+        this(experts, phase, faults, overrides, null);
+    }
+
+    /** @param deviceRows the step's rows per sequence when its routing may run on the device; null for the host */
+    LayerStep(ExpertTable experts, RoutingPhase phase, ExpertFaultHandler faults, SequenceOverrides overrides,
+            SequenceRows deviceRows) {
         this.experts = experts;
         this.phase = phase;
         this.faults = faults;
         this.overrides = overrides;
+        this.deviceRows = deviceRows;
+    }
+
+    /** The step's rows per sequence when its top-k routing may run on the device ({@link DeviceTopK}); else null. */
+    SequenceRows deviceRows() {
+        return deviceRows;
     }
 
     ExpertTable experts() {

@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * @param hostCopy how a step's router and output logits reach the JVM ({@link HostCopy#DIRECT}; tests count them)
  * @param hostDecode whether a step of one sequence and one new token runs its layers in Java ({@link HostDecode}) where
  *     the model's tensors allow it; on by default, {@code -Dswitchboard.host-decode=false} turns it off to compare
+ * @param deviceRouting where serving's top-k routing runs ({@link DeviceRouting}); by default {@code auto}, or
+ *     {@code -Dswitchboard.routing.on-device=auto|on|off}
  */
 public record ModelOptions(
         Device device,
@@ -26,13 +28,15 @@ public record ModelOptions(
         RoutingStrategy routingOverride,
         Consumer<ExpertFault> faultListener,
         HostCopy hostCopy,
-        boolean hostDecode) {
+        boolean hostDecode,
+        DeviceRouting deviceRouting) {
 
     public ModelOptions {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(expertKinds, "expertKinds");
         Objects.requireNonNull(faultListener, "faultListener");
         Objects.requireNonNull(hostCopy, "hostCopy");
+        Objects.requireNonNull(deviceRouting, "deviceRouting");
         if (workingType != DataType.FLOAT32 && workingType != DataType.FLOAT16) {
             throw new IllegalArgumentException("working data type must be FLOAT32 or FLOAT16, found " + workingType
                     + (workingType == DataType.BFLOAT16 ? " (BF16 aborts DJL's PyTorch engine on CPU)" : ""));
@@ -42,36 +46,47 @@ public record ModelOptions(
     /** CPU, float32, the expert kinds on the class path, the config's routing, no fault listener. */
     public static ModelOptions defaults() {
         return new ModelOptions(Device.cpu(), DataType.FLOAT32, ExpertKinds.fromClassPath(), null, fault -> {}, HostCopy.DIRECT,
-                !"false".equalsIgnoreCase(System.getProperty("switchboard.host-decode")));
+                !"false".equalsIgnoreCase(System.getProperty("switchboard.host-decode")),
+                DeviceRouting.parse(System.getProperty("switchboard.routing.on-device", "auto")));
     }
 
     /** The model's device, for example {@link DeviceChoice#resolve()}. */
     public ModelOptions withDevice(Device on) {
-        return new ModelOptions(on, workingType, expertKinds, routingOverride, faultListener, hostCopy, hostDecode);
+        return new ModelOptions(on, workingType, expertKinds, routingOverride, faultListener, hostCopy, hostDecode, deviceRouting);
+    }
+
+    /** With serving's top-k routing on the device or the host ({@link DeviceRouting}). */
+    public ModelOptions withDeviceRouting(DeviceRouting where) {
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, faultListener, hostCopy, hostDecode, where);
+    }
+
+    /** Whether serving's top-k routing runs on the model's device. */
+    public boolean routesOnDevice() {
+        return deviceRouting.on(device);
     }
 
     /** With the {@link HostDecode} path on or off (both compute the same model; tests compare them). */
     public ModelOptions withHostDecode(boolean on) {
-        return new ModelOptions(device, workingType, expertKinds, routingOverride, faultListener, hostCopy, on);
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, faultListener, hostCopy, on, deviceRouting);
     }
 
     public ModelOptions withHostCopy(HostCopy copy) {
-        return new ModelOptions(device, workingType, expertKinds, routingOverride, faultListener, copy, hostDecode);
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, faultListener, copy, hostDecode, deviceRouting);
     }
 
     public ModelOptions withWorkingType(DataType type) {
-        return new ModelOptions(device, type, expertKinds, routingOverride, faultListener, hostCopy, hostDecode);
+        return new ModelOptions(device, type, expertKinds, routingOverride, faultListener, hostCopy, hostDecode, deviceRouting);
     }
 
     public ModelOptions withExpertKinds(ExpertKindResolver resolver) {
-        return new ModelOptions(device, workingType, resolver, routingOverride, faultListener, hostCopy, hostDecode);
+        return new ModelOptions(device, workingType, resolver, routingOverride, faultListener, hostCopy, hostDecode, deviceRouting);
     }
 
     public ModelOptions withRouting(RoutingStrategy routing) {
-        return new ModelOptions(device, workingType, expertKinds, routing, faultListener, hostCopy, hostDecode);
+        return new ModelOptions(device, workingType, expertKinds, routing, faultListener, hostCopy, hostDecode, deviceRouting);
     }
 
     public ModelOptions withFaultListener(Consumer<ExpertFault> listener) {
-        return new ModelOptions(device, workingType, expertKinds, routingOverride, listener, hostCopy, hostDecode);
+        return new ModelOptions(device, workingType, expertKinds, routingOverride, listener, hostCopy, hostDecode, deviceRouting);
     }
 }

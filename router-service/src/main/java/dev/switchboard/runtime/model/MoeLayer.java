@@ -7,6 +7,7 @@ import dev.switchboard.runtime.routing.RoutingContext;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.runtime.routing.RoutingPhase;
 import dev.switchboard.runtime.routing.RoutingStrategy;
+import dev.switchboard.runtime.routing.TopKRouting;
 import dev.switchboard.spi.Expert;
 import java.nio.ByteBuffer;
 
@@ -23,6 +24,7 @@ final class MoeLayer {
     private final GateWeights gateWeights;
     private final SharedExpert shared; // Qwen2-MoE: added to every token's output; null for the other families
     private final HostCopy hostCopy;
+    private final DeviceTopK deviceTopK; // serving's top-k on the device; null for other strategies and for training
 
     MoeLayer(int index, RoutingStrategy routing, GateWeights gateWeights, SharedExpert shared, HostCopy hostCopy) {
         this.index = index;
@@ -30,6 +32,9 @@ final class MoeLayer {
         this.gateWeights = gateWeights;
         this.shared = shared;
         this.hostCopy = hostCopy;
+        this.deviceTopK = routing instanceof TopKRouting topK && gateWeights == GateWeights.DECIDED
+                ? new DeviceTopK(topK, hostCopy)
+                : null;
     }
 
     /**
@@ -38,11 +43,26 @@ final class MoeLayer {
      */
     MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults,
             SequenceOverrides overrides) {
+        return forward(hidden, layer, phase, faults, overrides, null);
+    }
+
+    /**
+     * {@link #forward} that routes on the model's device when {@code deviceRows} is given (the step asked for it,
+     * docs/adr/0008-routing-decisions-on-the-device.md), the strategy is top-k and no sequence of the step has a what-if
+     * override: then only the chosen ids and weights cross to the host, not the logits.
+     */
+    MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults,
+            SequenceOverrides overrides, SequenceRows deviceRows) {
         NDArray gateLogits = hidden.getNDArrayInternal().linear(hidden, layer.gate(), null).singletonOrThrow(); // (tokens, numExperts): h·Wgᵀ
-        float[] hostLogits = hostCopy.toHost(gateLogits); // the router runs on the host, in float32 (ADR 0005, 0007)
+        boolean onDevice = deviceRows != null && deviceTopK != null && overrides == SequenceOverrides.NONE;
+        // otherwise the router runs on the host, in float32 (ADR 0005, 0007)
+        float[] hostLogits = onDevice ? null : hostCopy.toHost(gateLogits);
         while (true) {
             try {
-                return withShared(hidden, mixture(hidden, gateLogits, hostLogits, layer, phase, overrides));
+                MoeOutput routed = onDevice
+                        ? mixture(hidden, gateLogits, deviceTopK.route(gateLogits, layer, deviceRows), layer)
+                        : mixture(hidden, gateLogits, hostLogits, layer, phase, overrides);
+                return withShared(hidden, routed);
             } catch (ExpertFailure failure) {
                 layer = faults.disable(failure.fault, layer); // re-route this layer's tokens without the failed expert
             }
@@ -123,6 +143,17 @@ final class MoeLayer {
         RoutingContext context = new RoutingContext(layer.disabled(), layer.selectionBias(), phase);
         // top-k of softmax(h·Wgᵀ); the rows of a sequence with a what-if override are routed by that override
         RoutingDecision decision = overrides.route(routing, index, hostLogits, tokens, layer.size(), context);
+        return dispatch(hidden, gateLogits, decision, hostLogits, null, layer);
+    }
+
+    /** {@link #mixture} with the routing the device decided ({@link DeviceTopK}). */
+    private MoeOutput mixture(NDArray hidden, NDArray gateLogits, DeviceTopK.Routed routed, LayerExperts layer) {
+        return dispatch(hidden, gateLogits, routed.decision(), null, routed.sums(), layer);
+    }
+
+    /** Runs each chosen expert on its tokens and sums the weighted outputs per token. */
+    private MoeOutput dispatch(NDArray hidden, NDArray gateLogits, RoutingDecision decision, float[] hostLogits,
+            NDArray routingSums, LayerExperts layer) {
         ExpertGroups groups = ExpertGroups.of(decision);
         NDList routed = groups.dispatch(hidden); // per expert e: (n_e, hidden), only the tokens routed to e
         NDList expertOutputs = new NDList(layer.size() + 1);
@@ -132,12 +163,12 @@ final class MoeLayer {
             }
         }
         if (expertOutputs.isEmpty()) {
-            return new MoeOutput(hidden.zerosLike(), decision, hostLogits, gateLogits); // every token dropped
+            return new MoeOutput(hidden.zerosLike(), decision, hostLogits, gateLogits, routingSums); // every token dropped
         }
         NDArray outputs = groups.concat(expertOutputs, hidden); // (assignments, hidden), grouped by expert
         NDArray weighted = outputs.mul(gateWeights.of(groups, gateLogits, hidden)); // (assignments, hidden): G(x)_e · E_e(x)
         NDArray output = groups.sumPerToken(weighted); // (tokens, hidden): y = Σ_e G(x)_e · E_e(x)
-        return new MoeOutput(output, decision, hostLogits, gateLogits);
+        return new MoeOutput(output, decision, hostLogits, gateLogits, routingSums);
     }
 
     /** The routed experts' sum plus the shared expert's gated output, when the layer has one. */
@@ -146,7 +177,7 @@ final class MoeLayer {
             return routed;
         }
         NDArray output = routed.output().add(shared.apply(hidden)); // (tokens, hidden): y + sigmoid(x·g)·E_shared(x)
-        return new MoeOutput(output, routed.decision(), routed.gateLogits(), routed.gateLogitsArray());
+        return new MoeOutput(output, routed.decision(), routed.gateLogits(), routed.gateLogitsArray(), routed.routingSums());
     }
 
     /** Runs one expert, turning a throw or a broken output contract into an {@link ExpertFailure}. */

@@ -52,7 +52,7 @@ public final class MoeModel implements AutoCloseable {
                 options.workingType());
         this.weights = weights;
         this.forwardPass = new ForwardPass(weights, manager, cache, config.vocabSize(), options.hostCopy(),
-                options.hostDecode());
+                options.hostDecode(), options.routesOnDevice());
         this.experts = experts;
     }
 

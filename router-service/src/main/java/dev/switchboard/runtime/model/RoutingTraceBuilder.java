@@ -45,6 +45,10 @@ final class RoutingTraceBuilder {
     private LayerChoice choice(int layer, RoutingDecision d, int row) {
         int from = d.offsets()[row];
         int to = d.offsets()[row + 1];
+        if (withProbabilities && !d.hasProbabilities()) { // ForwardPass routes such steps on the host
+            throw new IllegalStateException("layer " + layer + " was routed on the device, so its probability rows"
+                    + " are not on the host for the full-distribution trace");
+        }
         float[] probabilities = withProbabilities
                 ? Arrays.copyOfRange(d.probabilities(), row * d.numExperts(), (row + 1) * d.numExperts())
                 : null;

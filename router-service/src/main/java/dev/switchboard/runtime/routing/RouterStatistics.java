@@ -29,31 +29,16 @@ public final class RouterStatistics {
             throw new IllegalArgumentException("gate logits must be [tokens, numExperts] = " + decision.tokens() + "x"
                     + numExperts + " like the decision, found " + gateLogits.length + " values");
         }
-        if (fromToken < 0 || toToken > decision.tokens() || fromToken > toToken) {
-            throw new IllegalArgumentException("token range [" + fromToken + ", " + toToken + ") outside the decision's "
-                    + decision.tokens() + " tokens");
+        if (!decision.hasProbabilities()) {
+            throw new IllegalArgumentException("the decision's probabilities stayed on the device: use the sums"
+                    + " computed there (fromSums)");
         }
-        int tokens = toToken - fromToken;
-        long[] firstChoice = new long[numExperts];
-        long[] anyChoice = new long[numExperts];
+        requireRange(decision, fromToken, toToken);
         double[] probabilitySum = new double[numExperts];
-        int[] offsets = decision.offsets();
-        int[] experts = decision.experts();
         float[] probabilities = decision.probabilities();
-
         double entropySum = 0;
         double zSum = 0;
-        int dropped = 0; // tokens left without an expert (capacity, or picked by no expert under expert-choice)
         for (int t = fromToken; t < toToken; t++) {
-            if (offsets[t + 1] == offsets[t]) {
-                dropped++;
-            }
-            if (offsets[t + 1] > offsets[t]) {
-                firstChoice[experts[offsets[t]]]++;
-            }
-            for (int i = offsets[t]; i < offsets[t + 1]; i++) {
-                anyChoice[experts[i]]++;
-            }
             int base = t * numExperts;
             for (int e = 0; e < numExperts; e++) {
                 double p = probabilities[base + e];
@@ -65,12 +50,59 @@ public final class RouterStatistics {
             double lse = logSumExp(gateLogits, base, numExperts);
             zSum += lse * lse;
         }
+        return fromSums(layer, decision, fromToken, toToken, probabilitySum, entropySum, zSum);
+    }
+
+    /**
+     * The same statistics from sums over the tokens {@code [fromToken, toToken)} made elsewhere (on the model's
+     * device, docs/adr/0008-routing-decisions-on-the-device.md): the loads come from the decision's experts, the rest
+     * from the sums.
+     *
+     * @param probabilitySum per expert, Σ over the tokens of its router probability
+     * @param entropySum Σ over the tokens of the router distribution's entropy (nats)
+     * @param zSum Σ over the tokens of logsumexp(raw logits)²
+     */
+    public static LayerRoutingStats fromSums(int layer, RoutingDecision decision, int fromToken, int toToken,
+            double[] probabilitySum, double entropySum, double zSum) {
+        requireRange(decision, fromToken, toToken);
+        int numExperts = decision.numExperts();
+        if (probabilitySum.length != numExperts) {
+            throw new IllegalArgumentException("probability sums must have one entry per expert (" + numExperts
+                    + "), found " + probabilitySum.length);
+        }
+        int tokens = toToken - fromToken;
+        long[] firstChoice = new long[numExperts];
+        long[] anyChoice = new long[numExperts];
+        int[] offsets = decision.offsets();
+        int[] experts = decision.experts();
+        int dropped = 0; // tokens left without an expert (capacity, or picked by no expert under expert-choice)
+        for (int t = fromToken; t < toToken; t++) {
+            if (offsets[t + 1] == offsets[t]) {
+                dropped++;
+            }
+            if (offsets[t + 1] > offsets[t]) {
+                firstChoice[experts[offsets[t]]]++;
+            }
+            for (int i = offsets[t]; i < offsets[t + 1]; i++) {
+                anyChoice[experts[i]]++;
+            }
+        }
         if (tokens == 0) {
             return new LayerRoutingStats(layer, 0, firstChoice, anyChoice, probabilitySum, dropped, 0, 0, 0);
+        }
+        if (dropped > 0 && !decision.hasProbabilities()) {
+            throw new IllegalArgumentException("the aux loss of dropped tokens needs their probability rows on the host");
         }
         double auxLoss = switchAuxLoss(decision, fromToken, toToken, firstChoice, probabilitySum);
         return new LayerRoutingStats(layer, tokens, firstChoice, anyChoice, probabilitySum,
                 dropped, auxLoss, zSum / tokens, entropySum / tokens);
+    }
+
+    private static void requireRange(RoutingDecision decision, int fromToken, int toToken) {
+        if (fromToken < 0 || toToken > decision.tokens() || fromToken > toToken) {
+            throw new IllegalArgumentException("token range [" + fromToken + ", " + toToken + ") outside the decision's "
+                    + decision.tokens() + " tokens");
+        }
     }
 
     /**

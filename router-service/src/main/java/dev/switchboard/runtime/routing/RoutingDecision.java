@@ -15,7 +15,8 @@ import java.util.List;
  * @param experts chosen expert ids
  * @param weights routing weights that multiply the experts' outputs
  * @param probabilities row-major {@code [tokens, numExperts]} full router distribution (softmax of the
- *     logits; disabled experts have probability 0)
+ *     logits; disabled experts have probability 0), or empty when the routing ran on the model's device and the
+ *     rows stayed there ({@link #hasProbabilities()}; docs/adr/0008-routing-decisions-on-the-device.md)
  * @param droppedTokens tokens that were routed but lost their expert to capacity (pass through the residual)
  */
 public record RoutingDecision(
@@ -40,9 +41,10 @@ public record RoutingDecision(
             throw new IllegalArgumentException("experts and weights must have offsets[tokens] = " + offsets[tokens]
                     + " entries, found " + experts.length + " and " + weights.length);
         }
-        if (probabilities.length != tokens * numExperts) {
+        if (probabilities.length != tokens * numExperts && probabilities.length != 0) {
             throw new IllegalArgumentException("probabilities must be [tokens, numExperts] = " + tokens + "x"
-                    + numExperts + ", found " + probabilities.length + " values");
+                    + numExperts + " (or empty when they stayed on the device), found " + probabilities.length
+                    + " values");
         }
         if (droppedTokens < 0 || droppedTokens > tokens) {
             throw new IllegalArgumentException("droppedTokens must be in [0, " + tokens + "], found " + droppedTokens);
@@ -73,7 +75,8 @@ public record RoutingDecision(
         int[] offsets = new int[tokens + 1];
         int[] experts = new int[entries];
         float[] weights = new float[entries];
-        float[] probabilities = new float[tokens * numExperts];
+        boolean full = parts.stream().allMatch(RoutingDecision::hasProbabilities);
+        float[] probabilities = new float[full ? tokens * numExperts : 0];
         int row = 0;
         int entry = 0;
         for (RoutingDecision part : parts) {
@@ -82,11 +85,18 @@ public record RoutingDecision(
             }
             System.arraycopy(part.experts(), 0, experts, entry, part.experts().length);
             System.arraycopy(part.weights(), 0, weights, entry, part.weights().length);
-            System.arraycopy(part.probabilities(), 0, probabilities, row * numExperts, part.probabilities().length);
+            if (full) {
+                System.arraycopy(part.probabilities(), 0, probabilities, row * numExperts, part.probabilities().length);
+            }
             row += part.tokens();
             entry += part.experts().length;
         }
         return new RoutingDecision(tokens, numExperts, offsets, experts, weights, probabilities, dropped);
+    }
+
+    /** Whether {@link #probabilities()} holds every token's row (false when the routing ran on the device). */
+    public boolean hasProbabilities() {
+        return probabilities.length == tokens * numExperts;
     }
 
     /** Number of experts token {@code token} was sent to (0 if dropped). */

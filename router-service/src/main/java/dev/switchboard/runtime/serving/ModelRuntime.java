@@ -3,6 +3,7 @@ package dev.switchboard.runtime.serving;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
 import dev.switchboard.runtime.checkpoint.MixtralConfig;
 import dev.switchboard.runtime.model.DeviceChoice;
+import dev.switchboard.runtime.model.DeviceRouting;
 import dev.switchboard.runtime.model.ExpertFault;
 import dev.switchboard.runtime.model.ExpertKindResolver;
 import dev.switchboard.runtime.model.ExpertKinds;
@@ -39,12 +40,21 @@ public record ModelRuntime(ModelShape shape, MoeTokenizer tokenizer, ServingEngi
      */
     public static ModelRuntime load(Path directory, DeviceChoice device, ExpertKindResolver kinds,
             BiConsumer<ExpertFault, Expert> faults) {
+        return load(directory, device, ModelOptions.defaults().deviceRouting(), kinds, faults);
+    }
+
+    /**
+     * {@link #load(Path, DeviceChoice, ExpertKindResolver, BiConsumer)} with {@code routing} saying where serving's
+     * top-k routing runs ({@code switchboard.routing.on-device}; docs/adr/0008-routing-decisions-on-the-device.md).
+     */
+    public static ModelRuntime load(Path directory, DeviceChoice device, DeviceRouting routing, ExpertKindResolver kinds,
+            BiConsumer<ExpertFault, Expert> faults) {
         MoeTokenizer tokenizer = MoeTokenizer.load(directory);
         Checkpoint checkpoint = null;
         try {
             checkpoint = Checkpoint.open(directory);
             AtomicReference<MoeModel> loaded = new AtomicReference<>();
-            ModelOptions options = ModelOptions.defaults().withDevice(device.resolve()).withExpertKinds(kinds).withFaultListener(fault -> {
+            ModelOptions options = ModelOptions.defaults().withDevice(device.resolve()).withDeviceRouting(routing).withExpertKinds(kinds).withFaultListener(fault -> {
                 MoeModel model = loaded.get();
                 if (model != null) {
                     faults.accept(fault, model.experts().layer(fault.layer()).expert(fault.expert()));

@@ -10,7 +10,7 @@ import dev.switchboard.runtime.checkpoint.Checkpoint;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** Disabled experts get no traffic; a failing expert is disabled and the step still succeeds. */
@@ -39,9 +39,10 @@ class FaultIsolationTest {
         }
     }
 
+    /** Also with the routing on the device (ADR 0008): the layer is routed again there without the failed expert. */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void aFailingExpertIsDisabledAndTheStepMatchesRunningWithoutIt(boolean wrongShape) {
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void aFailingExpertIsDisabledAndTheStepMatchesRunningWithoutIt(boolean wrongShape, boolean routingOnDevice) {
         ReferenceFixture fixture = ReferenceFixture.named(ReferenceFixture.TINY_F32);
         float[] expected;
         int expert;
@@ -52,7 +53,8 @@ class FaultIsolationTest {
         }
         List<ExpertFault> faults = new CopyOnWriteArrayList<>();
         WrappingKinds.Faulty kind = new WrappingKinds.Faulty(4, 0, expert, wrongShape);
-        ModelOptions options = ModelOptions.defaults().withExpertKinds(WrappingKinds.resolver(kind)).withFaultListener(faults::add);
+        ModelOptions options = ModelOptions.defaults().withExpertKinds(WrappingKinds.resolver(kind)).withFaultListener(faults::add)
+                .withDeviceRouting(routingOnDevice ? DeviceRouting.ON : DeviceRouting.OFF);
         try (Checkpoint checkpoint = fixture.open(); MoeModel model = MoeModel.load(checkpoint, options)) {
             float[] logits = ModelAssertions.promptLogits(model, PROMPT);
             assertThat(logits).hasSize(checkpoint.config().vocabSize());

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * What a serving step copies from the model's device to the JVM (docs/adr/0007-what-crosses-the-host-device-boundary.md):
  * per MoE layer one copy of the router logits, {@code tokens × numExperts} floats, and per step one copy of the
  * logits of each input's last token, {@code inputs × vocab} floats. Counted at the runtime's one copying place,
- * {@link HostCopy}, wrapped here; on a GPU each of these copies is a wait for the device.
+ * {@link HostCopy}, wrapped here; on a GPU each of these copies is a wait for the device. With routing on the device
+ * (docs/adr/0008-routing-decisions-on-the-device.md) the per-layer copy is the decision only, {@code tokens × 2k}, and
+ * the statistics of all layers cross as extra columns of the logits copy: no more copies than on the host.
  */
 class HostCopiesPerStepTest {
 
@@ -89,6 +91,78 @@ class HostCopiesPerStepTest {
                 assertThat(model.decodesOnHost()).isEqualTo(hostDecode);
                 assertThat(copied).as("host decode %s", hostDecode).containsExactlyElementsOf(expected);
             }
+        }
+    }
+
+    @Test
+    void withRoutingOnTheDeviceAStepCopiesIdsAndWeightsPerLayerAndTheStatisticsWithTheLogits() {
+        List<Long> copied = Collections.synchronizedList(new ArrayList<>());
+        HostCopy counting = array -> {
+            copied.add(array.size());
+            return HostCopy.DIRECT.toHost(array);
+        };
+        // six experts, top-2: a decision (2k = 4 numbers a token) is smaller than a row of router logits (6)
+        try (Checkpoint checkpoint = ReferenceFixture.named(ReferenceFixture.GQA6_TOP2).open();
+                MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults().withHostCopy(counting)
+                        .withDeviceRouting(DeviceRouting.ON).withHostDecode(false))) {
+            MixtralConfig config = model.config();
+            int k = config.numExpertsPerTok();
+            int statistics = config.numHiddenLayers() * (config.numLocalExperts() + 2); // per sequence: layers · (N + 2)
+            List<SequenceState> sequences = new ArrayList<>();
+            try {
+                List<StepInput> prompts = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    SequenceState sequence = model.newSequence();
+                    sequences.add(sequence);
+                    prompts.add(new StepInput(sequence, new int[] {5 + s, 9, 300, 42 + s}));
+                }
+                model.forward(prompts, ForwardOptions.DEFAULT);
+                List<Long> prefill = List.copyOf(copied);
+                copied.clear();
+                List<StepInput> decode = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    decode.add(new StepInput(sequences.get(s), new int[] {7 + s}));
+                }
+                model.forward(decode, ForwardOptions.TRACE); // a trace of the chosen experts needs no full rows
+
+                List<Long> expectedDecode = new ArrayList<>();
+                List<Long> expectedPrefill = new ArrayList<>();
+                for (int l = 0; l < config.numHiddenLayers(); l++) {
+                    expectedDecode.add(3L * 2 * k); // (3 tokens, k ids + k weights)
+                    expectedPrefill.add(12L * 2 * k); // (12 prompt tokens, 2k)
+                }
+                // (3 inputs, vocab + statistics): the sums per sequence ride along with each input's last logits
+                expectedDecode.add(3L * (config.vocabSize() + statistics));
+                expectedPrefill.add(3L * (config.vocabSize() + statistics));
+                assertThat(copied).containsExactlyElementsOf(expectedDecode);
+                assertThat(prefill).containsExactlyElementsOf(expectedPrefill);
+            } finally {
+                sequences.forEach(SequenceState::close);
+            }
+        }
+    }
+
+    @Test
+    void aStepThatAsksForTheFullDistributionCopiesTheRouterRowsAsOnTheHost() {
+        List<Long> copied = Collections.synchronizedList(new ArrayList<>());
+        HostCopy counting = array -> {
+            copied.add(array.size());
+            return HostCopy.DIRECT.toHost(array);
+        };
+        try (Checkpoint checkpoint = ReferenceFixture.named(ReferenceFixture.GQA6_TOP2).open();
+                MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults().withHostCopy(counting)
+                        .withDeviceRouting(DeviceRouting.ON).withHostDecode(false));
+                SequenceState sequence = model.newSequence()) {
+            MixtralConfig config = model.config();
+            model.forward(List.of(new StepInput(sequence, new int[] {5, 9, 300})), ForwardOptions.DEFAULT);
+            copied.clear();
+            model.forward(List.of(new StepInput(sequence, new int[] {7})), new ForwardOptions(true, true, false));
+            List<Long> expected = new ArrayList<>();
+            for (int l = 0; l < config.numHiddenLayers(); l++) {
+                expected.add((long) config.numLocalExperts()); // the router row, for the trace's probabilities
+            }
+            expected.add((long) config.vocabSize());
+            assertThat(copied).containsExactlyElementsOf(expected);
         }
     }
 }

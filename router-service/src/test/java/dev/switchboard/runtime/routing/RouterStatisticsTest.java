@@ -94,4 +94,28 @@ class RouterStatisticsTest {
         assertThat(s.zLoss()).isZero();
         assertThat(s.firstChoice()).hasSize(4);
     }
+
+    @Test
+    void statisticsFromSumsMadeElsewhereEqualThoseFromTheRowsAndRowsThatStayedOnTheDeviceAreRefused() {
+        // tokens 1..2 of the rotated peaks: P sums (0.1+0.1, 0.7+0.1, 0.1+0.7, 0.1+0.1), entropy and z per token known
+        float[] logits = rotatedPeaks();
+        RoutingDecision d = TopKRouting.renormalised(2).route(logits, 4, 4, PREFILL);
+        LayerRoutingStats fromRows = RouterStatistics.compute(1, logits, d, 1, 3);
+        double entropyPerToken = -(0.7 * Math.log(0.7) + 3 * 0.1 * Math.log(0.1));
+        double lse = Math.log(0.7 + 0.3); // logsumexp(ln p) = ln Σ p = 0
+        LayerRoutingStats fromSums = RouterStatistics.fromSums(1, d, 1, 3, new double[] {0.2, 0.8, 0.8, 0.2},
+                2 * entropyPerToken, 2 * lse * lse);
+
+        assertThat(fromSums.firstChoice()).containsExactly(fromRows.firstChoice());
+        assertThat(fromSums.anyChoice()).containsExactly(fromRows.anyChoice());
+        assertThat(fromSums.routerProbabilitySum()).containsExactly(fromRows.routerProbabilitySum(), within(TOL));
+        assertThat(fromSums.auxLoss()).isCloseTo(fromRows.auxLoss(), within(TOL));
+        assertThat(fromSums.entropy()).isCloseTo(fromRows.entropy(), within(TOL));
+        assertThat(fromSums.zLoss()).isCloseTo(fromRows.zLoss(), within(TOL));
+
+        RoutingDecision onDevice = new RoutingDecision(4, 4, d.offsets(), d.experts(), d.weights(), new float[0], 0);
+        assertThat(onDevice.hasProbabilities()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RouterStatistics.compute(1, logits, onDevice, 0, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stayed on the device");
+    }
 }
