@@ -23,12 +23,25 @@ public final class MatrixVector {
 
     /** {@code y = Σ_r x[r] · row r}, {@code x} of length rows, {@code y} of length columns. */
     public static float[] rowsCombined(WeightRows w, float[] x) {
-        int chunks = Math.min(2 * ParallelChunks.threads(), w.rows());
+        return rowsCombined(w, x, 1);
+    }
+
+    /**
+     * {@link #rowsCombined(WeightRows, float[])} of {@code n} vectors at once: {@code x} row-major {@code [n, rows]}
+     * → {@code [n, columns]}. The token loop is inside the row loop, so each weight row is read from memory once for
+     * all {@code n} (a decode step of several sequences costs about the bytes of one).
+     */
+    public static float[] rowsCombined(WeightRows w, float[] x, int n) {
+        int rows = w.rows();
+        int columns = w.columns();
+        int chunks = Math.min(2 * ParallelChunks.threads(), rows);
         float[][] shares = new float[chunks][];
         ParallelChunks.forEach(chunks, c -> {
-            float[] share = new float[w.columns()];
-            for (int r = c * w.rows() / chunks, end = (c + 1) * w.rows() / chunks; r < end; r++) {
-                w.axpy(r, x[r], share, 0);
+            float[] share = new float[n * columns];
+            for (int r = c * rows / chunks, end = (c + 1) * rows / chunks; r < end; r++) {
+                for (int t = 0; t < n; t++) {
+                    w.axpy(r, x[t * rows + r], share, t * columns);
+                }
             }
             shares[c] = share;
         });
@@ -38,7 +51,9 @@ public final class MatrixVector {
                 y[i] += shares[c][i];
             }
         }
-        w.finish(y, 0);
+        for (int t = 0; t < n; t++) {
+            w.finish(y, t * columns);
+        }
         return y;
     }
 }

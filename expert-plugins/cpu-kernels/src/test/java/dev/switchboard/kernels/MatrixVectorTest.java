@@ -42,4 +42,31 @@ class MatrixVectorTest {
             assertThat((double) combined[c]).as("column %d", c).isCloseTo(expected, within(1e-4 * Math.sqrt(rows)));
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"37, 101, 3", "256, 1024, 16", "5, 9, 1"})
+    void rowsCombinedOfSeveralVectorsGivesEachVectorItsOwnProduct(int rows, int columns, int n) {
+        SplittableRandom random = new SplittableRandom(rows * 7L + columns * 3L + n);
+        float[] values = new float[rows * columns];
+        ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextDouble(-1, 1);
+            buffer.putFloat(i * Float.BYTES, values[i]);
+        }
+        WeightRows w = WeightRows.float32(buffer, rows, columns);
+        float[] x = new float[n * rows];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+
+        float[] combined = MatrixVector.rowsCombined(w, x, n);
+
+        assertThat(combined).hasSize(n * columns);
+        for (int t = 0; t < n; t++) {
+            for (int c = 0; c < columns; c++) {
+                double expected = 0;
+                for (int r = 0; r < rows; r++) expected += values[r * columns + c] * (double) x[t * rows + r];
+                assertThat((double) combined[t * columns + c]).as("vector %d column %d", t, c)
+                        .isCloseTo(expected, within(1e-4 * Math.sqrt(rows)));
+            }
+        }
+    }
 }

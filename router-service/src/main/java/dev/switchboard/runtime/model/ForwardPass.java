@@ -23,9 +23,9 @@ final class ForwardPass {
     private final KvBlockPool cache;
     private final int vocabSize;
     private final HostCopy hostCopy;
-    private final HostDecode hostDecode; // batch-1 decode in Java; null when off or the model's tensors are elsewhere
+    private final HostDecode hostDecode; // decode steps in Java; null when off or the model's tensors are elsewhere
 
-    /** @param hostDecode whether a step of one sequence and one token may run on the {@link HostDecode} path */
+    /** @param hostDecode whether a step of one new token per sequence may run on the {@link HostDecode} path */
     ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize, HostCopy hostCopy,
             boolean hostDecode) {
         this.hostCopy = hostCopy;
@@ -58,7 +58,11 @@ final class ForwardPass {
         try (NDManager step = modelManager.newSubManager()) {
             if (hostDecode != null && HostDecode.takes(batch)) {
                 // Computed on the host from tensors in host memory: nothing crosses HostCopy (ADR 0007).
-                logits = new float[][][] {{hostDecode.logits(batch, step, layers)}};
+                float[][] perSequence = hostDecode.logits(batch, step, layers);
+                logits = new float[perSequence.length][][];
+                for (int i = 0; i < perSequence.length; i++) {
+                    logits[i] = new float[][] {perSequence[i]}; // one new token: its last logits are all of them
+                }
             } else {
                 NDArray x = weights.hidden(step, batch, new PagedKeyValues(cache, batch, step), layers); // (tokens, hidden)
                 // With one new token per input (every decode step) each row is its input's last: no index to upload, no gather.
@@ -74,7 +78,7 @@ final class ForwardPass {
         return finish(batch, options, layers, logits);
     }
 
-    /** Whether a step of one sequence and one token runs on the host path in this model. */
+    /** Whether a step of one new token per sequence runs on the host path in this model. */
     boolean decodesOnHost() {
         return hostDecode != null;
     }

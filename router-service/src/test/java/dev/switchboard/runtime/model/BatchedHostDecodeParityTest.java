@@ -1,0 +1,163 @@
+package dev.switchboard.runtime.model;
+
+import static dev.switchboard.runtime.model.ModelAssertions.argmax;
+import static dev.switchboard.runtime.model.ModelAssertions.maxAbsDifference;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.runtime.checkpoint.Checkpoint;
+import dev.switchboard.runtime.fixtures.ReferenceFixture;
+import dev.switchboard.runtime.routing.LayerRoutingStats;
+import dev.switchboard.runtime.routing.RoutingOverride;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Decode steps of several sequences on the host path ({@link HostDecode}): every sequence adds one token per step, at
+ * its own position. Sequence 0 is the reference fixture's prompt fed one token per step beside the others, so its last
+ * prompt logits come from batched host steps and are held to the numpy reference; every step of every sequence is
+ * held to the PyTorch path of the same model fed the same tokens (logits and routing), which is
+ * {@link HostDecodeParityTest}'s batch-1 comparison for batches.
+ */
+class BatchedHostDecodeParityTest {
+
+    @ParameterizedTest(name = "{0}, {1} sequences")
+    @CsvSource({ReferenceFixture.TINY_F32 + ", 3", ReferenceFixture.TINY_F32 + ", 16", ReferenceFixture.MHA_TOP1 + ", 3",
+            ReferenceFixture.GQA6_TOP2 + ", 5", ReferenceFixture.QWEN2_MOE_SHARED + ", 3",
+            ReferenceFixture.QWEN2_MOE_DENSE_BF16 + ", 3", ReferenceFixture.QWEN3_MOE_HEAD_DIM + ", 4",
+            ReferenceFixture.OLMOE_CLIP + ", 3"})
+    void batchedDecodeStepsOnTheHostMatchTheReferenceAndThePyTorchPath(String name, int sequences) {
+        ReferenceFixture fixture = ReferenceFixture.named(name);
+        try (Checkpoint checkpoint = fixture.open();
+                MoeModel host = MoeModel.load(checkpoint, ModelOptions.defaults().withHostDecode(true));
+                MoeModel tensors = MoeModel.load(checkpoint, ModelOptions.defaults().withHostDecode(false))) {
+            assertThat(host.decodesOnHost()).as("the host path is available in this JVM").isTrue();
+            Pair pair = new Pair(host, tensors, sequences, null);
+            try {
+                pair.prefillOthers(fixture.promptIds().length);
+                float[] last = null;
+                for (int id : fixture.promptIds()) { // sequence 0's prompt, one token per batched decode step
+                    last = pair.step(id)[0];
+                }
+                assertThat(maxAbsDifference(last, fixture.logits())).isLessThan(ReferenceParityTest.F32_TOLERANCE);
+                int[] generated = new int[fixture.generatedIds().length];
+                for (int t = 0; t < generated.length; t++) {
+                    generated[t] = argmax(last);
+                    last = pair.step(generated[t])[0];
+                }
+                assertThat(generated).containsExactly(fixture.generatedIds());
+            } finally {
+                pair.close();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} sequences")
+    @CsvSource({"3", "8"})
+    void aSequenceWithARoutingOverrideKeepsItInABatchedHostStep(int sequences) {
+        ReferenceFixture fixture = ReferenceFixture.named(ReferenceFixture.TINY_F32);
+        boolean[][] masked = new boolean[RoutingOverrideTest.LAYERS][RoutingOverrideTest.EXPERTS];
+        for (boolean[] layer : masked) {
+            layer[1] = true; // no token of the overridden sequence may reach expert 1
+        }
+        RoutingOverride override = new RoutingOverride(1, masked,
+                new float[RoutingOverrideTest.LAYERS][RoutingOverrideTest.EXPERTS]);
+        try (Checkpoint checkpoint = fixture.open();
+                MoeModel host = MoeModel.load(checkpoint, ModelOptions.defaults().withHostDecode(true));
+                MoeModel tensors = MoeModel.load(checkpoint, ModelOptions.defaults().withHostDecode(false))) {
+            Pair pair = new Pair(host, tensors, sequences, override);
+            try {
+                pair.prefillOthers(4);
+                for (int id : fixture.promptIds()) {
+                    pair.step(id);
+                }
+                List<LayerRoutingStats> overridden = pair.lastHostStats.get(sequences - 1);
+                for (LayerRoutingStats layer : overridden) {
+                    assertThat(layer.anyChoice()[1]).as("layer %d, masked expert", layer.layer()).isZero();
+                    assertThat(Arrays.stream(layer.anyChoice()).sum()).as("top-1 for the override").isEqualTo(1);
+                }
+            } finally {
+                pair.close();
+            }
+        }
+    }
+
+    /**
+     * The same sequences in a model on the host path and one on the PyTorch path, stepped together: sequence 0 gets
+     * the tokens the test gives; the others, prefilled with prompts of different lengths, their greedy next tokens.
+     * The last sequence carries {@code override}, when there is one.
+     */
+    private static final class Pair {
+        private final MoeModel host;
+        private final MoeModel tensors;
+        private final List<SequenceState> onHost = new ArrayList<>();
+        private final List<SequenceState> onTensors = new ArrayList<>();
+        private final int[] next;
+        private int steps;
+        List<List<LayerRoutingStats>> lastHostStats;
+
+        Pair(MoeModel host, MoeModel tensors, int sequences, RoutingOverride override) {
+            this.host = host;
+            this.tensors = tensors;
+            for (int s = 0; s < sequences; s++) {
+                boolean overridden = override != null && s == sequences - 1;
+                onHost.add(overridden ? host.newSequence(override) : host.newSequence());
+                onTensors.add(overridden ? tensors.newSequence(override) : tensors.newSequence());
+            }
+            next = new int[sequences];
+        }
+
+        /** Every sequence but 0 gets a prompt of its own length (prefill, the PyTorch path in both models). */
+        void prefillOthers(int around) {
+            for (int s = 1; s < onHost.size(); s++) {
+                int[] prompt = new int[1 + (s * 7 + around) % 23];
+                for (int i = 0; i < prompt.length; i++) {
+                    prompt[i] = 3 + (s * 131 + i * 17) % 200;
+                }
+                float[] a = host.forward(List.of(new StepInput(onHost.get(s), prompt)), ForwardOptions.DEFAULT).lastLogits(0);
+                float[] b = tensors.forward(List.of(new StepInput(onTensors.get(s), prompt)), ForwardOptions.DEFAULT)
+                        .lastLogits(0);
+                assertThat(maxAbsDifference(a, b)).isLessThan(HostDecodeParityTest.PATH_TOLERANCE);
+                next[s] = argmax(b);
+            }
+        }
+
+        /** One decode step of all sequences, sequence 0 adding {@code token}; the host path's logits per sequence. */
+        float[][] step(int token) {
+            next[0] = token;
+            List<StepInput> hostInputs = new ArrayList<>();
+            List<StepInput> tensorInputs = new ArrayList<>();
+            for (int s = 0; s < onHost.size(); s++) {
+                hostInputs.add(new StepInput(onHost.get(s), new int[] {next[s]}));
+                tensorInputs.add(new StepInput(onTensors.get(s), new int[] {next[s]}));
+            }
+            StepResult a = host.forward(hostInputs, ForwardOptions.DEFAULT);
+            StepResult b = tensors.forward(tensorInputs, ForwardOptions.DEFAULT);
+            float[][] logits = new float[onHost.size()][];
+            for (int s = 0; s < onHost.size(); s++) {
+                logits[s] = a.lastLogits(s);
+                assertThat(maxAbsDifference(logits[s], b.lastLogits(s))).as("step %d, sequence %d", steps, s)
+                        .isLessThan(HostDecodeParityTest.PATH_TOLERANCE);
+                for (int l = 0; l < a.inputStats().get(s).size(); l++) {
+                    LayerRoutingStats x = a.inputStats().get(s).get(l);
+                    LayerRoutingStats y = b.inputStats().get(s).get(l);
+                    assertThat(x.firstChoice()).as("step %d, sequence %d, layer %d", steps, s, l)
+                            .containsExactly(y.firstChoice());
+                    assertThat(x.anyChoice()).as("step %d, sequence %d, layer %d", steps, s, l)
+                            .containsExactly(y.anyChoice());
+                }
+                next[s] = argmax(b.lastLogits(s));
+            }
+            lastHostStats = a.inputStats();
+            steps++;
+            return logits;
+        }
+
+        void close() {
+            onHost.forEach(SequenceState::close);
+            onTensors.forEach(SequenceState::close);
+        }
+    }
+}
