@@ -10,7 +10,9 @@ import dev.switchboard.runtime.routing.LayerRoutingStats;
 import dev.switchboard.runtime.routing.RoutingOverride;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -81,6 +83,30 @@ class BatchedHostDecodeParityTest {
             } finally {
                 pair.close();
             }
+        }
+    }
+
+    @Test
+    void aBatchedDecodeStepOnTheHostPathCopiesNothingThroughHostCopy() {
+        List<Long> copied = Collections.synchronizedList(new ArrayList<>());
+        HostCopy counting = array -> {
+            copied.add(array.size());
+            return HostCopy.DIRECT.toHost(array);
+        };
+        try (Checkpoint checkpoint = ReferenceFixture.named(ReferenceFixture.TINY_F32).open();
+                MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults().withHostCopy(counting));
+                SequenceState a = model.newSequence();
+                SequenceState b = model.newSequence();
+                SequenceState c = model.newSequence()) {
+            model.forward(List.of(new StepInput(a, new int[] {5, 9}), new StepInput(b, new int[] {6, 9, 300}),
+                    new StepInput(c, new int[] {7})), ForwardOptions.DEFAULT);
+            assertThat(copied).as("prefill runs the tensor path").isNotEmpty();
+            copied.clear();
+            StepResult decode = model.forward(List.of(new StepInput(a, new int[] {7}), new StepInput(b, new int[] {8}),
+                    new StepInput(c, new int[] {9})), ForwardOptions.DEFAULT);
+            // router and output logits computed in Java from tensors in host memory (ADR 0007)
+            assertThat(copied).isEmpty();
+            assertThat(decode.logits()).hasNumberOfRows(3);
         }
     }
 
