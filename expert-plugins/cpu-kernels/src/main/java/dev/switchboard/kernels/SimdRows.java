@@ -47,6 +47,63 @@ final class SimdRows {
         return sum;
     }
 
+    /**
+     * Four dot products of one row, {@code w[byteOffset, ..)} of {@code length} floats, with four vectors
+     * {@code x[xOffset + k·xStride, ..)}, into {@code out[outOffset + k·outStride]}, {@code k} in {@code [0, 4)}: each
+     * weight vector is loaded once for the four, and eight independent accumulators keep the multiply-adds busy.
+     */
+    static void dot4(ByteBuffer w, int byteOffset, float[] x, int xOffset, int xStride, int length, float[] out,
+            int outOffset, int outStride) {
+        int x0 = xOffset;
+        int x1 = xOffset + xStride;
+        int x2 = xOffset + 2 * xStride;
+        int x3 = xOffset + 3 * xStride;
+        FloatVector a0 = FloatVector.zero(FLOATS);
+        FloatVector a1 = FloatVector.zero(FLOATS);
+        FloatVector a2 = FloatVector.zero(FLOATS);
+        FloatVector a3 = FloatVector.zero(FLOATS);
+        FloatVector b0 = FloatVector.zero(FLOATS);
+        FloatVector b1 = FloatVector.zero(FLOATS);
+        FloatVector b2 = FloatVector.zero(FLOATS);
+        FloatVector b3 = FloatVector.zero(FLOATS);
+        int i = 0;
+        for (int end = length - 2 * LANES; i <= end; i += 2 * LANES) {
+            int at = byteOffset + i * Float.BYTES;
+            FloatVector w0 = FloatVector.fromByteBuffer(FLOATS, w, at, ORDER);
+            FloatVector w1 = FloatVector.fromByteBuffer(FLOATS, w, at + LANES * Float.BYTES, ORDER);
+            a0 = w0.fma(FloatVector.fromArray(FLOATS, x, x0 + i), a0);
+            a1 = w0.fma(FloatVector.fromArray(FLOATS, x, x1 + i), a1);
+            a2 = w0.fma(FloatVector.fromArray(FLOATS, x, x2 + i), a2);
+            a3 = w0.fma(FloatVector.fromArray(FLOATS, x, x3 + i), a3);
+            b0 = w1.fma(FloatVector.fromArray(FLOATS, x, x0 + i + LANES), b0);
+            b1 = w1.fma(FloatVector.fromArray(FLOATS, x, x1 + i + LANES), b1);
+            b2 = w1.fma(FloatVector.fromArray(FLOATS, x, x2 + i + LANES), b2);
+            b3 = w1.fma(FloatVector.fromArray(FLOATS, x, x3 + i + LANES), b3);
+        }
+        for (int end = length - LANES; i <= end; i += LANES) {
+            FloatVector w0 = FloatVector.fromByteBuffer(FLOATS, w, byteOffset + i * Float.BYTES, ORDER);
+            a0 = w0.fma(FloatVector.fromArray(FLOATS, x, x0 + i), a0);
+            a1 = w0.fma(FloatVector.fromArray(FLOATS, x, x1 + i), a1);
+            a2 = w0.fma(FloatVector.fromArray(FLOATS, x, x2 + i), a2);
+            a3 = w0.fma(FloatVector.fromArray(FLOATS, x, x3 + i), a3);
+        }
+        float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        float s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
+        float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD);
+        float s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
+        for (; i < length; i++) {
+            float v = w.getFloat(byteOffset + i * Float.BYTES);
+            s0 += v * x[x0 + i];
+            s1 += v * x[x1 + i];
+            s2 += v * x[x2 + i];
+            s3 += v * x[x3 + i];
+        }
+        out[outOffset] = s0;
+        out[outOffset + outStride] = s1;
+        out[outOffset + 2 * outStride] = s2;
+        out[outOffset + 3 * outStride] = s3;
+    }
+
     static float dotInt8(ByteBuffer q, int offset, float[] x, int xOffset, int length) {
         FloatVector a0 = FloatVector.zero(FLOATS);
         FloatVector a1 = FloatVector.zero(FLOATS);

@@ -56,7 +56,12 @@ public final class SwiGluKernel {
         float[] hidden = new float[n * width]; // (n, width)
         float[] upValues = new float[n * width];
         for (int r = from; r < to; r++) {
-            for (int t = 0; t < n; t++) {
+            int t = 0;
+            for (; t + 4 <= n; t += 4) { // four tokens per pass over the row: its loads shared, no reduction waits
+                gate.dot4(r, x, t * dModel, dModel, hidden, t * width + r - from, width);
+                up.dot4(r, x, t * dModel, dModel, upValues, t * width + r - from, width);
+            }
+            for (; t < n; t++) {
                 hidden[t * width + r - from] = gate.dot(r, x, t * dModel);
                 upValues[t * width + r - from] = up.dot(r, x, t * dModel);
             }

@@ -48,6 +48,16 @@ public abstract sealed class WeightRows permits WeightRows.Float32, WeightRows.I
     /** {@code row · x[xOffset, xOffset + columns)}. */
     public abstract float dot(int row, float[] x, int xOffset);
 
+    /**
+     * {@link #dot} of row {@code row} with four vectors {@code x[xOffset + k·xStride, ..)} into
+     * {@code out[outOffset + k·outStride]}, {@code k} in {@code [0, 4)}.
+     */
+    public void dot4(int row, float[] x, int xOffset, int xStride, float[] out, int outOffset, int outStride) {
+        for (int k = 0; k < 4; k++) {
+            out[outOffset + k * outStride] = dot(row, x, xOffset + k * xStride);
+        }
+    }
+
     /** {@code y[yOffset, yOffset + columns) += a · row}. */
     public abstract void axpy(int row, float a, float[] y, int yOffset);
 
@@ -62,6 +72,11 @@ public abstract sealed class WeightRows permits WeightRows.Float32, WeightRows.I
         @Override
         public float dot(int row, float[] x, int xOffset) {
             return VectorKernels.dot(data, row * columns * Float.BYTES, x, xOffset, columns);
+        }
+
+        @Override
+        public void dot4(int row, float[] x, int xOffset, int xStride, float[] out, int outOffset, int outStride) {
+            VectorKernels.dot4(data, row * columns * Float.BYTES, x, xOffset, xStride, columns, out, outOffset, outStride);
         }
 
         @Override
