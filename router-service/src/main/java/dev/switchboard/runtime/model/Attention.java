@@ -84,25 +84,43 @@ final class Attention {
         }
         int length = position + 1;
         int group = heads / kvHeads;
-        float[] scores = new float[length];
-        for (int head = 0; head < heads; head++) {
-            int headBytes = head / group * headDim * Float.BYTES; // the kv head this query head reads
-            float max = Float.NEGATIVE_INFINITY;
-            for (int p = 0; p < length; p++) {
-                scores[p] = VectorKernels.dot(keys, rows[p] * rowBytes + headBytes, qkv, from + head * headDim, headDim);
-                max = Math.max(max, scores[p]);
+        float[] scores = new float[group * length]; // (group, length): the query heads of one kv head
+        for (int kvHead = 0; kvHead < kvHeads; kvHead++) {
+            int kvBytes = kvHead * headDim * Float.BYTES;
+            int firstHead = kvHead * group;
+            int j = 0;
+            for (; j + 4 <= group; j += 4) { // four query heads per read of a key (GQA)
+                for (int p = 0; p < length; p++) {
+                    VectorKernels.dot4(keys, rows[p] * rowBytes + kvBytes, qkv, from + (firstHead + j) * headDim, headDim,
+                            headDim, scores, j * length + p, length);
+                }
             }
-            float sum = 0;
-            for (int p = 0; p < length; p++) {
-                scores[p] = (float) Math.exp(scores[p] - max);
-                sum += scores[p];
+            for (; j < group; j++) {
+                for (int p = 0; p < length; p++) {
+                    scores[j * length + p] = VectorKernels.dot(keys, rows[p] * rowBytes + kvBytes, qkv,
+                            from + (firstHead + j) * headDim, headDim);
+                }
             }
-            for (int p = 0; p < length; p++) {
-                VectorKernels.axpy(scores[p] / sum, values, rows[p] * rowBytes + headBytes, attended, at + head * headDim,
-                        headDim);
+            for (j = 0; j < group; j++) {
+                int head = firstHead + j;
+                int row = j * length;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int p = 0; p < length; p++) {
+                    max = Math.max(max, scores[row + p]);
+                }
+                float sum = 0;
+                for (int p = 0; p < length; p++) {
+                    scores[row + p] = (float) Math.exp(scores[row + p] - max);
+                    sum += scores[row + p];
+                }
+                for (int p = 0; p < length; p++) {
+                    VectorKernels.axpy(scores[row + p] / sum, values, rows[p] * rowBytes + kvBytes, attended,
+                            at + head * headDim, headDim);
+                }
             }
         }
     }
+
 
     /**
      * {@code (tokens, hidden) -> (tokens, hidden)}: {@code softmax(q·kᵀ/√hd + mask)·v} per head, then the output

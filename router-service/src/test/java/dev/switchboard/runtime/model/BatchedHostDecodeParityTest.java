@@ -4,15 +4,26 @@ import static dev.switchboard.runtime.model.ModelAssertions.argmax;
 import static dev.switchboard.runtime.model.ModelAssertions.maxAbsDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.switchboard.runtime.checkpoint.Checkpoint;
+import dev.switchboard.runtime.checkpoint.MixtralConfig;
+import dev.switchboard.runtime.checkpoint.SafetensorsWriter;
+import dev.switchboard.runtime.checkpoint.TensorDtype;
+import dev.switchboard.runtime.checkpoint.TensorLayout;
 import dev.switchboard.runtime.fixtures.ReferenceFixture;
 import dev.switchboard.runtime.routing.LayerRoutingStats;
 import dev.switchboard.runtime.routing.RoutingOverride;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -84,6 +95,59 @@ class BatchedHostDecodeParityTest {
                 pair.close();
             }
         }
+    }
+
+    /**
+     * The fixtures have at most three query heads per kv head; the host path reads a key once for four query heads
+     * when a kv head has four or more, as in the presets (8 heads on 2 kv heads). Random checkpoints of that shape
+     * (and of 8 heads on one kv head), host against PyTorch path.
+     */
+    @ParameterizedTest(name = "{0} query heads on {1} kv heads")
+    @CsvSource({"8, 2", "8, 1", "12, 2"})
+    void queryHeadsThatShareAKvHeadByFourOrMoreMatchThePyTorchPath(int heads, int kvHeads) throws IOException {
+        Path dir = randomCheckpoint(tmp.resolve(heads + "-" + kvHeads), heads, kvHeads);
+        try (Checkpoint checkpoint = Checkpoint.open(dir);
+                MoeModel host = MoeModel.load(checkpoint, ModelOptions.defaults().withHostDecode(true));
+                MoeModel tensors = MoeModel.load(checkpoint, ModelOptions.defaults().withHostDecode(false))) {
+            Pair pair = new Pair(host, tensors, 5, null);
+            try {
+                pair.prefillOthers(9);
+                for (int step = 0; step < 12; step++) {
+                    pair.step(3 + step * 29 % 500); // every step compared inside
+                }
+            } finally {
+                pair.close();
+            }
+        }
+    }
+
+    @TempDir
+    Path tmp;
+
+    /** The tiny fixture's config with other head counts, and random weights of the shapes it implies. */
+    private static Path randomCheckpoint(Path out, int heads, int kvHeads) throws IOException {
+        Path tiny = ReferenceFixture.named(ReferenceFixture.TINY_F32).dir();
+        Files.createDirectories(out);
+        JsonObject config = JsonParser.parseString(Files.readString(tiny.resolve("config.json"))).getAsJsonObject();
+        config.addProperty("num_attention_heads", heads);
+        config.addProperty("num_key_value_heads", kvHeads);
+        Files.writeString(out.resolve("config.json"), config.toString());
+        for (String file : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
+            Files.copy(tiny.resolve(file), out.resolve(file));
+        }
+        SplittableRandom random = new SplittableRandom(heads * 31L + kvHeads);
+        SafetensorsWriter writer = new SafetensorsWriter(TensorDtype.F32);
+        for (var tensor : TensorLayout.expected(MixtralConfig.fromJson(out.resolve("config.json"))).values()) {
+            long[] shape = tensor.shape();
+            float[] values = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b))];
+            boolean norm = shape.length == 1; // the norms' weights: around 1
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (norm ? random.nextDouble(0.8, 1.2) : random.nextDouble(-0.2, 0.2));
+            }
+            writer.add(tensor.name(), shape, values);
+        }
+        writer.write(out.resolve("model.safetensors"));
+        return out;
     }
 
     @Test
