@@ -58,7 +58,8 @@ final class Attention {
         ByteBuffer keys = step.keys(layer); // (rows, kvHeads, hd)
         ByteBuffer values = step.values(layer);
         float[] attended = new float[n * heads * headDim];
-        ParallelChunks.forEach(n, s -> attendOnHost(qkv, s * width, step, s, keys, values, attended, s * heads * headDim));
+        ParallelChunks.forEach(n, s -> attendOnHost(qkv, s * width, step, s, keys, values, attended,
+                s * heads * headDim));
         float[] out = output.applyOnHost(attended, n); // (n, hidden)
         if (hostOutputBias != null) {
             for (int i = 0; i < out.length; i++) {

@@ -57,7 +57,7 @@ final class HostDecode {
         return count;
     }
 
-    /** Per sequence, the step's vocabulary logits {@code (vocab)} for a batch it {@link #takes}; routing to {@code layers}. */
+    /** Per sequence, the step's logits {@code (vocab)} for a batch it {@link #takes}; the routing goes to {@code layers}. */
     float[][] logits(StepBatch batch, NDManager step, LayerStep layers) {
         int n = batch.size();
         int[] positions = new int[n];

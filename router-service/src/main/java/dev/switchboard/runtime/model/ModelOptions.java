@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * @param faultListener told once for every expert the model disables after a runtime fault
  * @param hostCopy how a step's router and output logits reach the JVM ({@link HostCopy#DIRECT}; tests count them)
  * @param hostDecode whether a decode step (one new token for each of its sequences) runs its layers in Java
- *     ({@link HostDecode}) where the model's tensors allow it; on by default, {@code -Dswitchboard.host-decode=false} turns it off to compare
+ *     ({@link HostDecode}) where the model's tensors allow it; on by default, {@code -Dswitchboard.host-decode=false}
+ *     turns it off to compare
  */
 public record ModelOptions(
         Device device,

@@ -100,8 +100,9 @@ final class MoeLayer {
         float[][] outputs = new float[layer.size()][];
         for (int e = 0; e < layer.size(); e++) { // every expert first, so a fault re-routes before anything is summed
             if (groups.count(e) > 0) {
+                Shape shape = new Shape(groups.count(e), width);
                 NDArray rows = groups.count(e) == tokens ? hiddenArray // every token, in order
-                        : hiddenArray.getManager().create(groups.rowsOf(e, hidden, width), new Shape(groups.count(e), width));
+                        : hiddenArray.getManager().create(groups.rowsOf(e, hidden, width), shape);
                 outputs[e] = runExpert(layer.expert(e), e, rows).toFloatArray(); // (n_e, hidden): E_e(x)
             }
         }

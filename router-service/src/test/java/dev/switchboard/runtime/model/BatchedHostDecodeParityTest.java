@@ -206,7 +206,8 @@ class BatchedHostDecodeParityTest {
                 for (int i = 0; i < prompt.length; i++) {
                     prompt[i] = 3 + (s * 131 + i * 17) % 200;
                 }
-                float[] a = host.forward(List.of(new StepInput(onHost.get(s), prompt)), ForwardOptions.DEFAULT).lastLogits(0);
+                float[] a = host.forward(List.of(new StepInput(onHost.get(s), prompt)), ForwardOptions.DEFAULT)
+                        .lastLogits(0);
                 float[] b = tensors.forward(List.of(new StepInput(onTensors.get(s), prompt)), ForwardOptions.DEFAULT)
                         .lastLogits(0);
                 assertThat(maxAbsDifference(a, b)).isLessThan(HostDecodeParityTest.PATH_TOLERANCE);
