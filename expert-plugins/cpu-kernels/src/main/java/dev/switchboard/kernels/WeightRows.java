@@ -74,6 +74,11 @@ public abstract sealed class WeightRows permits WeightRows.Float32, WeightRows.I
             return VectorKernels.dot(data, row * columns * Float.BYTES, x, xOffset, columns);
         }
 
+        /** {@link SimdRows#combine4} over this matrix: four tokens times the columns {@code [c0, c0 + 4·lanes)}. */
+        void combine4(int c0, float[] x, int xOffset, float[] y, int yOffset) {
+            SimdRows.combine4(data, rows, columns, c0, x, xOffset, rows, y, yOffset, columns);
+        }
+
         @Override
         public void dot4(int row, float[] x, int xOffset, int xStride, float[] out, int outOffset, int outStride) {
             VectorKernels.dot4(data, row * columns * Float.BYTES, x, xOffset, xStride, columns, out, outOffset, outStride);

@@ -39,7 +39,7 @@ class MatrixVectorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"37, 101, 3", "256, 1024, 16", "5, 9, 1"})
+    @CsvSource({"37, 101, 3", "256, 1024, 16", "5, 9, 1", "37, 101, 6", "300, 70, 4", "16, 64, 5", "64, 200, 9"})
     void rowsCombinedOfSeveralVectorsGivesEachVectorItsOwnProduct(int rows, int columns, int n) {
         SplittableRandom random = new SplittableRandom(rows * 7L + columns * 3L + n);
         float[] values = new float[rows * columns];
