@@ -83,7 +83,7 @@ public final class MatrixVector {
                 int c0 = Math.min(b * block, columns - block);
                 for (int k = 0; k < tokenBlocks; k++) {
                     int t0 = Math.min(4 * k, n - 4);
-                    w.combine4(c0, x, t0 * rows, y, t0 * columns);
+                    w.combine4(0, rows, c0, x, t0 * rows, rows, y, t0 * columns);
                 }
             }
         });

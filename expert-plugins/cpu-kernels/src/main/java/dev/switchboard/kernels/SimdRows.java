@@ -110,23 +110,23 @@ final class SimdRows {
     }
 
     /**
-     * Four tokens times a block of {@code 4·LANES} columns of a row-major {@code [rows, columns]} float32 matrix:
-     * {@code y[yOffset + k·yStride + c0 + i] = Σ_r x[xOffset + k·xStride + r] · w[r, c0 + i]}, {@code k} in
-     * {@code [0, 4)}. The sixteen sums stay in registers while the rows go by, and each weight vector is loaded once
-     * for the four tokens; the outputs are written, not added to.
+     * Four tokens times a block of {@code 4·LANES} columns of rows {@code [rowFrom, rowTo)} of a row-major float32
+     * matrix with {@code columns} columns: {@code y[yOffset + k·yStride + c0 + i] = Σ_r x[xOffset + k·xStride + r -
+     * rowFrom] · w[r, c0 + i]}, {@code k} in {@code [0, 4)}. The sixteen sums stay in registers while the rows go by,
+     * and each weight vector is loaded once for the four tokens; the outputs are written, not added to.
      */
-    static void combine4(ByteBuffer w, int rows, int columns, int c0, float[] x, int xOffset, int xStride, float[] y,
-            int yOffset, int yStride) {
+    static void combine4(ByteBuffer w, int rowFrom, int rowTo, int columns, int c0, float[] x, int xOffset,
+            int xStride, float[] y, int yOffset, int yStride) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0; // token 0, its four vectors
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0; // token 1
         FloatVector c0v = a0, c1 = a0, c2 = a0, c3 = a0; // token 2
         FloatVector d0 = a0, d1 = a0, d2 = a0, d3 = a0; // token 3
-        int x0 = xOffset;
-        int x1 = xOffset + xStride;
-        int x2 = xOffset + 2 * xStride;
-        int x3 = xOffset + 3 * xStride;
+        int x0 = xOffset - rowFrom;
+        int x1 = x0 + xStride;
+        int x2 = x0 + 2 * xStride;
+        int x3 = x0 + 3 * xStride;
         int step = LANES * Float.BYTES;
-        for (int r = 0; r < rows; r++) {
+        for (int r = rowFrom; r < rowTo; r++) {
             int at = (r * columns + c0) * Float.BYTES;
             FloatVector w0 = FloatVector.fromByteBuffer(FLOATS, w, at, ORDER);
             FloatVector w1 = FloatVector.fromByteBuffer(FLOATS, w, at + step, ORDER);

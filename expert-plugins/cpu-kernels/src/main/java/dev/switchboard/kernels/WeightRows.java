@@ -74,9 +74,12 @@ public abstract sealed class WeightRows permits WeightRows.Float32, WeightRows.I
             return VectorKernels.dot(data, row * columns * Float.BYTES, x, xOffset, columns);
         }
 
-        /** {@link SimdRows#combine4} over this matrix: four tokens times the columns {@code [c0, c0 + 4·lanes)}. */
-        void combine4(int c0, float[] x, int xOffset, float[] y, int yOffset) {
-            SimdRows.combine4(data, rows, columns, c0, x, xOffset, rows, y, yOffset, columns);
+        /**
+         * {@link SimdRows#combine4} over rows {@code [rowFrom, rowTo)}: four tokens, whose coefficients for those rows
+         * are {@code x[xOffset + k·xStride, +rowTo - rowFrom)}, times the columns {@code [c0, c0 + 4·lanes)}.
+         */
+        void combine4(int rowFrom, int rowTo, int c0, float[] x, int xOffset, int xStride, float[] y, int yOffset) {
+            SimdRows.combine4(data, rowFrom, rowTo, columns, c0, x, xOffset, xStride, y, yOffset, columns);
         }
 
         @Override
