@@ -41,6 +41,15 @@ public final class VectorKernels {
         return SimdRows.dot(w, byteOffset, x, xOffset, length);
     }
 
+    /**
+     * {@link #dot} of one float32 row with four vectors at once, {@code x[xOffset + k·xStride, ..)}, into
+     * {@code out[outOffset + k·outStride]} for {@code k} in {@code [0, 4)}; the row is read once for the four.
+     */
+    public static void dot4(ByteBuffer w, int byteOffset, float[] x, int xOffset, int xStride, int length, float[] out,
+            int outOffset, int outStride) {
+        SimdRows.dot4(w, byteOffset, x, xOffset, xStride, length, out, outOffset, outStride);
+    }
+
     /** {@code Σ q[i]·x[xOffset+i]} over {@code length} int8 weights starting at byte {@code offset} of {@code q}. */
     public static float dotInt8(ByteBuffer q, int offset, float[] x, int xOffset, int length) {
         return SimdRows.dotInt8(q, offset, x, xOffset, length);

@@ -48,6 +48,16 @@ public abstract sealed class WeightRows permits WeightRows.Float32, WeightRows.I
     /** {@code row · x[xOffset, xOffset + columns)}. */
     public abstract float dot(int row, float[] x, int xOffset);
 
+    /**
+     * {@link #dot} of row {@code row} with four vectors {@code x[xOffset + k·xStride, ..)} into
+     * {@code out[outOffset + k·outStride]}, {@code k} in {@code [0, 4)}.
+     */
+    public void dot4(int row, float[] x, int xOffset, int xStride, float[] out, int outOffset, int outStride) {
+        for (int k = 0; k < 4; k++) {
+            out[outOffset + k * outStride] = dot(row, x, xOffset + k * xStride);
+        }
+    }
+
     /** {@code y[yOffset, yOffset + columns) += a · row}. */
     public abstract void axpy(int row, float a, float[] y, int yOffset);
 
@@ -62,6 +72,19 @@ public abstract sealed class WeightRows permits WeightRows.Float32, WeightRows.I
         @Override
         public float dot(int row, float[] x, int xOffset) {
             return VectorKernels.dot(data, row * columns * Float.BYTES, x, xOffset, columns);
+        }
+
+        /**
+         * {@link SimdRows#combine4} over rows {@code [rowFrom, rowTo)}: four tokens, whose coefficients for those rows
+         * are {@code x[xOffset + k·xStride, +rowTo - rowFrom)}, times the columns {@code [c0, c0 + 4·lanes)}.
+         */
+        void combine4(int rowFrom, int rowTo, int c0, float[] x, int xOffset, int xStride, float[] y, int yOffset) {
+            SimdRows.combine4(data, rowFrom, rowTo, columns, c0, x, xOffset, xStride, y, yOffset, columns);
+        }
+
+        @Override
+        public void dot4(int row, float[] x, int xOffset, int xStride, float[] out, int outOffset, int outStride) {
+            VectorKernels.dot4(data, row * columns * Float.BYTES, x, xOffset, xStride, columns, out, outOffset, outStride);
         }
 
         @Override

@@ -17,12 +17,7 @@ class MatrixVectorTest {
     void rowsDotAndRowsCombinedMatchTheirDefinitions(int rows, int columns) {
         SplittableRandom random = new SplittableRandom(rows * 131L + columns);
         float[] values = new float[rows * columns];
-        ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextDouble(-1, 1);
-            buffer.putFloat(i * Float.BYTES, values[i]);
-        }
-        WeightRows w = WeightRows.float32(buffer, rows, columns);
+        WeightRows w = randomRows(random, rows, columns, values);
         float[] byColumn = new float[columns];
         float[] byRow = new float[rows];
         for (int c = 0; c < columns; c++) byColumn[c] = (float) random.nextDouble(-1, 1);
@@ -41,5 +36,37 @@ class MatrixVectorTest {
             for (int r = 0; r < rows; r++) expected += values[r * columns + c] * (double) byRow[r];
             assertThat((double) combined[c]).as("column %d", c).isCloseTo(expected, within(1e-4 * Math.sqrt(rows)));
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"37, 101, 3", "256, 1024, 16", "5, 9, 1", "37, 101, 6", "300, 70, 4", "16, 64, 5", "64, 200, 9"})
+    void rowsCombinedOfSeveralVectorsGivesEachVectorItsOwnProduct(int rows, int columns, int n) {
+        SplittableRandom random = new SplittableRandom(rows * 7L + columns * 3L + n);
+        float[] values = new float[rows * columns];
+        WeightRows w = randomRows(random, rows, columns, values);
+        float[] x = new float[n * rows];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+
+        float[] combined = MatrixVector.rowsCombined(w, x, n);
+
+        assertThat(combined).hasSize(n * columns);
+        for (int t = 0; t < n; t++) {
+            for (int c = 0; c < columns; c++) {
+                double expected = 0;
+                for (int r = 0; r < rows; r++) expected += values[r * columns + c] * (double) x[t * rows + r];
+                assertThat((double) combined[t * columns + c]).as("vector %d column %d", t, c)
+                        .isCloseTo(expected, within(1e-4 * Math.sqrt(rows)));
+            }
+        }
+    }
+
+    /** A float32 matrix of random values in native memory; {@code values} gets the same values, row-major. */
+    private static WeightRows randomRows(SplittableRandom random, int rows, int columns, float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextDouble(-1, 1);
+            buffer.putFloat(i * Float.BYTES, values[i]);
+        }
+        return WeightRows.float32(buffer, rows, columns);
     }
 }

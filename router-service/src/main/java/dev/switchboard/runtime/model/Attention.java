@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.switchboard.kernels.ParallelChunks;
 import dev.switchboard.kernels.VectorKernels;
 import java.nio.ByteBuffer;
 
@@ -44,53 +45,83 @@ final class Attention {
     }
 
     /**
-     * {@link #forward} of one decode token in Java: {@code h (hidden) -> (hidden)}. The new key and value go into the
-     * paged cache's memory at the token's row; each query head then attends over its kv head's rows of the sequence
-     * with Vector API dot products and scaled additions, softmax in float32 in between.
+     * {@link #forward} of a host decode step's tokens in Java, one new token per sequence: {@code h (n, hidden) ->
+     * (n, hidden)}. Both projections run once for all n (each weight row read once). Each sequence's new key and value
+     * go into the paged cache's memory at its token's row; each of its query heads then attends over its kv head's
+     * rows of that sequence with Vector API dot products and scaled additions, softmax in float32 in between. The
+     * sequences are independent there and are shared out over the cores.
      */
     float[] decodeOnHost(float[] h, HostDecodeStep step, int layer) {
-        float[] qkv = projection.projectOnHost(h); // [q | k | v], q scaled by 1/sqrt(hd)
-        step.rope().applyOnHost(qkv, heads + kvHeads, step.ropeTables()); // q and k heads are adjacent
+        int n = step.size();
+        float[] qkv = projection.projectOnHost(h, n); // (n, [q | k | v]), q scaled by 1/sqrt(hd)
+        int width = projection.width();
         ByteBuffer keys = step.keys(layer); // (rows, kvHeads, hd)
         ByteBuffer values = step.values(layer);
-        int rowBytes = kvHeads * headDim * Float.BYTES;
-        int[] rows = step.rows();
-        int written = rows[step.position()] * rowBytes;
-        int keyFrom = heads * headDim;
-        int valueFrom = (heads + kvHeads) * headDim;
-        for (int i = 0; i < kvHeads * headDim; i++) {
-            keys.putFloat(written + i * Float.BYTES, qkv[keyFrom + i]);
-            values.putFloat(written + i * Float.BYTES, qkv[valueFrom + i]);
-        }
-        int length = step.position() + 1;
-        int group = heads / kvHeads;
-        float[] scores = new float[length];
-        float[] attended = new float[heads * headDim];
-        for (int head = 0; head < heads; head++) {
-            int headBytes = head / group * headDim * Float.BYTES; // the kv head this query head reads
-            float max = Float.NEGATIVE_INFINITY;
-            for (int p = 0; p < length; p++) {
-                scores[p] = VectorKernels.dot(keys, rows[p] * rowBytes + headBytes, qkv, head * headDim, headDim);
-                max = Math.max(max, scores[p]);
-            }
-            float sum = 0;
-            for (int p = 0; p < length; p++) {
-                scores[p] = (float) Math.exp(scores[p] - max);
-                sum += scores[p];
-            }
-            for (int p = 0; p < length; p++) {
-                VectorKernels.axpy(scores[p] / sum, values, rows[p] * rowBytes + headBytes, attended, head * headDim,
-                        headDim);
-            }
-        }
-        float[] out = output.applyOnHost(attended); // (hidden)
+        float[] attended = new float[n * heads * headDim];
+        ParallelChunks.forEach(n, s -> attendOnHost(qkv, s * width, step, s, keys, values, attended,
+                s * heads * headDim));
+        float[] out = output.applyOnHost(attended, n); // (n, hidden)
         if (hostOutputBias != null) {
             for (int i = 0; i < out.length; i++) {
-                out[i] += hostOutputBias[i];
+                out[i] += hostOutputBias[i % hostOutputBias.length];
             }
         }
         return out;
     }
+
+    /** Sequence {@code s} of a host decode step: RoPE, its cache write, then its heads into {@code attended[at, ..)}. */
+    private void attendOnHost(float[] qkv, int from, HostDecodeStep step, int s, ByteBuffer keys, ByteBuffer values,
+            float[] attended, int at) {
+        step.rope().applyOnHost(qkv, from, heads + kvHeads, step.ropeTables()[s]); // q and k heads are adjacent
+        int rowBytes = kvHeads * headDim * Float.BYTES;
+        int position = step.positions()[s];
+        int[] rows = step.rows()[s];
+        int written = rows[position] * rowBytes;
+        int keyFrom = from + heads * headDim;
+        int valueFrom = from + (heads + kvHeads) * headDim;
+        for (int i = 0; i < kvHeads * headDim; i++) {
+            keys.putFloat(written + i * Float.BYTES, qkv[keyFrom + i]);
+            values.putFloat(written + i * Float.BYTES, qkv[valueFrom + i]);
+        }
+        int length = position + 1;
+        int group = heads / kvHeads;
+        float[] scores = new float[group * length]; // (group, length): the query heads of one kv head
+        for (int kvHead = 0; kvHead < kvHeads; kvHead++) {
+            int kvBytes = kvHead * headDim * Float.BYTES;
+            int firstHead = kvHead * group;
+            int j = 0;
+            for (; j + 4 <= group; j += 4) { // four query heads per read of a key (GQA)
+                for (int p = 0; p < length; p++) {
+                    VectorKernels.dot4(keys, rows[p] * rowBytes + kvBytes, qkv, from + (firstHead + j) * headDim, headDim,
+                            headDim, scores, j * length + p, length);
+                }
+            }
+            for (; j < group; j++) {
+                for (int p = 0; p < length; p++) {
+                    scores[j * length + p] = VectorKernels.dot(keys, rows[p] * rowBytes + kvBytes, qkv,
+                            from + (firstHead + j) * headDim, headDim);
+                }
+            }
+            for (j = 0; j < group; j++) {
+                int head = firstHead + j;
+                int row = j * length;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int p = 0; p < length; p++) {
+                    max = Math.max(max, scores[row + p]);
+                }
+                float sum = 0;
+                for (int p = 0; p < length; p++) {
+                    scores[row + p] = (float) Math.exp(scores[row + p] - max);
+                    sum += scores[row + p];
+                }
+                for (int p = 0; p < length; p++) {
+                    VectorKernels.axpy(scores[row + p] / sum, values, rows[p] * rowBytes + kvBytes, attended,
+                            at + head * headDim, headDim);
+                }
+            }
+        }
+    }
+
 
     /**
      * {@code (tokens, hidden) -> (tokens, hidden)}: {@code softmax(q·kᵀ/√hd + mask)·v} per head, then the output

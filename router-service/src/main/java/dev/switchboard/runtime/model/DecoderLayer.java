@@ -41,18 +41,19 @@ final class DecoderLayer {
     }
 
     /**
-     * {@link #forward} of one decode token {@code x (hidden)} in Java, the same equation with the same weights. The
-     * MoE input becomes a tensor once (in {@code manager}), as the experts take tensors; it is recorded like
-     * {@link #forward}'s.
+     * {@link #forward} of a host decode step's tokens {@code x (n, hidden)}, one per sequence, in Java: the same
+     * equation with the same weights. The MoE input becomes a tensor once (in {@code manager}), as the experts take
+     * tensors; it is recorded like {@link #forward}'s.
      */
     float[] decodeOnHost(float[] x, HostDecodeStep attentionStep, LayerStep step, NDManager manager) {
-        float[] attended = attention.decodeOnHost(inputNorm.applyOnHost(x), attentionStep, index);
+        int n = attentionStep.size();
+        float[] attended = attention.decodeOnHost(inputNorm.applyOnHost(x, n), attentionStep, index);
         float[] h = new float[x.length];
         for (int i = 0; i < h.length; i++) {
             h[i] = x[i] + attended[i]; // h = x + attn(norm₁(x))
         }
-        float[] moeInput = postAttentionNorm.applyOnHost(h);
-        NDArray moeInputArray = manager.create(moeInput, new Shape(1, moeInput.length));
+        float[] moeInput = postAttentionNorm.applyOnHost(h, n);
+        NDArray moeInputArray = manager.create(moeInput, new Shape(n, moeInput.length / n));
         float[] moeOutput = new float[h.length];
         MoeOutput routed = moe.forwardOnHost(moeInput, moeInputArray, step.experts().layer(index), step.phase(),
                 step.faults(), step.overrides(), moeOutput);

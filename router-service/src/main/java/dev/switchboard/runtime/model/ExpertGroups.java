@@ -184,4 +184,23 @@ final class ExpertGroups {
         }
         return true;
     }
+
+    /** The {@code j}-th token routed to expert {@code e} (ascending), for the host decode path. */
+    int token(int e, int j) {
+        return tokens[starts[e] + j];
+    }
+
+    /** The routing weight the {@code j}-th token of expert {@code e} gives it. */
+    float weight(int e, int j) {
+        return weights[starts[e] + j];
+    }
+
+    /** Expert {@code e}'s rows of {@code hidden (tokens, width)}, a Java array, as {@code (count(e), width)}. */
+    float[] rowsOf(int e, float[] hidden, int width) {
+        float[] rows = new float[count(e) * width];
+        for (int j = 0; j < count(e); j++) {
+            System.arraycopy(hidden, token(e, j) * width, rows, j * width, width);
+        }
+        return rows;
+    }
 }

@@ -24,18 +24,19 @@ final class ForwardPass {
     private final KvBlockPool cache;
     private final int vocabSize;
     private final HostCopy hostCopy;
-    private final HostDecode hostDecode; // batch-1 decode in Java; null when off or the model's tensors are elsewhere
+    private final HostDecode hostDecode; // decode steps in Java; null when off, routing on the device, or tensors elsewhere
     private final boolean deviceRouting;
 
     /**
-     * @param hostDecode whether a step of one sequence and one token may run on the {@link HostDecode} path
-     * @param deviceRouting whether the tensor path routes top-k on the device ({@link DeviceTopK}, ADR 0008)
+     * @param hostDecode whether a step of one new token per sequence may run on the {@link HostDecode} path
+     * @param deviceRouting whether the tensor path routes top-k on the device ({@link DeviceTopK}, ADR 0008); it turns
+     *     the host path off, as a step that runs on the host has no device to route on
      */
     ForwardPass(ModelWeights weights, NDManager modelManager, KvBlockPool cache, int vocabSize, HostCopy hostCopy,
             boolean hostDecode, boolean deviceRouting) {
         this.hostCopy = hostCopy;
         this.deviceRouting = deviceRouting;
-        this.hostDecode = hostDecode ? HostDecode.of(weights, cache) : null;
+        this.hostDecode = hostDecode && !deviceRouting ? HostDecode.of(weights, cache) : null;
         this.weights = weights;
         this.modelManager = modelManager;
         this.cache = cache;
@@ -67,7 +68,11 @@ final class ForwardPass {
         try (NDManager step = modelManager.newSubManager()) {
             if (hostDecode != null && HostDecode.takes(batch)) {
                 // Computed on the host from tensors in host memory: nothing crosses HostCopy (ADR 0007).
-                logits = new float[][][] {{hostDecode.logits(batch, step, layers)}};
+                float[][] perSequence = hostDecode.logits(batch, step, layers);
+                logits = new float[perSequence.length][][];
+                for (int i = 0; i < perSequence.length; i++) {
+                    logits[i] = new float[][] {perSequence[i]}; // one new token: its last logits are all of them
+                }
             } else {
                 NDArray x = weights.hidden(step, batch, new PagedKeyValues(cache, batch, step), layers); // (tokens, hidden)
                 // With one new token per input (every decode step) each row is its input's last: no index to upload, no gather.
@@ -84,7 +89,7 @@ final class ForwardPass {
         return finish(batch, options, layers, logits, sums);
     }
 
-    /** Whether a step of one sequence and one token runs on the host path in this model. */
+    /** Whether a step of one new token per sequence runs on the host path in this model. */
     boolean decodesOnHost() {
         return hostDecode != null;
     }

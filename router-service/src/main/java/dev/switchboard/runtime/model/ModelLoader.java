@@ -46,7 +46,7 @@ final class ModelLoader {
     private final HostCopy hostCopy;
 
     /**
-     * @param javaKernels whether batch-1 projections ({@link Projection}) and the experts ({@link
+     * @param javaKernels whether decode projections ({@link Projection}) and the experts ({@link
      *     VectorKernels#EXPERT_OPTION}) may run on the Java kernels: serving yes; training no, as its products must
      *     record gradients; they run only on the CPU whatever this says (each checks the weights' device)
      * @param hostCopy how the MoE layers copy their router logits to the JVM

@@ -16,10 +16,11 @@ import java.util.function.Consumer;
  * @param routingOverride a routing strategy to use instead of the one the config names, or {@code null}
  * @param faultListener told once for every expert the model disables after a runtime fault
  * @param hostCopy how a step's router and output logits reach the JVM ({@link HostCopy#DIRECT}; tests count them)
- * @param hostDecode whether a step of one sequence and one new token runs its layers in Java ({@link HostDecode}) where
- *     the model's tensors allow it; on by default, {@code -Dswitchboard.host-decode=false} turns it off to compare
+ * @param hostDecode whether a decode step (one new token for each of its sequences) runs its layers in Java
+ *     ({@link HostDecode}) where the model's tensors allow it; on by default, {@code -Dswitchboard.host-decode=false}
+ *     turns it off to compare
  * @param deviceRouting where serving's top-k routing runs ({@link DeviceRouting}); by default {@code auto}, or
- *     {@code -Dswitchboard.routing.on-device=auto|on|off}
+ *     {@code -Dswitchboard.routing.on-device=auto|on|off}; where it is on, decode steps stay on the tensor path
  */
 public record ModelOptions(
         Device device,

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param embed token embeddings {@code (vocab, hidden)}
  * @param layers decoder layers
  * @param finalNorm the norm before the LM head
- * @param lmHead the LM head, transposed: {@code (hidden, vocab)}; the Java kernel at batch-1 decode ({@link Projection})
+ * @param lmHead the LM head, transposed: {@code (hidden, vocab)}; the Java kernel at decode ({@link Projection})
  * @param rope the rotary embedding shared by every layer
  * @param sharedExperts by layer, the sparse layers' shared experts (Qwen2-MoE), which {@link #close()} closes; empty
  *     for the other families

@@ -2,6 +2,7 @@ package dev.switchboard.runtime.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.runtime.routing.RoutingContext;
 import dev.switchboard.runtime.routing.RoutingDecision;
@@ -75,12 +76,14 @@ final class MoeLayer {
     }
 
     /**
-     * {@link #forward} of one decode token with the arithmetic around the experts in Java: the router logits from the
-     * gate's memory (no copy to cross, as the path runs only on the host), the same routing, each chosen expert once on
-     * {@code hiddenArray} (the same row as a tensor, which is what {@link Expert#forward} takes), their outputs weighted
-     * and summed in ascending expert order into {@code out (hidden)}. Faults re-route as in {@link #forward}. The
-     * returned routing has no output tensor: the output is {@code out}. Falls back to {@link #forward} (and copies its
-     * output into {@code out}) when the gate is not readable in place, e.g. after a hot swap put it elsewhere.
+     * {@link #forward} of a host decode step's tokens with the arithmetic around the experts in Java: the router logits
+     * of every token from the gate's memory (no copy to cross, as the path runs only on the host), one routing of all
+     * of them as in {@link #forward}, each chosen expert once on the rows of its tokens (a tensor, which is what
+     * {@link Expert#forward} takes; {@code hiddenArray}, the same {@code (tokens, hidden)} rows, itself when every
+     * token chose it), each token's outputs weighted and summed in ascending expert order into
+     * {@code out (tokens, hidden)}. Faults re-route as in {@link #forward}. The returned routing has no output tensor:
+     * the output is {@code out}. Falls back to {@link #forward} (and copies its output into {@code out}) when the
+     * gate is not readable in place, e.g. after a hot swap put it elsewhere.
      */
     MoeOutput forwardOnHost(float[] hidden, NDArray hiddenArray, LayerExperts layer, RoutingPhase phase,
             ExpertFaultHandler faults, SequenceOverrides overrides, float[] out) {
@@ -89,41 +92,47 @@ final class MoeLayer {
             System.arraycopy(routed.output().toFloatArray(), 0, out, 0, out.length);
             return routed;
         }
+        int tokens = Math.toIntExact(hiddenArray.getShape().get(0));
+        int width = hidden.length / tokens;
         ByteBuffer gate = HostMemory.view(layer.gate()); // (numExperts, hidden)
-        float[] logits = new float[layer.size()];
-        for (int e = 0; e < logits.length; e++) {
-            logits[e] = VectorKernels.dot(gate, e * hidden.length * Float.BYTES, hidden, 0, hidden.length);
+        int experts = layer.size();
+        float[] logits = new float[tokens * experts]; // (tokens, numExperts)
+        for (int t = 0; t < tokens; t++) {
+            for (int e = 0; e < experts; e++) {
+                logits[t * experts + e] = VectorKernels.dot(gate, e * width * Float.BYTES, hidden, t * width, width);
+            }
         }
         while (true) {
             try {
-                return mixtureOnHost(hiddenArray, logits, layer, phase, overrides, out);
+                return mixtureOnHost(hidden, hiddenArray, tokens, logits, layer, phase, overrides, out);
             } catch (ExpertFailure failure) {
                 layer = faults.disable(failure.fault, layer);
             }
         }
     }
 
-    private MoeOutput mixtureOnHost(NDArray hiddenArray, float[] logits, LayerExperts layer, RoutingPhase phase,
-            SequenceOverrides overrides, float[] out) {
+    private MoeOutput mixtureOnHost(float[] hidden, NDArray hiddenArray, int tokens, float[] logits,
+            LayerExperts layer, RoutingPhase phase, SequenceOverrides overrides, float[] out) {
         RoutingContext context = new RoutingContext(layer.disabled(), layer.selectionBias(), phase);
-        RoutingDecision decision = overrides.route(routing, index, logits, 1, layer.size(), context);
-        float[] weightOf = new float[layer.size()];
-        boolean[] chosen = new boolean[layer.size()];
-        for (int a = decision.offsets()[0]; a < decision.offsets()[1]; a++) {
-            chosen[decision.experts()[a]] = true;
-            weightOf[decision.experts()[a]] = decision.weights()[a];
-        }
+        RoutingDecision decision = overrides.route(routing, index, logits, tokens, layer.size(), context);
+        ExpertGroups groups = ExpertGroups.of(decision);
+        int width = hidden.length / tokens;
         float[][] outputs = new float[layer.size()][];
         for (int e = 0; e < layer.size(); e++) { // every expert first, so a fault re-routes before anything is summed
-            if (chosen[e]) {
-                outputs[e] = runExpert(layer.expert(e), e, hiddenArray).toFloatArray();
+            if (groups.count(e) > 0) {
+                Shape shape = new Shape(groups.count(e), width);
+                NDArray rows = groups.count(e) == tokens ? hiddenArray // every token, in order
+                        : hiddenArray.getManager().create(groups.rowsOf(e, hidden, width), shape);
+                outputs[e] = runExpert(layer.expert(e), e, rows).toFloatArray(); // (n_e, hidden): E_e(x)
             }
         }
         java.util.Arrays.fill(out, 0f);
-        for (int e = 0; e < layer.size(); e++) {
-            if (chosen[e]) {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] += weightOf[e] * outputs[e][i]; // y = Σ_e G(x)_e · E_e(x)
+        for (int e = 0; e < layer.size(); e++) { // ascending expert order within every token
+            for (int j = 0; j < groups.count(e); j++) {
+                int at = groups.token(e, j) * width;
+                float weight = groups.weight(e, j);
+                for (int i = 0; i < width; i++) {
+                    out[at + i] += weight * outputs[e][j * width + i]; // y = Σ_e G(x)_e · E_e(x)
                 }
             }
         }

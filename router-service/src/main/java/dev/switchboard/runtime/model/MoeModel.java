@@ -133,8 +133,8 @@ public final class MoeModel implements AutoCloseable {
     }
 
     /**
-     * Whether a step of one sequence and one new token (batch-1 decode) runs its layers in Java over the model's own
-     * memory rather than as PyTorch ops: on the CPU, float32, with the Vector API, unless turned off
+     * Whether a decode step (one new token for each of its sequences, batch 1 included) runs its layers in Java over
+     * the model's own memory rather than as PyTorch ops: on the CPU, float32, with the Vector API, unless turned off
      * ({@link ModelOptions#hostDecode}). Both compute the same model; docs/PERFORMANCE.md compares them.
      */
     public boolean decodesOnHost() {

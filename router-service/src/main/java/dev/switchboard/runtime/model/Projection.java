@@ -8,9 +8,10 @@ import dev.switchboard.kernels.VectorKernels;
 import dev.switchboard.kernels.WeightRows;
 
 /**
- * {@code x · W} for a pre-transposed, contiguous weight {@code W: (in, out)}. One token on a CPU with the Vector API
- * (batch-1 decode) runs on the Java kernel over the weight's own memory, on all cores; anything else (prefill,
- * batches, GPU, float16, arrays that record gradients) is PyTorch's matmul. See docs/PERFORMANCE.md.
+ * {@code x · W} for a pre-transposed, contiguous weight {@code W: (in, out)}. One token on a CPU with the Vector API,
+ * and the decode tokens of a host decode step ({@link #applyOnHost}), run on the Java kernel over the weight's own
+ * memory, on all cores; anything else on tensors (prefill, GPU, float16, arrays that record gradients) is PyTorch's
+ * matmul. See docs/PERFORMANCE.md.
  */
 final class Projection {
 
@@ -34,9 +35,12 @@ final class Projection {
         return rows != null;
     }
 
-    /** {@code x (in) -> (out)} of one token on the Java kernel, for the host decode path ({@link HostDecode}). */
-    float[] applyOnHost(float[] x) {
-        return MatrixVector.rowsCombined(rows, x);
+    /**
+     * {@code x (n, in) -> (n, out)} of {@code n} decode tokens on the Java kernel, for the host decode path
+     * ({@link HostDecode}): each weight row is read once for all {@code n}.
+     */
+    float[] applyOnHost(float[] x, int n) {
+        return MatrixVector.rowsCombined(rows, x, n);
     }
 
     /** {@code (n, in) -> (n, out)}, attached to {@code x}'s manager. */

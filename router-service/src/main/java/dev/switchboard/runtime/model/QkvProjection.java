@@ -55,31 +55,45 @@ final class QkvProjection {
                 && (keyNorm == null || keyNorm.onHost());
     }
 
+    /** Width of one token's {@link #projectOnHost} row: {@code [q | k | v]}, {@code (heads + 2·kvHeads)·hd}. */
+    int width() {
+        return (heads + 2 * kvHeads) * headDim;
+    }
+
     /**
-     * {@link #project} of one token in Java: {@code h (hidden)} -> {@code [q | k | v]}, {@code (heads + 2·kvHeads)·hd},
-     * q and k before RoPE (q scaled), with the same bias, norms and clamps in the same order.
+     * {@link #project} of {@code n} decode tokens in Java: {@code h (n, hidden)} -> {@code (n, width())}, each row
+     * {@code [q | k | v]}, q and k before RoPE (q scaled), with the same bias, norms and clamps in the same order.
      */
-    float[] projectOnHost(float[] h) {
-        float[] projected = qkv.applyOnHost(h);
+    float[] projectOnHost(float[] h, int n) {
+        float[] projected = qkv.applyOnHost(h, n);
+        int width = width();
+        for (int t = 0; t < n; t++) {
+            finishOnHost(projected, t * width);
+        }
+        return projected;
+    }
+
+    /** Bias, q/k norms and clamps of the token row at {@code at}, in place. */
+    private void finishOnHost(float[] projected, int at) {
         if (hostBias != null) {
-            for (int i = 0; i < projected.length; i++) {
-                projected[i] += hostBias[i];
+            for (int i = 0; i < hostBias.length; i++) {
+                projected[at + i] += hostBias[i];
             }
         }
         int qWidth = heads * headDim;
         if (norm == QkNorm.WHOLE_PROJECTION) {
-            queryNorm.applyOnHost(projected, 0, qWidth, 0, projected, 0);
-            keyNorm.applyOnHost(projected, qWidth, kvHeads * headDim, 0, projected, qWidth);
+            queryNorm.applyOnHost(projected, at, qWidth, 0, projected, at);
+            keyNorm.applyOnHost(projected, at + qWidth, kvHeads * headDim, 0, projected, at + qWidth);
         } else if (norm == QkNorm.PER_HEAD) {
             for (int head = 0; head < heads + kvHeads; head++) { // weight row `head`: q rows carry the scale
-                queryNorm.applyOnHost(projected, head * headDim, headDim, head * headDim, projected, head * headDim);
+                int from = at + head * headDim;
+                queryNorm.applyOnHost(projected, from, headDim, head * headDim, projected, from);
             }
         }
         if (!Float.isNaN(queryClip)) {
-            clip(projected, 0, qWidth, queryClip);
-            clip(projected, qWidth, projected.length, keyValueClip);
+            clip(projected, at, at + qWidth, queryClip);
+            clip(projected, at + qWidth, at + width(), keyValueClip);
         }
-        return projected;
     }
 
     private static void clip(float[] values, int from, int to, float bound) {

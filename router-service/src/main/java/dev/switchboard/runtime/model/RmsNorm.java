@@ -29,10 +29,13 @@ final class RmsNorm {
         return hostWeight != null;
     }
 
-    /** {@link #apply} of one row {@code x (hidden)} in Java, into a new array. */
-    float[] applyOnHost(float[] x) {
+    /** {@link #apply} of {@code n} rows {@code x (n, width)} in Java, each normalised on its own, into a new array. */
+    float[] applyOnHost(float[] x, int n) {
         float[] out = new float[x.length];
-        applyOnHost(x, 0, x.length, 0, out, 0);
+        int width = x.length / n;
+        for (int t = 0; t < n; t++) {
+            applyOnHost(x, t * width, width, 0, out, t * width);
+        }
         return out;
     }
 

@@ -83,15 +83,16 @@ final class RotaryEmbedding {
     }
 
     /**
-     * {@link #apply} in Java, in place, on the first {@code heads} heads of one token's {@code x (heads·headDim, ..)}:
-     * {@code rotate_half(x)·sin + x·cos}, each product rounded to float32 before the sum as PyTorch's two ops do.
+     * {@link #apply} in Java, in place, on the first {@code heads} heads of one token's {@code x[from, ..)}, laid out
+     * {@code (heads·headDim, ..)}: {@code rotate_half(x)·sin + x·cos}, each product rounded to float32 before the sum
+     * as PyTorch's two ops do.
      */
-    void applyOnHost(float[] x, int heads, float[][] tables) {
+    void applyOnHost(float[] x, int from, int heads, float[][] tables) {
         int half = headDim / 2;
         float[] cos = tables[0];
         float[] sin = tables[1];
         for (int head = 0; head < heads; head++) {
-            int at = head * headDim;
+            int at = from + head * headDim;
             for (int i = 0; i < half; i++) {
                 float first = x[at + i];
                 float second = x[at + half + i];

@@ -28,7 +28,9 @@ class HostCopiesPerStepTest {
             return HostCopy.DIRECT.toHost(array);
         };
         try (Checkpoint checkpoint = ReferenceFixture.named(ReferenceFixture.TINY_F32).open();
-                MoeModel model = MoeModel.load(checkpoint, ModelOptions.defaults().withHostCopy(counting))) {
+                // the tensor path, which a GPU runs (on the CPU a decode step of any batch runs on the host path)
+                MoeModel model = MoeModel.load(checkpoint,
+                        ModelOptions.defaults().withHostCopy(counting).withHostDecode(false))) {
             MixtralConfig config = model.config();
             List<SequenceState> sequences = new ArrayList<>();
             try {
