@@ -9,18 +9,19 @@
 # (e.g. from `java -jar app/target/switchboard.jar make-checkpoint --size medium`). The jar is
 # app/target/switchboard.jar unless SWITCHBOARD_JAR says otherwise; JAVA_FLAGS are passed to java (default: the
 # Vector API module the kernels use, and one PyTorch intra-op thread, which decoded fastest with the kernels in
-# docs/PERFORMANCE.md). Both decode the same 8-token prompt; the median step counts. 128 steps by default: with fewer,
-# the JIT is still compiling the Java decode path and the median step is not the one a warm server runs.
+# docs/PERFORMANCE.md). Both decode the same 8-token prompt; the median step counts. 256 steps by default: with fewer,
+# the JIT is still compiling the Java decode path for part of them and the median step is not the one a warm server
+# runs (docs/PERFORMANCE.md: 0.60x of numpy at 32 steps, 0.94x at 128, 1.02x at 256 on the same machine).
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
-  echo "usage: bench/compare.sh REFERENCE_SCRIPT CHECKPOINT [PAIRS (3)] [STEPS (128)]" >&2
+  echo "usage: bench/compare.sh REFERENCE_SCRIPT CHECKPOINT [PAIRS (3)] [STEPS (256)]" >&2
   exit 2
 fi
 reference=$1
 checkpoint=$2
 pairs=${3:-3}
-steps=${4:-128}
+steps=${4:-256}
 jar=${SWITCHBOARD_JAR:-$(dirname "$0")/../app/target/switchboard.jar}
 java_flags=${JAVA_FLAGS:---add-modules jdk.incubator.vector -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1}
 prompt=1,5,9,300,42,7,11,13
