@@ -13,11 +13,24 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /** Shared set-up of the {@link ServingTest} classes: waits for the model, resets the knobs, checks no cache leaked. */
 @ServingTest
 public abstract class ServingTestBase {
+
+    /**
+     * Keep-alive connections of the test clients, dropped after 20 s idle: the server closes a connection idle for
+     * {@code server.netty.idle-timeout} (60 s), and a client that reuses one just as it closes gets "connection
+     * prematurely closed" (the test context, and with it the server, outlives many test classes). Every client of the
+     * server should keep its idle time below the server's.
+     */
+    private static final ConnectionProvider CONNECTIONS = ConnectionProvider.builder("serving-tests")
+            .maxIdleTime(Duration.ofSeconds(20))
+            .build();
 
     @Autowired
     protected WebTestClient anonymous;
@@ -47,7 +60,10 @@ public abstract class ServingTestBase {
         controls.reset();
         // The server's own codec limit (spring.codec.max-in-memory-size) reaches the test client too; a Prometheus
         // scrape of a context many tests have used outgrows it.
-        anonymous = anonymous.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 << 20)).build();
+        anonymous = anonymous.mutate()
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(CONNECTIONS)))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 << 20))
+                .build();
         web = anonymous.mutate()
                 .responseTimeout(Duration.ofSeconds(30))
                 .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + ServingTest.API_KEY)
