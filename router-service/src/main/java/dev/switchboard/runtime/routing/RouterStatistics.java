@@ -122,7 +122,7 @@ public final class RouterStatistics {
         }
         for (int t = fromToken; t < toToken; t++) {
             if (decision.expertCount(t) == 0) {
-                dot += probabilitySum[argmax(decision.probabilities(), t * numExperts, numExperts)];
+                dot += probabilitySum[decision.mostProbableExpert(t)];
             }
         }
         // N · Σ (count_i / T) · (sum_i / T)
@@ -163,16 +163,5 @@ public final class RouterStatistics {
             sum += Math.exp(logits[base + j] - max);
         }
         return max + Math.log(sum);
-    }
-
-    /** Index of the largest value in a row, ties to the lower index. */
-    private static int argmax(float[] values, int base, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (values[base + j] > values[base + best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 }

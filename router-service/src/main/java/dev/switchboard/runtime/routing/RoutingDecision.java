@@ -99,6 +99,18 @@ public record RoutingDecision(
         return probabilities.length == tokens * numExperts;
     }
 
+    /** The expert with the highest router probability for {@code token}, ties to the lower index (needs the rows). */
+    public int mostProbableExpert(int token) {
+        int base = token * numExperts;
+        int best = 0;
+        for (int e = 1; e < numExperts; e++) {
+            if (probabilities[base + e] > probabilities[base + best]) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
     /** Number of experts token {@code token} was sent to (0 if dropped). */
     public int expertCount(int token) {
         return offsets[token + 1] - offsets[token];

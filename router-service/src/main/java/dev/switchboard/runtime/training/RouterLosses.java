@@ -42,7 +42,7 @@ final class RouterLosses {
                     selections++;
                 }
             } else if (decision.droppedTokens() > 0) {
-                counts[mostProbable(decision.probabilities(), t * experts, experts)]++;
+                counts[decision.mostProbableExpert(t)]++;
                 selections++;
             }
         }
@@ -50,16 +50,6 @@ final class RouterLosses {
             counts[e] = selections == 0 ? 0 : counts[e] / selections;
         }
         return counts;
-    }
-
-    private static int mostProbable(float[] probabilities, int base, int experts) {
-        int best = 0;
-        for (int e = 1; e < experts; e++) {
-            if (probabilities[base + e] > probabilities[base + best]) {
-                best = e;
-            }
-        }
-        return best;
     }
 
     /** Router z-loss (ST-MoE, Zoph et al. 2022, eq. 5): the mean over tokens of {@code logsumexp(logits)²}. */
