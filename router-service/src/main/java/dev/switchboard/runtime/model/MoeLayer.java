@@ -40,15 +40,8 @@ final class MoeLayer {
 
     /**
      * {@code hidden (tokens, hidden)} -> weighted expert outputs {@code (tokens, hidden)} and the routing. An expert
-     * that fails is disabled through {@code faults} and the layer's tokens are routed again without it.
-     */
-    MoeOutput forward(NDArray hidden, LayerExperts layer, RoutingPhase phase, ExpertFaultHandler faults,
-            SequenceOverrides overrides) {
-        return forward(hidden, layer, phase, faults, overrides, null);
-    }
-
-    /**
-     * {@link #forward} that routes on the model's device when {@code deviceRows} is given (the step asked for it,
+     * that fails is disabled through {@code faults} and the layer's tokens are routed again without it. Routes on the
+     * model's device when {@code deviceRows} is given (the step asked for it, null otherwise;
      * docs/adr/0008-routing-decisions-on-the-device.md), the strategy is top-k and no sequence of the step has a what-if
      * override: then only the chosen ids and weights cross to the host, not the logits.
      */
@@ -88,7 +81,7 @@ final class MoeLayer {
     MoeOutput forwardOnHost(float[] hidden, NDArray hiddenArray, LayerExperts layer, RoutingPhase phase,
             ExpertFaultHandler faults, SequenceOverrides overrides, float[] out) {
         if (!HostMemory.viewable(layer.gate())) {
-            MoeOutput routed = forward(hiddenArray, layer, phase, faults, overrides);
+            MoeOutput routed = forward(hiddenArray, layer, phase, faults, overrides, null);
             System.arraycopy(routed.output().toFloatArray(), 0, out, 0, out.length);
             return routed;
         }
@@ -142,7 +135,7 @@ final class MoeLayer {
                 out[i] += sharedOut[i];
             }
         }
-        return new MoeOutput(null, decision, logits, null);
+        return new MoeOutput(null, decision, logits, null, null);
     }
 
     /** The equation, once: route, run each chosen expert on its tokens, weight and sum per token. */

@@ -17,10 +17,4 @@ import dev.switchboard.runtime.routing.RoutingDecision;
  *     step, Σ p per expert, Σ entropy, Σ logsumexp² (what the statistics need from the rows); null otherwise
  */
 record MoeOutput(NDArray output, RoutingDecision decision, float[] gateLogits, NDArray gateLogitsArray,
-        NDArray routingSums) {
-
-    /** A layer routed on the host: its statistics come from {@code gateLogits} and the decision's probabilities. */
-    MoeOutput(NDArray output, RoutingDecision decision, float[] gateLogits, NDArray gateLogitsArray) {
-        this(output, decision, gateLogits, gateLogitsArray, null);
-    }
-}
+        NDArray routingSums) {}

@@ -34,7 +34,7 @@ class CapacityDispatchTest {
 
             MoeOutput output = moe.forward(hidden, layer, RoutingPhase.PREFILL, (fault, view) -> {
                 throw new AssertionError(fault.reason());
-            }, SequenceOverrides.NONE);
+            }, SequenceOverrides.NONE, null);
 
             double p2 = Math.exp(2) / (Math.exp(2) + 1); // softmax(2, 0)[0] = 0.8808
             double p1 = Math.exp(1) / (Math.exp(1) + 1); // softmax(1, 0)[0] = softmax(0, 1)[1] = 0.7311
