@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.switchboard.runtime.routing.RoutingContext;
 import dev.switchboard.runtime.routing.RoutingDecision;
 import dev.switchboard.runtime.routing.TopKRouting;
 
@@ -41,17 +42,18 @@ final class DeviceTopK {
 
     /**
      * @param gateLogits {@code (tokens, numExperts)} router logits on the device, in the working type
+     * @param context the layer's disabled experts and selection bias
      * @param sequences the step's rows per sequence, to sum the statistics' quantities per sequence
      * @return the decision (its probabilities stay on the device: {@link RoutingDecision#hasProbabilities()} is false)
      *     and the sums {@code (sequences, numExperts + 2)}: per expert Σ p, then Σ entropy, then Σ logsumexp²
      */
-    Routed route(NDArray gateLogits, LayerExperts layer, SequenceRows sequences) {
+    Routed route(NDArray gateLogits, RoutingContext context, SequenceRows sequences) {
         int tokens = Math.toIntExact(gateLogits.getShape().get(0));
-        int numExperts = layer.size();
-        int k = Math.min(routing.topK(), enabledExperts(layer));
+        int numExperts = Math.toIntExact(gateLogits.getShape().get(1));
+        int k = routing.expertsPerToken(numExperts, context);
         NDArray logits = gateLogits.getDataType() == DataType.FLOAT32 ? gateLogits
                 : gateLogits.toType(DataType.FLOAT32, false); // the host router's precision
-        NDArray rows = selectionRows(layer, logits); // (2, numExperts): 0/−∞ mask, mask + bias; null without either
+        NDArray rows = selectionRows(context, numExperts, logits); // (2, numExperts): 0/−∞ mask, mask + bias; null without either
         NDArray probabilities = (rows == null ? logits : logits.add(rows.get(0))).softmax(-1); // (tokens, numExperts)
         NDArray score = rows == null ? probabilities : probabilities.add(rows.get(1));
         NDArray negativeInfinity = probabilities.zerosLike().log(); // −∞ on the device, no upload
@@ -107,32 +109,15 @@ final class DeviceTopK {
      * logits before the softmax), row 1 the same plus the selection bias (added to the probabilities to select);
      * {@code null} when the layer has neither, so the common step uploads nothing.
      */
-    private static NDArray selectionRows(LayerExperts layer, NDArray like) {
-        boolean[] disabled = layer.disabled();
-        float[] bias = layer.selectionBias();
-        int n = disabled.length;
-        float[] rows = new float[2 * n];
+    private static NDArray selectionRows(RoutingContext context, int numExperts, NDArray like) {
+        float[] rows = new float[2 * numExperts];
         boolean any = false;
-        for (int e = 0; e < n; e++) {
-            float mask = disabled[e] ? Float.NEGATIVE_INFINITY : 0f;
+        for (int e = 0; e < numExperts; e++) {
+            float mask = context.isDisabled(e) ? Float.NEGATIVE_INFINITY : 0f;
             rows[e] = mask;
-            rows[n + e] = mask + bias[e];
-            any |= disabled[e] || bias[e] != 0f;
+            rows[numExperts + e] = mask + context.bias(e);
+            any |= context.isDisabled(e) || context.bias(e) != 0f;
         }
-        return any ? like.getManager().create(rows, new Shape(2, n)) : null;
-    }
-
-    private static int enabledExperts(LayerExperts layer) {
-        int enabled = 0;
-        for (int e = 0; e < layer.size(); e++) {
-            if (!layer.isDisabled(e)) {
-                enabled++;
-            }
-        }
-        if (enabled == 0) {
-            throw new IllegalStateException("all " + layer.size()
-                    + " experts of the layer are disabled: at least one must stay enabled to route tokens");
-        }
-        return enabled;
+        return any ? like.getManager().create(rows, new Shape(2, numExperts)) : null;
     }
 }

@@ -54,7 +54,8 @@ final class MoeLayer {
         while (true) {
             try {
                 MoeOutput routed = onDevice
-                        ? mixture(hidden, gateLogits, deviceTopK.route(gateLogits, layer, deviceRows), layer)
+                        ? mixture(hidden, gateLogits, deviceTopK.route(gateLogits,
+                                new RoutingContext(layer.disabled(), layer.selectionBias(), phase), deviceRows), layer)
                         : mixture(hidden, gateLogits, hostLogits, layer, phase, overrides);
                 return withShared(hidden, routed);
             } catch (ExpertFailure failure) {

@@ -55,11 +55,15 @@ public final class TopKRouting implements RoutingStrategy {
         return normTopkProb;
     }
 
+    /** How many experts each token is sent to: k, or all enabled ones when fewer; throws when none is enabled. */
+    public int expertsPerToken(int numExperts, RoutingContext context) {
+        return Math.min(topK, RouterMath.requireEnabledExperts(numExperts, context));
+    }
+
     @Override
     public RoutingDecision route(float[] gateLogits, int tokens, int numExperts, RoutingContext context) {
         RouterMath.requireShape(gateLogits, tokens, numExperts, context);
-        int enabled = RouterMath.requireEnabledExperts(numExperts, context);
-        int k = Math.min(topK, enabled);
+        int k = expertsPerToken(numExperts, context);
 
         float[] probabilities = new float[tokens * numExperts];    // (tokens, numExperts)
         int[] offsets = new int[tokens + 1];
